@@ -161,7 +161,11 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
 
       it('honours fromRevision and maxCount', async () => {
         const stream = newStreamName();
-        await store.append(stream, [0, 1, 2, 3, 4].map(() => newEvent()), { expectedRevision: 'no_stream' });
+        await store.append(
+          stream,
+          [0, 1, 2, 3, 4].map(() => newEvent()),
+          { expectedRevision: 'no_stream' },
+        );
 
         const revisions = async (options: { fromRevision?: number; maxCount?: number }) =>
           (await store.readStream(stream, options)).map((e) => e.revision);
@@ -349,7 +353,11 @@ function newStreamName(): string {
   return streamName('contractTest', randomUUID());
 }
 
-function newEvent(type = 'SomethingHappened', data: unknown = { value: randomUUID() }, extra: Partial<EventMetadata> = {}): NewEvent {
+function newEvent(
+  type = 'SomethingHappened',
+  data: unknown = { value: randomUUID() },
+  extra: Partial<EventMetadata> = {},
+): NewEvent {
   const id = randomUUID();
   return {
     id,

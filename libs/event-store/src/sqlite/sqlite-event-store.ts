@@ -1,0 +1,389 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionBatch,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; missing parent directories are created. */
+  file: string;
+  /**
+   * Events that make a group flush at once instead of at the end of the current event-loop turn.
+   * `1` commits every append in its own transaction (for comparison only).
+   */
+  maxBatchEvents?: number;
+}
+
+const DEFAULT_MAX_BATCH_EVENTS = 5_000;
+const DEFAULT_SUBSCRIPTION_BATCH = 1_000;
+/** Enough heads for the hot streams; older entries are reloaded from the index when needed. */
+const MAX_CACHED_STREAMS = 100_000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream   TEXT    NOT NULL,
+    revision INTEGER NOT NULL,
+    event_id TEXT    NOT NULL,
+    type     TEXT    NOT NULL,
+    data     TEXT    NOT NULL,
+    metadata TEXT    NOT NULL
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+  CREATE UNIQUE INDEX IF NOT EXISTS events_stream_event_id ON events (stream, event_id);
+`;
+
+const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata';
+
+/** The last event of a stream; `revision` -1 means the stream does not exist. */
+interface StreamHead {
+  revision: number;
+  position: bigint;
+}
+
+const NO_STREAM: StreamHead = { revision: -1, position: -1n };
+
+/** An event serialised for the events table. */
+interface EventRow {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  streamName: string;
+  rows: EventRow[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type AppendOutcome = { kind: 'appended'; result: AppendResult } | { kind: 'failed'; error: unknown };
+
+type StoredRow = [bigint, string, bigint, string, string, string, string];
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an append is on
+ * disk when its promise resolves.
+ *
+ * Appends made in the same event-loop turn are committed together in one transaction (group commit),
+ * each with its own expected-revision check. Subscribers are woken after each commit and read from
+ * the table themselves. One instance owns the file: stream heads are cached in memory.
+ */
+export class SqliteEventStore implements EventStore, SubscriptionSource {
+  private readonly insertEvent: Database.Statement;
+  private readonly selectStreamHead: Database.Statement;
+  private readonly selectEventId: Database.Statement;
+  private readonly selectStream: Database.Statement;
+  private readonly selectAll: Database.Statement;
+  private readonly selectPing: Database.Statement;
+  private readonly commitInTransaction: (group: PendingAppend[], touched: Map<string, StreamHead>) => AppendOutcome[];
+
+  private readonly heads = new Map<string, StreamHead>();
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private queue: PendingAppend[] = [];
+  private queuedEvents = 0;
+  private flushTimer: NodeJS.Immediate | undefined;
+  private head: bigint;
+  private transactions = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly maxBatchEvents: number,
+  ) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    this.insertEvent = db
+      .prepare(
+        `INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (stream, event_id) DO NOTHING`,
+      )
+      .safeIntegers(true);
+    this.selectStreamHead = db
+      .prepare('SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
+      .raw(true)
+      .safeIntegers(true);
+    this.selectEventId = db.prepare('SELECT 1 FROM events WHERE stream = ? AND event_id = ?').pluck(true);
+    this.selectStream = db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw(true)
+      .safeIntegers(true);
+    this.selectAll = db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .raw(true)
+      .safeIntegers(true);
+    this.selectPing = db.prepare('SELECT 1').pluck(true);
+    const maxPosition = db.prepare('SELECT max(position) FROM events').pluck(true).safeIntegers(true).get() as
+      bigint | null;
+    this.head = maxPosition ?? -1n;
+    this.commitInTransaction = db.transaction((group: PendingAppend[], touched: Map<string, StreamHead>) =>
+      group.map((pending) => this.applyAppend(pending, touched)),
+    );
+  }
+
+  /** Opens (and creates when missing) the store in `options.file`. */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    mkdirSync(dirname(options.file), { recursive: true });
+    const maxBatchEvents = options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
+    if (!Number.isInteger(maxBatchEvents) || maxBatchEvents < 1) {
+      throw new RangeError(`maxBatchEvents must be a positive integer, got ${maxBatchEvents}`);
+    }
+    return new SqliteEventStore(new Database(options.file), maxBatchEvents);
+  }
+
+  /** Committed transactions so far; shows how well appends are being grouped. */
+  get transactionCount(): number {
+    return this.transactions;
+  }
+
+  /** Subscriptions that have not ended. */
+  get subscriberCount(): number {
+    return this.subscriptions.size;
+  }
+
+  append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    let rows: EventRow[];
+    try {
+      this.assertOpen();
+      if (typeof streamName !== 'string' || streamName.length === 0)
+        throw new TypeError('Stream name must be a non-empty string');
+      rows = toRows(events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamName, rows, expected: options.expectedRevision ?? 'any', resolve, reject });
+      this.queuedEvents += rows.length;
+      if (this.queuedEvents >= this.maxBatchEvents) this.flush();
+      else this.flushTimer ??= setImmediate(() => this.flush());
+    });
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = this.selectStream.all(streamName, options.fromRevision ?? 0, options.maxCount ?? -1) as StoredRow[];
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.readPage(options.after ?? -1n, options.maxCount ?? -1);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionBatch> {
+    this.assertOpen();
+    const maxBatchSize = options.maxBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH;
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
+    }
+    const subscription = new SqliteSubscription(this, options.after ?? -1n, maxBatchSize);
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    return this.head;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.selectPing.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    for (const subscription of [...this.subscriptions]) subscription.end();
+    this.db.close();
+  }
+
+  /** @internal Used by subscriptions. */
+  readPage(after: bigint, maxCount: number): RecordedEvent[] {
+    if (this.closed) return [];
+    return (this.selectAll.all(after, maxCount) as StoredRow[]).map(toRecordedEvent);
+  }
+
+  /** @internal Used by subscriptions. */
+  committedHead(): bigint {
+    return this.head;
+  }
+
+  /** @internal Used by subscriptions. */
+  detach(subscription: SqliteSubscription): void {
+    this.subscriptions.delete(subscription);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const group = this.queue;
+    this.queue = [];
+    this.queuedEvents = 0;
+    if (group.length === 0) return;
+
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.commitGroup(group);
+    } catch (error) {
+      // Something other than a revision conflict broke the transaction: commit one by one so only
+      // the append that causes it fails.
+      outcomes = group.length === 1 ? [{ kind: 'failed', error }] : group.map((pending) => this.commitAlone(pending));
+    }
+    group.forEach((pending, i) => settle(pending, outcomes[i]));
+  }
+
+  private commitAlone(pending: PendingAppend): AppendOutcome {
+    try {
+      return this.commitGroup([pending])[0];
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+  }
+
+  /**
+   * Runs one transaction. New heads are staged in `touched` and only cached once the commit has
+   * succeeded, so a rolled-back transaction leaves the cache as correct as it was.
+   */
+  private commitGroup(group: PendingAppend[]): AppendOutcome[] {
+    const touched = new Map<string, StreamHead>();
+    const outcomes = this.commitInTransaction(group, touched);
+    this.transactions++;
+    let written = false;
+    for (const [stream, streamHead] of touched) {
+      this.cacheHead(stream, streamHead);
+      if (streamHead.position > this.head) {
+        this.head = streamHead.position;
+        written = true;
+      }
+    }
+    if (written) for (const subscription of this.subscriptions) subscription.wake();
+    return outcomes;
+  }
+
+  /** One append inside the group transaction; a revision conflict is an outcome, not a throw. */
+  private applyAppend(pending: PendingAppend, touched: Map<string, StreamHead>): AppendOutcome {
+    const { streamName, rows, expected } = pending;
+    const current = touched.get(streamName) ?? this.storedHead(streamName);
+    if (!revisionMatches(expected, current.revision)) {
+      // A retry of an append that was already stored succeeds whatever revision it expected.
+      if (current.revision >= 0 && rows.every((row) => this.selectEventId.get(streamName, row.id) !== undefined)) {
+        return {
+          kind: 'appended',
+          result: { nextExpectedRevision: current.revision, position: current.position, written: 0 },
+        };
+      }
+      const actual = current.revision < 0 ? 'no_stream' : current.revision;
+      return { kind: 'failed', error: new WrongExpectedRevisionError(streamName, expected, actual) };
+    }
+    let { revision, position } = current;
+    let written = 0;
+    for (const row of rows) {
+      // An id the stream already holds is skipped by the unique (stream, event_id) index.
+      const info = this.insertEvent.run(streamName, revision + 1, row.id, row.type, row.data, row.metadata);
+      if (info.changes === 1) {
+        revision++;
+        position = info.lastInsertRowid as bigint;
+        written++;
+      }
+    }
+    if (written > 0) touched.set(streamName, { revision, position });
+    return { kind: 'appended', result: { nextExpectedRevision: revision, position, written } };
+  }
+
+  /** The committed head of a stream, from the cache or the (stream, revision) index. */
+  private storedHead(streamName: string): StreamHead {
+    const cached = this.heads.get(streamName);
+    if (cached) return cached;
+    const row = this.selectStreamHead.get(streamName) as [bigint, bigint] | undefined;
+    const streamHead = row ? { revision: Number(row[0]), position: row[1] } : NO_STREAM;
+    this.cacheHead(streamName, streamHead);
+    return streamHead;
+  }
+
+  private cacheHead(streamName: string, streamHead: StreamHead): void {
+    // Delete first so the entry moves to the young end of the Map's insertion order.
+    this.heads.delete(streamName);
+    this.heads.set(streamName, streamHead);
+    if (this.heads.size > MAX_CACHED_STREAMS) {
+      this.heads.delete(this.heads.keys().next().value as string);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The SQLite event store is closed');
+  }
+}
+
+function revisionMatches(expected: ExpectedRevision, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current < 0;
+  return expected === current;
+}
+
+/** Serialises events up front (so a bad one fails only its own append) and drops repeated ids. */
+function toRows(events: readonly NewEvent[]): EventRow[] {
+  if (!Array.isArray(events) || events.length === 0) throw new TypeError('An append needs at least one event');
+  const seen = new Set<string>();
+  const rows: EventRow[] = [];
+  for (const event of events) {
+    if (typeof event.id !== 'string' || event.id.length === 0)
+      throw new TypeError('Event id must be a non-empty string');
+    if (typeof event.type !== 'string' || event.type.length === 0)
+      throw new TypeError('Event type must be a non-empty string');
+    if (typeof event.metadata !== 'object' || event.metadata === null)
+      throw new TypeError('Event metadata must be an object');
+    if (seen.has(event.id)) continue;
+    seen.add(event.id);
+    rows.push({
+      id: event.id,
+      type: event.type,
+      data: JSON.stringify(event.data) ?? 'null',
+      metadata: JSON.stringify(event.metadata),
+    });
+  }
+  return rows;
+}
+
+function toRecordedEvent(row: StoredRow): RecordedEvent {
+  const [position, streamName, revision, id, type, data, metadata] = row;
+  return {
+    id,
+    type,
+    data: JSON.parse(data),
+    metadata: JSON.parse(metadata),
+    streamName,
+    revision: Number(revision),
+    position,
+  };
+}
+
+function settle(pending: PendingAppend, outcome: AppendOutcome): void {
+  switch (outcome.kind) {
+    case 'appended':
+      return pending.resolve(outcome.result);
+    case 'failed':
+      return pending.reject(outcome.error);
+    default: {
+      const unexpected: never = outcome;
+      throw new Error(`Unknown append outcome ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
