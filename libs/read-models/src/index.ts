@@ -1,0 +1,4 @@
+export * from './read-model-store';
+export * from './projection';
+export * from './document-projection';
+export * from './projection-runner';
