@@ -1,0 +1,334 @@
+/**
+ * Time arithmetic for schedules and waits. Pure: the current time is always a parameter.
+ *
+ * Conventions (REFERENCE "Schedule arithmetic"): a day is 24 hours and a week 7 days, whatever the
+ * time zone's DST does; months and years are calendar arithmetic in the journey's time zone, keeping
+ * the local time of day and clamping the date to the month's end (Jan 31 + P1M = Feb 28 or 29).
+ * A local time that does not exist (DST gap) moves forward by the gap's length; one that exists
+ * twice (DST overlap) is the earlier instant, as `Temporal`'s `compatible` disambiguation does.
+ */
+import { DAY_MS } from './limits';
+
+/** An ISO 8601 duration. All parts share one sign; only `seconds` may have a fraction. */
+export interface IsoDuration {
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  seconds: number;
+}
+
+/** A wall-clock date-time without a zone. `month` is 1..12. */
+export interface LocalDateTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+export interface ParsedDateTime {
+  local: LocalDateTime;
+  /** Minutes east of UTC when the text carries `Z` or an offset; null for a local date-time. */
+  offsetMinutes: number | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const MAX_TEXT_LENGTH = 64;
+
+const DURATION =
+  /^(-)?P(?!$)(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?(?:T(?=\d)(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:[.,]\d{1,9})?)S)?)?$/;
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+
+/**
+ * Parses an ISO 8601 duration (`PT30M`, `P2D`, `P1Y2M3W4DT5H6M7.5S`); a leading `-` negates every
+ * part. Returns null for anything else, never throws.
+ */
+export function parseIsoDuration(text: string): IsoDuration | null {
+  if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH) return null;
+  const match = DURATION.exec(text);
+  if (match === null) return null;
+  const sign = match[1] === '-' ? -1 : 1;
+  const part = (group: string | undefined): number => (group === undefined ? 0 : sign * Number(group.replace(',', '.')) || 0);
+  return {
+    years: part(match[2]),
+    months: part(match[3]),
+    weeks: part(match[4]),
+    days: part(match[5]),
+    hours: part(match[6]),
+    minutes: part(match[7]),
+    seconds: part(match[8]),
+  };
+}
+
+/** -1, 0 or 1: the sign shared by every part of the duration. */
+export function durationSign(duration: IsoDuration): -1 | 0 | 1 {
+  const parts = [
+    duration.years,
+    duration.months,
+    duration.weeks,
+    duration.days,
+    duration.hours,
+    duration.minutes,
+    duration.seconds,
+  ];
+  if (parts.some((value) => value > 0)) return 1;
+  if (parts.some((value) => value < 0)) return -1;
+  return 0;
+}
+
+/** The fixed part (weeks, days, hours, minutes, seconds) in milliseconds. */
+function fixedPartMs(duration: IsoDuration): number {
+  return Math.round(
+    duration.weeks * 7 * DAY_MS +
+      duration.days * DAY_MS +
+      duration.hours * HOUR_MS +
+      duration.minutes * MINUTE_MS +
+      duration.seconds * 1000,
+  );
+}
+
+/**
+ * The longest time the duration can span, in milliseconds, ignoring its sign: a month counts as 31
+ * days and a year as 366. Used for limits such as "a wait is at most 90 days".
+ */
+export function durationUpperBoundMs(duration: IsoDuration): number {
+  const calendarDays = Math.abs(duration.years) * 366 + Math.abs(duration.months) * 31;
+  return calendarDays * DAY_MS + Math.abs(fixedPartMs(duration));
+}
+
+/** Every part multiplied by `factor` (an integer): the n-th occurrence of a recurrence is start + every × n. */
+export function scaleDuration(duration: IsoDuration, factor: number): IsoDuration {
+  return {
+    years: duration.years * factor,
+    months: duration.months * factor,
+    weeks: duration.weeks * factor,
+    days: duration.days * factor,
+    hours: duration.hours * factor,
+    minutes: duration.minutes * factor,
+    seconds: duration.seconds * factor,
+  };
+}
+
+/**
+ * Parses an ISO 8601 date-time: `2026-12-01T09:00`, `2026-12-01T09:00:00.250`, optionally followed by
+ * `Z`, `+01:00`, `+0100` or `+01`. Rejects impossible dates (Feb 30, 24:00). Never throws.
+ */
+export function parseIsoDateTime(text: string): ParsedDateTime | null {
+  if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH) return null;
+  const match = DATE_TIME.exec(text);
+  if (match === null) return null;
+  const local: LocalDateTime = {
+    year: Number(match[1]),
+    month: Number(match[2]),
+    day: Number(match[3]),
+    hour: Number(match[4]),
+    minute: Number(match[5]),
+    second: match[6] === undefined ? 0 : Number(match[6]),
+    millisecond: match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0')),
+  };
+  if (!isValidLocal(local)) return null;
+  if (match[8] === 'Z') return { local, offsetMinutes: 0 };
+  if (match[9] === undefined) return { local, offsetMinutes: null };
+  const offsetHours = Number(match[10]);
+  const offsetMins = match[11] === undefined ? 0 : Number(match[11]);
+  if (offsetHours > 23 || offsetMins > 59) return null;
+  const offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  return { local, offsetMinutes: offsetMinutes === 0 ? 0 : offsetMinutes };
+}
+
+function isValidLocal(local: LocalDateTime): boolean {
+  return (
+    local.year >= 1 &&
+    local.month >= 1 &&
+    local.month <= 12 &&
+    local.day >= 1 &&
+    local.day <= daysInMonth(local.year, local.month) &&
+    local.hour <= 23 &&
+    local.minute <= 59 &&
+    local.second <= 59
+  );
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The wall-clock fields read as if they were UTC, in epoch milliseconds (works for years < 100). */
+function localAsUtcMs(local: LocalDateTime): number {
+  const date = new Date(0);
+  date.setUTCFullYear(local.year, local.month - 1, local.day);
+  date.setUTCHours(local.hour, local.minute, local.second, local.millisecond);
+  return date.getTime();
+}
+
+function localFromUtcFields(epochMs: number): LocalDateTime {
+  const date = new Date(epochMs);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+    millisecond: date.getUTCMilliseconds(),
+  };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_TIME_ZONE_LENGTH = 100;
+
+/** One formatter per valid zone, created once: Intl objects are costly to build. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  const cached = formatters.get(timeZone);
+  if (cached !== undefined) return cached;
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > MAX_TIME_ZONE_LENGTH) return null;
+  try {
+    const formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+    return formatter;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the runtime knows the time zone (IANA names such as `Europe/Paris`, `UTC`). */
+export function isValidTimeZone(name: string): boolean {
+  return formatterFor(name) !== null;
+}
+
+/** The zone's offset from UTC at that instant, in milliseconds (positive east of Greenwich). */
+function zoneOffsetMs(epochMs: number, formatter: Intl.DateTimeFormat): number {
+  const wholeSecond = epochMs - (((epochMs % 1000) + 1000) % 1000);
+  const fields: LocalDateTime = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 };
+  let beforeCommonEra = false;
+  for (const part of formatter.formatToParts(new Date(wholeSecond))) {
+    switch (part.type) {
+      case 'era':
+        beforeCommonEra = part.value === 'BC' || part.value === 'B';
+        break;
+      case 'year':
+        fields.year = Number(part.value);
+        break;
+      case 'month':
+        fields.month = Number(part.value);
+        break;
+      case 'day':
+        fields.day = Number(part.value);
+        break;
+      case 'hour':
+        fields.hour = Number(part.value);
+        break;
+      case 'minute':
+        fields.minute = Number(part.value);
+        break;
+      case 'second':
+        fields.second = Number(part.value);
+        break;
+      default:
+        break;
+    }
+  }
+  if (beforeCommonEra) fields.year = 1 - fields.year;
+  return localAsUtcMs(fields) - wholeSecond;
+}
+
+/** The instant of a wall-clock time in a zone, resolving gaps and overlaps as the module comment says. */
+function resolveLocal(localMs: number, formatter: Intl.DateTimeFormat): number {
+  const offsetBefore = zoneOffsetMs(localMs - DAY_MS, formatter);
+  const offsetAfter = zoneOffsetMs(localMs + DAY_MS, formatter);
+  const candidates = offsetBefore === offsetAfter ? [offsetBefore] : [offsetBefore, offsetAfter];
+  const valid = candidates
+    .map((offset) => localMs - offset)
+    .filter((instant) => zoneOffsetMs(instant, formatter) === localMs - instant);
+  if (valid.length > 0) return Math.min(...valid);
+  return localMs - offsetBefore;
+}
+
+/**
+ * The instant of an ISO date-time. With `Z` or an offset the text says it all; without one
+ * (`2026-12-01T09:00:00`) it is a wall-clock time in `timeZone`. Null when the text is not a
+ * date-time or the zone is unknown.
+ */
+export function zonedLocalToUtc(localIso: string, timeZone: string): Date | null {
+  const parsed = parseIsoDateTime(localIso);
+  if (parsed === null) return null;
+  const localMs = localAsUtcMs(parsed.local);
+  if (parsed.offsetMinutes !== null) return new Date(localMs - parsed.offsetMinutes * MINUTE_MS);
+  const formatter = formatterFor(timeZone);
+  if (formatter === null) return null;
+  return new Date(resolveLocal(localMs, formatter));
+}
+
+/** The wall-clock time of an instant in a zone; null when the zone is unknown. */
+export function utcToZonedLocal(instantUtc: Date, timeZone: string): LocalDateTime | null {
+  const formatter = formatterFor(timeZone);
+  if (formatter === null) return null;
+  const epochMs = instantUtc.getTime();
+  return localFromUtcFields(epochMs + zoneOffsetMs(epochMs, formatter));
+}
+
+/**
+ * Epoch milliseconds of an ISO date-time, reading one without an offset as UTC; null when the text
+ * is not a date-time. For attribute values, which carry no time zone of their own.
+ */
+export function parseIsoInstant(text: string): number | null {
+  const parsed = parseIsoDateTime(text);
+  if (parsed === null) return null;
+  return localAsUtcMs(parsed.local) - (parsed.offsetMinutes ?? 0) * MINUTE_MS;
+}
+
+function requireFormatter(timeZone: string): Intl.DateTimeFormat {
+  const formatter = formatterFor(timeZone);
+  if (formatter === null) throw new RangeError(`Unknown time zone: ${String(timeZone)}`);
+  return formatter;
+}
+
+/**
+ * Moves an instant by whole months (negative: back) on the wall clock of `timeZone`, keeping the time
+ * of day and clamping the day to the target month's length. Throws a RangeError for an unknown zone.
+ */
+export function addMonthsClamped(instantUtc: Date, months: number, timeZone: string): Date {
+  const formatter = requireFormatter(timeZone);
+  const epochMs = instantUtc.getTime();
+  const local = localFromUtcFields(epochMs + zoneOffsetMs(epochMs, formatter));
+  const monthIndex = local.year * 12 + (local.month - 1) + Math.trunc(months);
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12 + 1;
+  const target: LocalDateTime = { ...local, year, month, day: Math.min(local.day, daysInMonth(year, month)) };
+  return new Date(resolveLocal(localAsUtcMs(target), formatter));
+}
+
+/**
+ * `instantUtc` + `duration`: years and months first, as calendar arithmetic in `timeZone` (see
+ * {@link addMonthsClamped}), then weeks, days, hours, minutes and seconds as fixed lengths. The zone
+ * is only consulted when the duration has years or months.
+ */
+export function addDuration(instantUtc: Date, duration: IsoDuration, timeZone: string): Date {
+  const months = duration.years * 12 + duration.months;
+  const afterMonths = months === 0 ? instantUtc : addMonthsClamped(instantUtc, months, timeZone);
+  return new Date(afterMonths.getTime() + fixedPartMs(duration));
+}
+
+/** `instantUtc` + `duration` × `times`, computed from the start so month-end clamping does not drift. */
+export function addDurationTimes(instantUtc: Date, duration: IsoDuration, times: number, timeZone: string): Date {
+  return addDuration(instantUtc, scaleDuration(duration, times), timeZone);
+}
