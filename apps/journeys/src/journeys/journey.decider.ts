@@ -1,7 +1,7 @@
 import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
 import { ActionNotAllowed } from '../common/errors';
 import { summarizeDraftChanges } from './draft-changes';
-import type { CompletingReason, JourneyAction, JourneyEvent } from './journey.events';
+import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent } from './journey.events';
 
 /**
  * The journey life cycle (CONTRACT section 2) in one place: `decide(command, state) -> events`,
@@ -21,7 +21,14 @@ export interface JourneyVersion {
 
 export type JourneyState =
   | { status: 'absent' }
-  | { status: 'present'; journeyId: string; name: string; versions: JourneyVersion[] };
+  | {
+      status: 'present';
+      journeyId: string;
+      name: string;
+      versions: JourneyVersion[];
+      /** Highest version number ever created; a discarded draft's number is not reused. */
+      lastVersion: number;
+    };
 
 export const initialState = (): JourneyState => ({ status: 'absent' });
 
@@ -147,7 +154,7 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
           type: 'JourneyEditStarted',
           data: {
             journeyId: state.journeyId,
-            version: live.version + 1,
+            version: state.lastVersion + 1,
             basedOn: live.version,
             definition: live.definition,
           },
@@ -199,7 +206,7 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
 export function decideCopy(
   state: JourneyState,
   command: { newJourneyId: string; name: string; version?: number },
-): JourneyEvent {
+): JourneyCopied {
   assertAllowed(state, 'copy');
   const source = command.version === undefined ? newestVersion(state) : versionOrThrow(state, command.version);
   return {
@@ -230,6 +237,7 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
         journeyId: event.data.journeyId,
         name: event.data.name,
         versions: [{ version: 1, state: 'Draft', definition: event.data.definition, validationErrors: [] }],
+        lastVersion: 1,
       };
     case 'JourneyDraftUpdated':
       return withVersion(state, event.data.version, () => ({
@@ -253,7 +261,7 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
         definition: event.data.definition,
         validationErrors: [],
       };
-      return { ...state, versions: [...state.versions, draft] };
+      return { ...state, versions: [...state.versions, draft], lastVersion: event.data.version };
     }
     case 'JourneyDraftDiscarded': {
       if (state.status !== 'present') return state;

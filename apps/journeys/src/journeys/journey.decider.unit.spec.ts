@@ -239,3 +239,9 @@ describe('copy and save as template', () => {
     }
   });
 });
+
+it('a discarded draft version number is not reused by the next edit', () => {
+  const discarded: JourneyEvent = { type: 'JourneyDraftDiscarded', data: { journeyId, version: 2 } };
+  const [event] = spec(...liveEditing, discarded).when({ type: 'EditJourney' }).events();
+  expect(event).toMatchObject({ type: 'JourneyEditStarted', data: { version: 3, basedOn: 1 } });
+});

@@ -1,0 +1,25 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ProjectionRunner } from '@journeys/read-models';
+import { IsArray, IsOptional, IsString } from 'class-validator';
+
+export class RebuildProjectionsRequest {
+  /** Projection names; all projections when omitted. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  names?: string[];
+}
+
+/** Operator endpoints; admin role only (no @Allow). */
+@Controller('admin')
+export class AdminController {
+  constructor(private readonly projections: ProjectionRunner) {}
+
+  /** Drops the read models and replays the event store into them; answers when caught up. */
+  @Post('projections/rebuild')
+  @HttpCode(200)
+  async rebuild(@Body() body: RebuildProjectionsRequest) {
+    const result = await this.projections.rebuild(body?.names);
+    return { ...result, ms: Math.round(result.ms) };
+  }
+}

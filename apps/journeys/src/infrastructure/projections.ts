@@ -1,0 +1,13 @@
+import type { Projection } from '@journeys/read-models';
+import { auditHistoryProjection } from '../journeys/projections/audit-history.projection';
+import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
+import { templatesProjection } from '../templates/templates.projection';
+import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
+
+/** Every read model the service maintains, fed by one projection runner. */
+export const PROJECTIONS: readonly Projection[] = [
+  journeyStateProjection,
+  auditHistoryProjection,
+  triggerDefinitionsProjection,
+  templatesProjection,
+];

@@ -1,0 +1,57 @@
+import type { RecordedEvent } from '@journeys/event-store';
+import { documentProjection } from '@journeys/read-models';
+import {
+  displayState,
+  evolve,
+  initialState,
+  type DisplayState,
+  type JourneyState,
+  type JourneyVersion,
+} from '../journey.decider';
+import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../journey.events';
+
+/** What `GET /journeys/{id}` returns: the decider's state plus revision and timestamps. */
+export interface JourneyView {
+  id: string;
+  name: string;
+  state: DisplayState;
+  revision: number;
+  createdAt: string;
+  createdBy?: string;
+  updatedAt: string;
+  versions: JourneyVersion[];
+  lastVersion: number;
+}
+
+function toView(previous: JourneyView | null, state: JourneyState, event: RecordedEvent): JourneyView | null {
+  if (state.status !== 'present') return null;
+  return {
+    id: state.journeyId,
+    name: state.name,
+    state: displayState(state),
+    revision: event.revision,
+    createdAt: previous?.createdAt ?? event.metadata.occurredAt,
+    createdBy: previous ? previous.createdBy : event.metadata.actor,
+    updatedAt: event.metadata.occurredAt,
+    versions: state.versions,
+    lastVersion: state.lastVersion,
+  };
+}
+
+function stateOf(view: JourneyView | null): JourneyState {
+  return view
+    ? { status: 'present', journeyId: view.id, name: view.name, versions: view.versions, lastVersion: view.lastVersion }
+    : initialState();
+}
+
+/** Normalised journey name for the uniqueness check. */
+export const nameKey = (name: string) => name.trim().toLowerCase();
+
+/** Current state of every journey, by id, with its state and name as query columns. */
+export const journeyStateProjection = documentProjection<JourneyView>({
+  name: 'journey_state',
+  version: 1,
+  keys: (event) => (JOURNEY_EVENT_TYPES.has(event.type) ? [(event.data as { journeyId: string }).journeyId] : []),
+  evolve: (view, event) => toView(view, evolve(stateOf(view), event as unknown as JourneyEvent), event),
+  columns: { state: (view) => view.state, name_key: (view) => nameKey(view.name) },
+});
