@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm start`: builds when the compiled service is missing or older than its sources, then runs it
+// in this process (so SIGTERM/SIGINT reach the service's own shutdown hooks directly).
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const entry = join(root, 'dist/apps/journeys/src/main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, item.name);
+    if (item.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (item.name.endsWith('.ts') && !item.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild() {
+  if (!existsSync(entry)) return true;
+  const built = statSync(entry).mtimeMs;
+  const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs);
+  return Math.max(newestSource(join(root, 'apps')), newestSource(join(root, 'libs')), ...configs) > built;
+}
+
+if (needsBuild()) {
+  console.log('Building the service (npm run build)...');
+  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
+}
+require(entry);
