@@ -44,9 +44,6 @@ const MAX_TEXT_LENGTH = 64;
 const DURATION =
   /^(-)?P(?!$)(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?(?:T(?=\d)(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:[.,]\d{1,9})?)S)?)?$/;
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
-
 /**
  * Parses an ISO 8601 duration (`PT30M`, `P2D`, `P1Y2M3W4DT5H6M7.5S`); a leading `-` negates every
  * part. Returns null for anything else, never throws.
@@ -123,24 +120,55 @@ export function scaleDuration(duration: IsoDuration, factor: number): IsoDuratio
  */
 export function parseIsoDateTime(text: string): ParsedDateTime | null {
   if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH) return null;
-  const match = DATE_TIME.exec(text);
-  if (match === null) return null;
+  return scanDateTime(text);
+}
+
+/** Digits `text[from, from + count)` as a number, or -1. Hand-rolled: conditions parse attribute values on the hot path. */
+function digits(text: string, from: number, count: number): number {
+  if (from + count > text.length) return -1;
+  let value = 0;
+  for (let index = from; index < from + count; index++) {
+    const code = text.charCodeAt(index) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
+function scanDateTime(text: string): ParsedDateTime | null {
+  const at = (index: number): string => text.charAt(index);
+  if (at(4) !== '-' || at(7) !== '-' || at(10) !== 'T' || at(13) !== ':') return null;
   const local: LocalDateTime = {
-    year: Number(match[1]),
-    month: Number(match[2]),
-    day: Number(match[3]),
-    hour: Number(match[4]),
-    minute: Number(match[5]),
-    second: match[6] === undefined ? 0 : Number(match[6]),
-    millisecond: match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0')),
+    year: digits(text, 0, 4),
+    month: digits(text, 5, 2),
+    day: digits(text, 8, 2),
+    hour: digits(text, 11, 2),
+    minute: digits(text, 14, 2),
+    second: 0,
+    millisecond: 0,
   };
+  let index = 16;
+  if (at(index) === ':') {
+    local.second = digits(text, index + 1, 2);
+    index += 3;
+    if (at(index) === '.' || at(index) === ',') {
+      const start = ++index;
+      while (index < text.length && index - start < 9 && digits(text, index, 1) >= 0) index++;
+      if (index === start) return null;
+      local.millisecond = digits(text.slice(start, Math.min(index, start + 3)).padEnd(3, '0'), 0, 3);
+    }
+  }
   if (!isValidLocal(local)) return null;
-  if (match[8] === 'Z') return { local, offsetMinutes: 0 };
-  if (match[9] === undefined) return { local, offsetMinutes: null };
-  const offsetHours = Number(match[10]);
-  const offsetMins = match[11] === undefined ? 0 : Number(match[11]);
-  if (offsetHours > 23 || offsetMins > 59) return null;
-  const offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  if (index === text.length) return { local, offsetMinutes: null };
+  if (at(index) === 'Z' && index + 1 === text.length) return { local, offsetMinutes: 0 };
+  const sign = at(index) === '+' ? 1 : at(index) === '-' ? -1 : 0;
+  const offsetHours = digits(text, index + 1, 2);
+  const rest = text.length - (index + 3);
+  const minutesAt = rest === 3 && at(index + 3) === ':' ? index + 4 : rest === 2 ? index + 3 : rest === 0 ? -1 : -2;
+  if (sign === 0 || minutesAt === -2 || offsetHours < 0 || offsetHours > 23) return null;
+  const offsetMins = minutesAt === -1 ? 0 : digits(text, minutesAt, 2);
+  if (offsetMins < 0 || offsetMins > 59) return null;
+  const offsetMinutes = sign * (offsetHours * 60 + offsetMins);
   return { local, offsetMinutes: offsetMinutes === 0 ? 0 : offsetMinutes };
 }
 
@@ -151,8 +179,11 @@ function isValidLocal(local: LocalDateTime): boolean {
     local.month <= 12 &&
     local.day >= 1 &&
     local.day <= daysInMonth(local.year, local.month) &&
+    local.hour >= 0 &&
     local.hour <= 23 &&
+    local.minute >= 0 &&
     local.minute <= 59 &&
+    local.second >= 0 &&
     local.second <= 59
   );
 }
@@ -164,9 +195,11 @@ export function daysInMonth(year: number, month: number): number {
 
 /** The wall-clock fields read as if they were UTC, in epoch milliseconds (works for years < 100). */
 function localAsUtcMs(local: LocalDateTime): number {
-  const date = new Date(0);
-  date.setUTCFullYear(local.year, local.month - 1, local.day);
-  date.setUTCHours(local.hour, local.minute, local.second, local.millisecond);
+  const { year, month, day, hour, minute, second, millisecond } = local;
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  const date = new Date(0); // Date.UTC maps years 0..99 to 1900..1999
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millisecond);
   return date.getTime();
 }
 

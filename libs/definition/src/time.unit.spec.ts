@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   addDuration,
   addDurationTimes,
@@ -96,9 +97,49 @@ describe('parseIsoDateTime', () => {
     '0000-01-01T00:00:00',
     '2026-12-01T09:00:00+24:00',
     '2026-12-01T09:00:00Z+01:00',
+    '2026-12-01T09:00:00+0',
+    '2026-12-01T09:00:00+01:0',
+    '2026-12-01T09:00:00+010',
+    '2026-12-01T09:00:00.',
+    '2026-12-01T09:00:00.1234567891',
+    '2026-12-01T09:00:5',
+    '2026-12-01T09:0',
+    '2026-12-01T9:00:00',
+    '2026-12-01T-1:00:00',
+    '2026-12-01T09:00:00z',
     'yesterday',
   ])('refuses %j', (text) => {
     expect(parseIsoDateTime(text)).toBeNull();
+  });
+
+  it('agrees with a regular-expression reading of the format', () => {
+    const oracle =
+      /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+    const piece = fc.constantFrom('2026', '0001', '1999', '-', 'T', ':', '12', '31', '02', '29', '00', '59', '60', '.', ',', '5', '123', 'Z', '+', '-', '01', '23', '24', 'x', '');
+    const text = fc.oneof(
+      fc.array(piece, { maxLength: 14 }).map((parts) => parts.join('')),
+      fc.date({ noInvalidDate: true, min: new Date('0001-01-01T00:00:00Z') }).map((date) => date.toISOString().replace(/\.000Z$/, '')),
+      fc.tuple(fc.date({ noInvalidDate: true, min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-01-01T00:00:00Z') }), piece, piece, piece).map(
+        ([date, a, b, c]) => `${date.toISOString().slice(0, 19)}${a}${b}${c}`,
+      ),
+    );
+    fc.assert(
+      fc.property(text, (candidate) => {
+        const match = oracle.exec(candidate);
+        const parsed = parseIsoDateTime(candidate);
+        if (match === null) return parsed === null;
+        if (parsed === null) {
+          const [year, month, day, hour, minute, second] = match.slice(1, 7).map((group) => Number(group ?? 0));
+          const offsetHours = Number(match[10] ?? 0);
+          const offsetMinutes = Number(match[11] ?? 0);
+          const real = new Date(Date.UTC(2000, month - 1, day));
+          const validDate = year >= 1 && month >= 1 && month <= 12 && real.getUTCDate() === day && (month !== 2 || day < 29 || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)));
+          return !(validDate && hour < 24 && minute < 60 && second < 60 && offsetHours < 24 && offsetMinutes < 60);
+        }
+        return parsed.local.year === Number(match[1]) && parsed.local.minute === Number(match[5]);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('reads instants, taking a local date-time as UTC', () => {
