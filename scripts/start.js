@@ -14,7 +14,8 @@ function newestSource(dir) {
   for (const item of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, item.name);
     if (item.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (item.name.endsWith('.ts') && !item.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (item.name.endsWith('.ts') && !item.name.endsWith('.spec.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -22,12 +23,17 @@ function newestSource(dir) {
 function needsBuild() {
   if (!existsSync(entry)) return true;
   const built = statSync(entry).mtimeMs;
-  const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs);
+  const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(
+    (f) => statSync(join(root, f)).mtimeMs,
+  );
   return Math.max(newestSource(join(root, 'apps')), newestSource(join(root, 'libs')), ...configs) > built;
 }
 
 if (needsBuild()) {
   console.log('Building the service (npm run build)...');
-  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 require(entry);

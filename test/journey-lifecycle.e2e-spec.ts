@@ -42,7 +42,12 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     // Create: version 1, Draft.
     const created = await t.request('editor', 'POST', '/journeys', welcome());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Welcome series', state: 'Draft', revision: 0, versions: [{ version: 1, state: 'Draft' }] });
+    expect(created.body).toMatchObject({
+      name: 'Welcome series',
+      state: 'Draft',
+      revision: 0,
+      versions: [{ version: 1, state: 'Draft' }],
+    });
     expect(created.headers.etag).toBe('"0"');
     const id: string = created.body.id;
 
@@ -84,21 +89,37 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     expect(broken.body.error.details.length).toBeGreaterThanOrEqual(3);
 
     // Publish: Live.
-    expect(await t.request('editor', 'POST', `/journeys/${id}/publish`)).toMatchObject({ status: 202, body: { state: 'Live' } });
+    expect(await t.request('editor', 'POST', `/journeys/${id}/publish`)).toMatchObject({
+      status: 202,
+      body: { state: 'Live' },
+    });
 
     // Live refuses an update and names what it allows.
     const refused = await t.request('editor', 'PUT', `/journeys/${id}/draft`, welcome());
     expect(refused).toMatchObject({
       status: 409,
-      body: { error: { code: 'ACTION_NOT_ALLOWED', details: [{ state: 'Live', allowedActions: ['edit', 'stop', 'copy', 'saveAsTemplate'] }] } },
+      body: {
+        error: {
+          code: 'ACTION_NOT_ALLOWED',
+          details: [{ state: 'Live', allowedActions: ['edit', 'stop', 'copy', 'saveAsTemplate'] }],
+        },
+      },
     });
 
     // Edit: Live, editing with two versions; discard returns to Live.
     expect(await t.request('editor', 'POST', `/journeys/${id}/edit`)).toMatchObject({
       status: 200,
-      body: { state: 'Live, editing', versions: [{ version: 1, state: 'Live' }, { version: 2, state: 'Draft' }] },
+      body: {
+        state: 'Live, editing',
+        versions: [
+          { version: 1, state: 'Live' },
+          { version: 2, state: 'Draft' },
+        ],
+      },
     });
-    expect(await t.request('editor', 'POST', `/journeys/${id}/copy`, { name: 'Not now' })).toMatchObject({ status: 409 });
+    expect(await t.request('editor', 'POST', `/journeys/${id}/copy`, { name: 'Not now' })).toMatchObject({
+      status: 409,
+    });
     expect(await t.request('editor', 'POST', `/journeys/${id}/discard`)).toMatchObject({
       status: 200,
       body: { state: 'Live', versions: [{ version: 1, state: 'Live' }] },
@@ -108,9 +129,17 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     await t.request('editor', 'POST', `/journeys/${id}/edit`);
     const v3 = welcome();
     v3.steps[4].content = 'come back';
-    expect(await t.request('editor', 'PUT', `/journeys/${id}/draft`, v3)).toMatchObject({ status: 200, body: { state: 'Live, editing' } });
-    expect((await t.request('viewer', 'GET', `/journeys/${id}/versions/3`)).body.definition.steps[4].content).toBe('come back');
-    expect(await t.request('editor', 'POST', `/journeys/${id}/publish`)).toMatchObject({ status: 202, body: { state: 'Live' } });
+    expect(await t.request('editor', 'PUT', `/journeys/${id}/draft`, v3)).toMatchObject({
+      status: 200,
+      body: { state: 'Live, editing' },
+    });
+    expect((await t.request('viewer', 'GET', `/journeys/${id}/versions/3`)).body.definition.steps[4].content).toBe(
+      'come back',
+    );
+    expect(await t.request('editor', 'POST', `/journeys/${id}/publish`)).toMatchObject({
+      status: 202,
+      body: { state: 'Live' },
+    });
     const afterPublish = await eventually(
       () => journey(id),
       (j) => j.versions[0].state === 'Completed',
@@ -127,16 +156,18 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     // Copy any version into a new Draft journey; templates from any version.
     const copy = await t.request('editor', 'POST', `/journeys/${id}/copy`, { name: 'Welcome copy', version: 1 });
     expect(copy).toMatchObject({ status: 201, body: { name: 'Welcome copy', state: 'Draft' } });
-    expect((await t.request('viewer', 'GET', `/journeys/${copy.body.id}/versions/1`)).body.definition.steps[0].content).toBe(
-      'welcome-v1b',
-    );
+    expect(
+      (await t.request('viewer', 'GET', `/journeys/${copy.body.id}/versions/1`)).body.definition.steps[0].content,
+    ).toBe('welcome-v1b');
     const template = await t.request('editor', 'POST', `/journeys/${id}/save-as-template`, {
       name: 'Welcome template',
       description: 'from v3',
       version: 3,
     });
     expect(template.status).toBe(201);
-    expect(await t.request('editor', 'POST', `/journeys/${id}/save-as-template`, { name: 'welcome TEMPLATE' })).toMatchObject({
+    expect(
+      await t.request('editor', 'POST', `/journeys/${id}/save-as-template`, { name: 'welcome TEMPLATE' }),
+    ).toMatchObject({
       status: 409,
       body: { error: { code: 'DuplicateTemplateName' } },
     });
@@ -150,18 +181,31 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     expect(springV1.definition.schedule).toEqual({ start: '2027-03-01T09:00:00', timeZone: 'Europe/Paris' });
     expect(springV1.definition.steps[4].content).toBe('come back');
     expect(
-      await t.request('editor', 'POST', `/templates/${template.body.id}/journeys`, { name: 'x', overrides: { steps: [] } }),
+      await t.request('editor', 'POST', `/templates/${template.body.id}/journeys`, {
+        name: 'x',
+        overrides: { steps: [] },
+      }),
     ).toMatchObject({ status: 400 });
 
     // Stop the Live version: Stopping, then Stopped; a stopped version cannot be stopped again.
     expect(await t.request('editor', 'POST', `/journeys/${id}/versions/3/stop`)).toMatchObject({ status: 202 });
-    await eventually(() => journey(id), (j) => j.state === 'Stopped');
+    await eventually(
+      () => journey(id),
+      (j) => j.state === 'Stopped',
+    );
     expect(await t.request('editor', 'POST', `/journeys/${id}/versions/3/stop`)).toMatchObject({ status: 409 });
     expect(await t.request('editor', 'POST', `/journeys/${id}/edit`)).toMatchObject({ status: 409 });
 
     // Audit history: every accepted and refused command, in order, with actor, version and state.
     const entries = await audit(id);
-    expect(entries.map((e: { action: string; outcome: string; version?: number; state: string }) => [e.action, e.outcome, e.version, e.state])).toEqual([
+    expect(
+      entries.map((e: { action: string; outcome: string; version?: number; state: string }) => [
+        e.action,
+        e.outcome,
+        e.version,
+        e.state,
+      ]),
+    ).toEqual([
       ['create', 'accepted', 1, 'Draft'],
       ['publish', 'rejected', 1, 'Draft'],
       ['update', 'refused', undefined, 'Draft'],
@@ -188,13 +232,19 @@ describe('journey life cycle over HTTP (embedded store)', () => {
     expect(entries[0].actor).toBe('ed');
     expect(entries[1].details.validationErrors.length).toBeGreaterThanOrEqual(2);
     expect(entries[2].details.error.code).toBe('STALE_REVISION');
-    expect(entries[3].details.changes).toEqual({ stepsAdded: [], stepsRemoved: [], stepsChanged: ['hello'], fieldsChanged: [] });
+    expect(entries[3].details.changes).toEqual({
+      stepsAdded: [],
+      stepsRemoved: [],
+      stepsChanged: ['hello'],
+      fieldsChanged: [],
+    });
     expect(entries.find((e: { action: string }) => e.action === 'completed').actor).toBe('system');
 
     // Paging.
     const first = (await t.request('viewer', 'GET', `/journeys/${id}/audit-history?limit=5`)).body;
     expect(first.entries).toHaveLength(5);
-    const second = (await t.request('viewer', 'GET', `/journeys/${id}/audit-history?limit=100&after=${first.next}`)).body;
+    const second = (await t.request('viewer', 'GET', `/journeys/${id}/audit-history?limit=100&after=${first.next}`))
+      .body;
     expect([...first.entries, ...second.entries]).toEqual(entries);
     expect(second.next).toBeUndefined();
 

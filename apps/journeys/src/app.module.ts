@@ -15,7 +15,14 @@ export class AppModule {
   static forRoot(env: Record<string, string | undefined> = process.env, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), CqrsModule.forRoot(), StorageModule, AuthModule, JourneysModule, ClockModule.forRoot(clock)],
+      imports: [
+        AppConfigModule.forRoot(env),
+        CqrsModule.forRoot(),
+        StorageModule,
+        AuthModule,
+        JourneysModule,
+        ClockModule.forRoot(clock),
+      ],
       controllers: [HealthController, AdminController],
     };
   }

@@ -28,8 +28,7 @@ export class ReadModelStore {
   /** The position a projection has processed up to, or undefined when it has processed nothing. */
   checkpoint(name: string): { position: bigint; version: number } | undefined {
     const row = this.db.prepare('SELECT position, version FROM rm_checkpoints WHERE name = ?').get(name) as
-      | { position: string; version: number }
-      | undefined;
+      { position: string; version: number } | undefined;
     return row ? { position: BigInt(row.position), version: row.version } : undefined;
   }
 

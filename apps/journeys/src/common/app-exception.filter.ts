@@ -37,7 +37,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       const message = exception instanceof Error ? exception.message : 'Bad request';
-      return [fastifyStatus, { error: { code: HTTP_CODES[fastifyStatus] ?? `HTTP_${fastifyStatus}`, message, details: [] } }];
+      return [
+        fastifyStatus,
+        { error: { code: HTTP_CODES[fastifyStatus] ?? `HTTP_${fastifyStatus}`, message, details: [] } },
+      ];
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return [500, { error: { code: 'INTERNAL', message: 'Internal error', details: [] } }];

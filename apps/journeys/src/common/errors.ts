@@ -3,14 +3,7 @@
  * once, and the Kafka consumers map it to "dead-letter" (never succeeds) or "retry".
  */
 export type ErrorKind =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'stale'
-  | 'too_large'
-  | 'unavailable';
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'stale' | 'too_large' | 'unavailable';
 
 export interface ProblemDetail {
   code: string;

@@ -46,8 +46,13 @@ export function loadConfig(env: Env): AppConfig {
   const dataDir = resolve(value('JOURNEYS_DATA_DIR') ?? './data');
 
   const eventStoreConnectionString = value('EVENTSTORE_CONNECTION_STRING');
-  if (eventStoreConnectionString && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(eventStoreConnectionString)) {
-    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (e.g. esdb://localhost:2113?tls=false)');
+  if (
+    eventStoreConnectionString &&
+    !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(eventStoreConnectionString)
+  ) {
+    problems.push(
+      'EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (e.g. esdb://localhost:2113?tls=false)',
+    );
   }
 
   const kafkaBrokers = (value('KAFKA_BROKERS') ?? '')
@@ -61,10 +66,12 @@ export function loadConfig(env: Env): AppConfig {
   const apiKeys = parseApiKeys(value('JOURNEYS_API_KEYS'), problems);
 
   const logLevel = (value('LOG_LEVEL') ?? 'log') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
 
   const logFormat = (value('LOG_FORMAT') ?? 'text') as AppConfig['logFormat'];
-  if (logFormat !== 'text' && logFormat !== 'json') problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
+  if (logFormat !== 'text' && logFormat !== 'json')
+    problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
 
   if (problems.length) throw new ConfigurationError(problems);
   return {
@@ -101,7 +108,8 @@ export function parseApiKeys(raw: string | undefined, problems: string[]): ApiKe
       problems.push(`${where} must be name:role:secret`);
       return;
     }
-    if (!ROLES.includes(role as Role)) problems.push(`${where}: role must be one of ${ROLES.join(', ')}; got "${role}"`);
+    if (!ROLES.includes(role as Role))
+      problems.push(`${where}: role must be one of ${ROLES.join(', ')}; got "${role}"`);
     if (secret.length < 16) problems.push(`${where}: secret must be at least 16 characters`);
     if (keys.some((k) => k.name === name)) problems.push(`${where}: the name is used twice`);
     keys.push({ name, role: role as Role, secret });

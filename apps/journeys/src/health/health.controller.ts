@@ -32,14 +32,16 @@ export class HealthController {
     } catch (error) {
       eventStore = { status: 'down', error: error instanceof Error ? error.message : String(error) };
     }
-    const status = eventStore.status === 'down' ? 'down' : projections.lastError || !projections.running ? 'degraded' : 'ok';
+    const status =
+      eventStore.status === 'down' ? 'down' : projections.lastError || !projections.running ? 'degraded' : 'ok';
     if (status === 'down') void reply.status(503);
     return {
       status,
       eventStore,
       projections: {
         position: projections.position.toString(),
-        lag: head === undefined ? undefined : (head > projections.position ? head - projections.position : 0n).toString(),
+        lag:
+          head === undefined ? undefined : (head > projections.position ? head - projections.position : 0n).toString(),
         caughtUp: projections.caughtUp,
         running: projections.running,
         lastError: projections.lastError,

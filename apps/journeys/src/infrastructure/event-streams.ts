@@ -35,7 +35,10 @@ export class EventStreams {
     private readonly projections: ProjectionRunner,
   ) {}
 
-  async load<State, Event>(stream: string, model: StreamModel<State, Event>): Promise<{ state: State; revision: number }> {
+  async load<State, Event>(
+    stream: string,
+    model: StreamModel<State, Event>,
+  ): Promise<{ state: State; revision: number }> {
     const events = await this.store.readStream(stream);
     let state = model.initialState();
     for (const e of events) state = model.evolve(state, toDomain<Event>(e));
@@ -101,4 +104,3 @@ export class EventStreams {
 export function toDomain<Event>(recorded: RecordedEvent): Event {
   return { type: recorded.type, data: recorded.data } as Event;
 }
-

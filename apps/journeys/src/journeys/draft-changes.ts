@@ -12,7 +12,9 @@ export function summarizeDraftChanges(before: JourneyDefinition, after: JourneyD
   return {
     stepsAdded: [...afterSteps.keys()].filter((id) => !beforeSteps.has(id)),
     stepsRemoved: [...beforeSteps.keys()].filter((id) => !afterSteps.has(id)),
-    stepsChanged: [...afterSteps.keys()].filter((id) => beforeSteps.has(id) && !same(beforeSteps.get(id), afterSteps.get(id))),
+    stepsChanged: [...afterSteps.keys()].filter(
+      (id) => beforeSteps.has(id) && !same(beforeSteps.get(id), afterSteps.get(id)),
+    ),
     fieldsChanged: [...fields]
       .filter((f) => !same(before[f as keyof JourneyDefinition], after[f as keyof JourneyDefinition]))
       .sort(),

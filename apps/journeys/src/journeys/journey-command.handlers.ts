@@ -84,7 +84,10 @@ export class JourneyActionHandler implements ICommandHandler<JourneyActionComman
       (state) => {
         if (action !== 'PublishJourney') return decide({ type: action }, state);
         const draft = newestVersion(state).definition;
-        return decide({ type: 'PublishJourney', validationErrors: this.publishProblems(journeyId, draft, context.now) }, state);
+        return decide(
+          { type: 'PublishJourney', validationErrors: this.publishProblems(journeyId, draft, context.now) },
+          state,
+        );
       },
       context,
     );
@@ -93,7 +96,9 @@ export class JourneyActionHandler implements ICommandHandler<JourneyActionComman
   /** Publishing checks everything a draft may still lack: graph, triggers Ready, schedule, unique name. */
   private publishProblems(journeyId: string, definition: JourneyDefinition, now: Date) {
     const triggers = new Map(
-      triggerDefinitionsProjection.find(this.readModels.db).map((t) => [t.name, { state: t.status, attributes: t.attributes }]),
+      triggerDefinitionsProjection
+        .find(this.readModels.db)
+        .map((t) => [t.name, { state: t.status, attributes: t.attributes }]),
     );
     return validateForPublish(definition, {
       now,
@@ -188,10 +193,13 @@ export class CreateJourneyFromTemplateHandler implements ICommandHandler<CreateJ
   ) {}
 
   async execute({ templateId, name, overrides, context }: CreateJourneyFromTemplateCommand): Promise<JourneyResult> {
-    const events = await this.streams.load<TemplateSaved['data'] | null, TemplateSaved>(`${TEMPLATE_CATEGORY}-${templateId}`, {
-      initialState: () => null,
-      evolve: (_, e) => e.data,
-    });
+    const events = await this.streams.load<TemplateSaved['data'] | null, TemplateSaved>(
+      `${TEMPLATE_CATEGORY}-${templateId}`,
+      {
+        initialState: () => null,
+        evolve: (_, e) => e.data,
+      },
+    );
     const template = events.state;
     if (!template) throw new NotFound('TEMPLATE_NOT_FOUND', `No template with id ${templateId}`);
     const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
@@ -204,7 +212,13 @@ export class CreateJourneyFromTemplateHandler implements ICommandHandler<CreateJ
       [
         {
           type: 'JourneyCreatedFromTemplate',
-          data: { journeyId, name, definition, template: { templateId, name: template.name }, overridden: Object.keys(given) },
+          data: {
+            journeyId,
+            name,
+            definition,
+            template: { templateId, name: template.name },
+            overridden: Object.keys(given),
+          },
         },
       ],
       context,

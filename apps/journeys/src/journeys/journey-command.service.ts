@@ -68,7 +68,12 @@ export class JourneyCommandService {
       [
         {
           type: 'JourneyCommandRefused',
-          data: { journeyId, action, version, error: { code: error.code, message: error.message, details: error.details } },
+          data: {
+            journeyId,
+            action,
+            version,
+            error: { code: error.code, message: error.message, details: error.details },
+          },
         },
       ],
       context,

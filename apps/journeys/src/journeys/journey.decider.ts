@@ -72,7 +72,10 @@ export function allowedActions(state: JourneyState): readonly JourneyAction[] {
 }
 
 /** Throws the 409 every refused action gets, naming the actions the state allows. */
-export function assertAllowed(state: JourneyState, action: JourneyAction): asserts state is Extract<JourneyState, { status: 'present' }> {
+export function assertAllowed(
+  state: JourneyState,
+  action: JourneyAction,
+): asserts state is Extract<JourneyState, { status: 'present' }> {
   if (state.status === 'absent') {
     throw new ActionNotAllowed('JOURNEY_NOT_FOUND', `Journey does not exist; cannot ${action}`);
   }
@@ -144,7 +147,11 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
           type: 'JourneyVersionCompleting',
           data: { journeyId, version: v.version, reason: 'newerVersionPublished' },
         }));
-      return [requested, ...superseded, { type: 'JourneyVersionWentLive', data: { journeyId, version: draft.version } }];
+      return [
+        requested,
+        ...superseded,
+        { type: 'JourneyVersionWentLive', data: { journeyId, version: draft.version } },
+      ];
     }
     case 'EditJourney': {
       assertAllowed(state, 'edit');
@@ -163,7 +170,9 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
     }
     case 'DiscardDraft': {
       assertAllowed(state, 'discard');
-      return [{ type: 'JourneyDraftDiscarded', data: { journeyId: state.journeyId, version: newestVersion(state).version } }];
+      return [
+        { type: 'JourneyDraftDiscarded', data: { journeyId: state.journeyId, version: newestVersion(state).version } },
+      ];
     }
     case 'StopVersion': {
       assertAllowed(state, 'stop');
@@ -240,10 +249,15 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
         lastVersion: 1,
       };
     case 'JourneyDraftUpdated':
-      return withVersion(state, event.data.version, () => ({
-        definition: event.data.definition,
-        validationErrors: [],
-      }), event.data.definition.name);
+      return withVersion(
+        state,
+        event.data.version,
+        () => ({
+          definition: event.data.definition,
+          validationErrors: [],
+        }),
+        event.data.definition.name,
+      );
     case 'JourneyPublishRequested':
       return withVersion(state, event.data.version, () => ({ state: 'Publishing', validationErrors: [] }));
     case 'JourneyPublishRejected':

@@ -23,8 +23,14 @@ const definition = (name = 'Welcome', steps = ['s1']): JourneyDefinition =>
   }) as JourneyDefinition;
 const problem: DefinitionProblem = { code: 'UnknownStep', path: '$.steps[0].next', message: 'no such step' };
 
-const created: JourneyEvent = { type: 'JourneyCreated', data: { journeyId, name: 'Welcome', definition: definition() } };
-const publishRequested = (version: number): JourneyEvent => ({ type: 'JourneyPublishRequested', data: { journeyId, version } });
+const created: JourneyEvent = {
+  type: 'JourneyCreated',
+  data: { journeyId, name: 'Welcome', definition: definition() },
+};
+const publishRequested = (version: number): JourneyEvent => ({
+  type: 'JourneyPublishRequested',
+  data: { journeyId, version },
+});
 const wentLive = (version: number): JourneyEvent => ({ type: 'JourneyVersionWentLive', data: { journeyId, version } });
 const editStarted = (version: number): JourneyEvent => ({
   type: 'JourneyEditStarted',
@@ -34,9 +40,15 @@ const completing = (version: number): JourneyEvent => ({
   type: 'JourneyVersionCompleting',
   data: { journeyId, version, reason: 'newerVersionPublished' },
 });
-const stopRequested = (version: number): JourneyEvent => ({ type: 'JourneyVersionStopRequested', data: { journeyId, version } });
+const stopRequested = (version: number): JourneyEvent => ({
+  type: 'JourneyVersionStopRequested',
+  data: { journeyId, version },
+});
 const stopped = (version: number): JourneyEvent => ({ type: 'JourneyVersionStopped', data: { journeyId, version } });
-const completed = (version: number): JourneyEvent => ({ type: 'JourneyVersionCompleted', data: { journeyId, version } });
+const completed = (version: number): JourneyEvent => ({
+  type: 'JourneyVersionCompleted',
+  data: { journeyId, version },
+});
 
 const live = [created, publishRequested(1), wentLive(1)];
 const liveEditing = [...live, editStarted(2)];
@@ -55,7 +67,9 @@ describe('journey decider', () => {
       expect(displayState(stateOf(created))).toBe('Draft');
     });
     it('refuses to create a journey twice', () => {
-      spec(created).when({ type: 'CreateJourney', journeyId, definition: definition() }).thenThrows({ code: 'JOURNEY_EXISTS' });
+      spec(created)
+        .when({ type: 'CreateJourney', journeyId, definition: definition() })
+        .thenThrows({ code: 'JOURNEY_EXISTS' });
     });
   });
 
@@ -77,7 +91,9 @@ describe('journey decider', () => {
         ]);
     });
     it('updates the newer Draft version while Live, editing', () => {
-      const [event] = spec(...liveEditing).when({ type: 'UpdateDraft', definition: definition() }).events();
+      const [event] = spec(...liveEditing)
+        .when({ type: 'UpdateDraft', definition: definition() })
+        .events();
       expect(event).toMatchObject({ type: 'JourneyDraftUpdated', data: { version: 2 } });
     });
     it.each([
@@ -96,7 +112,9 @@ describe('journey decider', () => {
 
   describe('publish', () => {
     it('goes through Publishing to Live', () => {
-      spec(created).when({ type: 'PublishJourney', validationErrors: [] }).then([publishRequested(1), wentLive(1)]);
+      spec(created)
+        .when({ type: 'PublishJourney', validationErrors: [] })
+        .then([publishRequested(1), wentLive(1)]);
       expect(displayState(stateOf(...live))).toBe('Live');
     });
     it('goes back to Draft with every validation error', () => {
@@ -104,7 +122,9 @@ describe('journey decider', () => {
         type: 'JourneyPublishRejected',
         data: { journeyId, version: 1, validationErrors: [problem] },
       };
-      spec(created).when({ type: 'PublishJourney', validationErrors: [problem] }).then([publishRequested(1), rejected]);
+      spec(created)
+        .when({ type: 'PublishJourney', validationErrors: [problem] })
+        .then([publishRequested(1), rejected]);
       const state = stateOf(created, publishRequested(1), rejected);
       expect(displayState(state)).toBe('Draft');
       expect(state.versions[0].validationErrors).toEqual([problem]);
@@ -126,54 +146,80 @@ describe('journey decider', () => {
         [...live, stopRequested(1)],
         [...live, stopRequested(1), stopped(1)],
       ]) {
-        spec(...given).when({ type: 'PublishJourney', validationErrors: [] }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
+        spec(...given)
+          .when({ type: 'PublishJourney', validationErrors: [] })
+          .thenThrows({ code: 'ACTION_NOT_ALLOWED' });
       }
     });
   });
 
   describe('edit and discard', () => {
     it('edit opens a new Draft version beside the Live one', () => {
-      spec(...live).when({ type: 'EditJourney' }).then([editStarted(2)]);
+      spec(...live)
+        .when({ type: 'EditJourney' })
+        .then([editStarted(2)]);
       expect(displayState(stateOf(...liveEditing))).toBe('Live, editing');
     });
     it('edit is refused in Draft and while already editing', () => {
       spec(created).when({ type: 'EditJourney' }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
-      spec(...liveEditing).when({ type: 'EditJourney' }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
+      spec(...liveEditing)
+        .when({ type: 'EditJourney' })
+        .thenThrows({ code: 'ACTION_NOT_ALLOWED' });
     });
     it('discard drops the newer Draft and the journey is Live again', () => {
       const discarded: JourneyEvent = { type: 'JourneyDraftDiscarded', data: { journeyId, version: 2 } };
-      spec(...liveEditing).when({ type: 'DiscardDraft' }).then([discarded]);
+      spec(...liveEditing)
+        .when({ type: 'DiscardDraft' })
+        .then([discarded]);
       const state = stateOf(...liveEditing, discarded);
       expect(displayState(state)).toBe('Live');
       expect(state.versions).toHaveLength(1);
     });
     it('discard is refused unless Live, editing', () => {
       spec(created).when({ type: 'DiscardDraft' }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
-      spec(...live).when({ type: 'DiscardDraft' }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
+      spec(...live)
+        .when({ type: 'DiscardDraft' })
+        .thenThrows({ code: 'ACTION_NOT_ALLOWED' });
     });
   });
 
   describe('stop', () => {
     it('stops a Live version: Stopping, then Stopped once the runtime confirms', () => {
-      spec(...live).when({ type: 'StopVersion', version: 1 }).then([stopRequested(1)]);
+      spec(...live)
+        .when({ type: 'StopVersion', version: 1 })
+        .then([stopRequested(1)]);
       expect(displayState(stateOf(...live, stopRequested(1)))).toBe('Stopping');
-      spec(...live, stopRequested(1)).when({ type: 'MarkVersionStopped', version: 1 }).then([stopped(1)]);
+      spec(...live, stopRequested(1))
+        .when({ type: 'MarkVersionStopped', version: 1 })
+        .then([stopped(1)]);
       expect(displayState(stateOf(...live, stopRequested(1), stopped(1)))).toBe('Stopped');
     });
     it('stops each version separately', () => {
-      spec(...twoVersions).when({ type: 'StopVersion', version: 1 }).then([stopRequested(1)]);
+      spec(...twoVersions)
+        .when({ type: 'StopVersion', version: 1 })
+        .then([stopRequested(1)]);
       const state = stateOf(...twoVersions, stopRequested(1), stopped(1));
       expect(state.versions.map((v) => v.state)).toEqual(['Stopped', 'Live']);
-      spec(...twoVersions, stopRequested(1), stopped(1)).when({ type: 'StopVersion', version: 2 }).then([stopRequested(2)]);
+      spec(...twoVersions, stopRequested(1), stopped(1))
+        .when({ type: 'StopVersion', version: 2 })
+        .then([stopRequested(2)]);
     });
     it('stops the Live version while Live, editing; the draft remains', () => {
-      spec(...liveEditing).when({ type: 'StopVersion', version: 1 }).then([stopRequested(1)]);
+      spec(...liveEditing)
+        .when({ type: 'StopVersion', version: 1 })
+        .then([stopRequested(1)]);
       expect(displayState(stateOf(...liveEditing, stopRequested(1), stopped(1)))).toBe('Draft');
     });
     it('refuses to stop a Draft version, a stopped one, an unknown one, or while Stopping', () => {
-      spec(...liveEditing).when({ type: 'StopVersion', version: 2 }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
-      spec(...live).when({ type: 'StopVersion', version: 9 }).thenThrows({ code: 'VERSION_NOT_FOUND' });
-      spec(...live, stopRequested(1)).when({ type: 'StopVersion', version: 1 }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
+      spec(...liveEditing)
+        .when({ type: 'StopVersion', version: 2 })
+        .thenThrows({ code: 'ACTION_NOT_ALLOWED' });
+      spec(...live)
+        .when({ type: 'StopVersion', version: 9 })
+        .thenThrows({ code: 'VERSION_NOT_FOUND' });
+      spec(...live, stopRequested(1))
+        .when({ type: 'StopVersion', version: 1 })
+        .thenThrows({ code: 'ACTION_NOT_ALLOWED' });
       spec(created).when({ type: 'StopVersion', version: 1 }).thenThrows({ code: 'ACTION_NOT_ALLOWED' });
       spec(...twoVersions, stopRequested(1), stopped(1))
         .when({ type: 'StopVersion', version: 1 })
@@ -186,17 +232,29 @@ describe('journey decider', () => {
       spec(...live)
         .when({ type: 'CompleteVersion', version: 1, reason: 'endTimePassed' })
         .then([{ type: 'JourneyVersionCompleting', data: { journeyId, version: 1, reason: 'endTimePassed' } }]);
-      spec(...live, completing(1)).when({ type: 'MarkVersionCompleted', version: 1 }).then([completed(1)]);
+      spec(...live, completing(1))
+        .when({ type: 'MarkVersionCompleted', version: 1 })
+        .then([completed(1)]);
       expect(displayState(stateOf(...live, completing(1), completed(1)))).toBe('Completed');
     });
     it('are idempotent: repeating a move that already happened appends nothing', () => {
-      spec(...live, completing(1)).when({ type: 'CompleteVersion', version: 1, reason: 'endTimePassed' }).then([]);
-      spec(...live, completing(1), completed(1)).when({ type: 'MarkVersionCompleted', version: 1 }).then([]);
-      spec(...live, stopRequested(1), stopped(1)).when({ type: 'MarkVersionStopped', version: 1 }).then([]);
-      spec(...live).when({ type: 'MarkVersionStopped', version: 1 }).then([]);
+      spec(...live, completing(1))
+        .when({ type: 'CompleteVersion', version: 1, reason: 'endTimePassed' })
+        .then([]);
+      spec(...live, completing(1), completed(1))
+        .when({ type: 'MarkVersionCompleted', version: 1 })
+        .then([]);
+      spec(...live, stopRequested(1), stopped(1))
+        .when({ type: 'MarkVersionStopped', version: 1 })
+        .then([]);
+      spec(...live)
+        .when({ type: 'MarkVersionStopped', version: 1 })
+        .then([]);
     });
     it('a Completing version can still be stopped', () => {
-      spec(...live, completing(1)).when({ type: 'StopVersion', version: 1 }).then([stopRequested(1)]);
+      spec(...live, completing(1))
+        .when({ type: 'StopVersion', version: 1 })
+        .then([stopRequested(1)]);
     });
   });
 
@@ -219,7 +277,12 @@ describe('copy and save as template', () => {
     const state = spec(...twoVersions).state;
     expect(decideCopy(state, { newJourneyId: 'j2', name: 'Copy', version: 1 })).toEqual({
       type: 'JourneyCopied',
-      data: { journeyId: 'j2', name: 'Copy', definition: { ...definition(), name: 'Copy' }, source: { journeyId, version: 1 } },
+      data: {
+        journeyId: 'j2',
+        name: 'Copy',
+        definition: { ...definition(), name: 'Copy' },
+        source: { journeyId, version: 1 },
+      },
     });
     expect(decideCopy(state, { newJourneyId: 'j2', name: 'Copy' }).data.source.version).toBe(2);
   });
@@ -242,6 +305,8 @@ describe('copy and save as template', () => {
 
 it('a discarded draft version number is not reused by the next edit', () => {
   const discarded: JourneyEvent = { type: 'JourneyDraftDiscarded', data: { journeyId, version: 2 } };
-  const [event] = spec(...liveEditing, discarded).when({ type: 'EditJourney' }).events();
+  const [event] = spec(...liveEditing, discarded)
+    .when({ type: 'EditJourney' })
+    .events();
   expect(event).toMatchObject({ type: 'JourneyEditStarted', data: { version: 3, basedOn: 1 } });
 });

@@ -22,7 +22,10 @@ interface Event<Type extends string, Data> {
 }
 
 /** The first event of a journey created from scratch (version 1, Draft). */
-export type JourneyCreated = Event<'JourneyCreated', { journeyId: string; name: string; definition: JourneyDefinition }>;
+export type JourneyCreated = Event<
+  'JourneyCreated',
+  { journeyId: string; name: string; definition: JourneyDefinition }
+>;
 /** The first event of a journey copied from a version of another one. */
 export type JourneyCopied = Event<
   'JourneyCopied',
@@ -63,10 +66,7 @@ export type JourneyVersionStopRequested = Event<'JourneyVersionStopRequested', {
 export type JourneyVersionStopped = Event<'JourneyVersionStopped', { journeyId: string; version: number }>;
 
 export type CompletingReason =
-  | 'newerVersionPublished'
-  | 'endTimePassed'
-  | 'allSegmentMembersEntered'
-  | 'allOccurrencesRun';
+  'newerVersionPublished' | 'endTimePassed' | 'allSegmentMembersEntered' | 'allOccurrencesRun';
 
 /** What a draft update changed, for the audit history. */
 export interface DraftChanges {
@@ -100,15 +100,12 @@ export const JOURNEY_AUDIT_CATEGORY = 'journeyAudit';
 /** A command the service refused; stored for the audit history. */
 export type JourneyCommandRefused = Event<
   'JourneyCommandRefused',
-  { journeyId: string; action: JourneyAction; version?: number; error: { code: string; message: string; details: readonly unknown[] } }
+  {
+    journeyId: string;
+    action: JourneyAction;
+    version?: number;
+    error: { code: string; message: string; details: readonly unknown[] };
+  }
 >;
 
-export type JourneyAction =
-  | 'create'
-  | 'update'
-  | 'publish'
-  | 'edit'
-  | 'discard'
-  | 'stop'
-  | 'copy'
-  | 'saveAsTemplate';
+export type JourneyAction = 'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate';

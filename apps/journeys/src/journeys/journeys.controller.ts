@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -29,11 +42,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
   if (!match) {
-    throw new ValidationFailed([{ code: 'InvalidIfMatch', path: 'If-Match', message: 'If-Match must be a revision such as "7"' }]);
+    throw new ValidationFailed([
+      { code: 'InvalidIfMatch', path: 'If-Match', message: 'If-Match must be a revision such as "7"' },
+    ]);
   }
   return Number(match[1]);
 }
-
 
 @ApiTags('journeys')
 @ApiBearerAuth()
@@ -48,7 +62,11 @@ export class JourneysController {
   @Post()
   @Allow('editor')
   @ApiBody({ description: 'A journey definition (CONTRACT section 1)', schema: { type: 'object' } })
-  async create(@Body() body: unknown, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.commands.execute(new CreateJourneyCommand(parsedDefinition(body), this.context(caller)));
     return this.respond(result, reply);
   }
@@ -134,7 +152,9 @@ export class JourneysController {
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.commands.execute(new CopyJourneyCommand(id, body.name, this.context(caller), body.version));
+    const result = await this.commands.execute(
+      new CopyJourneyCommand(id, body.name, this.context(caller), body.version),
+    );
     return this.respond(result, reply);
   }
 
@@ -142,7 +162,11 @@ export class JourneysController {
   @Allow('editor')
   saveAsTemplate(@Param('id') id: string, @Body() body: SaveAsTemplateRequest, @CurrentCaller() caller: Caller) {
     return this.commands.execute(
-      new SaveAsTemplateCommand(id, { name: body.name, description: body.description, version: body.version }, this.context(caller)),
+      new SaveAsTemplateCommand(
+        id,
+        { name: body.name, description: body.description, version: body.version },
+        this.context(caller),
+      ),
     );
   }
 
@@ -152,7 +176,9 @@ export class JourneysController {
     this.view(id);
     const after = query.after === undefined ? 0 : Number(query.after);
     if (!Number.isSafeInteger(after) || after < 0) {
-      throw new ValidationFailed([{ code: 'InvalidCursor', path: 'after', message: 'after must be a cursor from a previous page' }]);
+      throw new ValidationFailed([
+        { code: 'InvalidCursor', path: 'after', message: 'after must be a cursor from a previous page' },
+      ]);
     }
     return auditHistoryProjection.page(this.readModels.db, id, after, query.limit ?? 100);
   }

@@ -48,7 +48,8 @@ export class LifecycleAutomation implements OnApplicationBootstrap, OnApplicatio
         for (;;) {
           const next = await this.iterator.next();
           if (next.done || this.stopping) return;
-          for (const event of next.value.events) await this.react({ type: event.type, data: event.data } as JourneyEvent);
+          for (const event of next.value.events)
+            await this.react({ type: event.type, data: event.data } as JourneyEvent);
           const last = next.value.events.at(-1);
           if (last) this.readModels.saveCheckpoint(CHECKPOINT, last.position, 1);
         }
@@ -64,10 +65,14 @@ export class LifecycleAutomation implements OnApplicationBootstrap, OnApplicatio
     const context = () => commandContext('system', this.clock.now());
     if (event.type === 'JourneyVersionStopRequested') {
       const { journeyId, version } = event.data;
-      await this.commands.execute(new AutomaticMoveCommand(journeyId, { type: 'MarkVersionStopped', version }, context()));
+      await this.commands.execute(
+        new AutomaticMoveCommand(journeyId, { type: 'MarkVersionStopped', version }, context()),
+      );
     } else if (event.type === 'JourneyVersionCompleting') {
       const { journeyId, version } = event.data;
-      await this.commands.execute(new AutomaticMoveCommand(journeyId, { type: 'MarkVersionCompleted', version }, context()));
+      await this.commands.execute(
+        new AutomaticMoveCommand(journeyId, { type: 'MarkVersionCompleted', version }, context()),
+      );
     }
   }
 }

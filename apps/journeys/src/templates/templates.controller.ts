@@ -27,13 +27,15 @@ export class TemplatesController {
   @Allow(...READ_ROLES)
   list() {
     return {
-      templates: templatesProjection.find(this.readModels.db).map(({ templateId, name, description, source, createdAt }) => ({
-        id: templateId,
-        name,
-        description,
-        source,
-        createdAt,
-      })),
+      templates: templatesProjection
+        .find(this.readModels.db)
+        .map(({ templateId, name, description, source, createdAt }) => ({
+          id: templateId,
+          name,
+          description,
+          source,
+          createdAt,
+        })),
     };
   }
 
@@ -48,7 +50,11 @@ export class TemplatesController {
 
   @Post(':id/journeys')
   @Allow('editor')
-  async createJourney(@Param('id') id: string, @Body() body: CreateFromTemplateRequest, @CurrentCaller() caller: Caller) {
+  async createJourney(
+    @Param('id') id: string,
+    @Body() body: CreateFromTemplateRequest,
+    @CurrentCaller() caller: Caller,
+  ) {
     const result = await this.commands.execute(
       new CreateJourneyFromTemplateCommand(
         id,

@@ -41,7 +41,8 @@ export function decide(command: TriggerDefinitionCommand, state: TriggerDefiniti
         },
       ];
     case 'MarkTriggerDefinitionReady':
-      if (state.status === 'absent') throw new ActionNotAllowed('TRIGGER_DEFINITION_NOT_FOUND', 'Trigger definition does not exist');
+      if (state.status === 'absent')
+        throw new ActionNotAllowed('TRIGGER_DEFINITION_NOT_FOUND', 'Trigger definition does not exist');
       // Ready is where a definition stays; asking again changes nothing.
       return state.status === 'Ready' ? [] : [{ type: 'TriggerDefinitionReady', data: { name: state.name } }];
     default: {

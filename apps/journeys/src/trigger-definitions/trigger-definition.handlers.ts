@@ -44,7 +44,15 @@ export class CreateTriggerDefinitionHandler implements ICommandHandler<CreateTri
   async execute({ definition, context }: CreateTriggerDefinitionCommand) {
     const seen = new Set<string>();
     const duplicates = definition.attributes.flatMap((a, i) =>
-      seen.has(a.name) ? [{ code: 'DuplicateAttribute', path: `$.attributes[${i}].name`, message: `attribute ${a.name} is listed twice` }] : (seen.add(a.name), []),
+      seen.has(a.name)
+        ? [
+            {
+              code: 'DuplicateAttribute',
+              path: `$.attributes[${i}].name`,
+              message: `attribute ${a.name} is listed twice`,
+            },
+          ]
+        : (seen.add(a.name), []),
     );
     if (duplicates.length) throw new ValidationFailed(duplicates);
     const { state } = await this.streams.handle(

@@ -52,6 +52,8 @@ export class TriggerDefinitionsController {
   @HttpCode(200)
   @Allow('editor')
   ready(@Param('name') name: string, @CurrentCaller() caller: Caller) {
-    return this.commands.execute(new MarkTriggerDefinitionReadyCommand(name, commandContext(caller.name, this.clock.now())));
+    return this.commands.execute(
+      new MarkTriggerDefinitionReadyCommand(name, commandContext(caller.name, this.clock.now())),
+    );
   }
 }

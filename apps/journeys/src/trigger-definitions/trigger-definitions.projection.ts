@@ -1,5 +1,10 @@
 import { documentProjection } from '@journeys/read-models';
-import { evolve, initialState, type TriggerDefinitionEvent, type TriggerDefinitionState } from './trigger-definition.decider';
+import {
+  evolve,
+  initialState,
+  type TriggerDefinitionEvent,
+  type TriggerDefinitionState,
+} from './trigger-definition.decider';
 
 export type TriggerDefinitionView = Exclude<TriggerDefinitionState, { status: 'absent' }> & {
   createdAt: string;

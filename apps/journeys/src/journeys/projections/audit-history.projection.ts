@@ -27,7 +27,12 @@ interface Tracked {
  * journey's audit stream), every automatic move, with the state it left the journey in.
  */
 export const auditHistoryProjection: Projection & {
-  page(db: Database.Database, journeyId: string, after: number, limit: number): { entries: AuditEntry[]; next?: string };
+  page(
+    db: Database.Database,
+    journeyId: string,
+    after: number,
+    limit: number,
+  ): { entries: AuditEntry[]; next?: string };
 } = {
   name: 'audit_history',
   version: 1,
@@ -134,12 +139,23 @@ export const auditHistoryProjection: Projection & {
         case 'JourneyPublishRejected': {
           const rejected = domain.type === 'JourneyPublishRejected';
           const details = rejected ? { validationErrors: domain.data.validationErrors } : {};
-          const row = t.pendingPublish === undefined ? undefined : (readEntry.get(t.pendingPublish) as { entry: string } | undefined);
+          const row =
+            t.pendingPublish === undefined
+              ? undefined
+              : (readEntry.get(t.pendingPublish) as { entry: string } | undefined);
           if (row) {
             const entry = JSON.parse(row.entry) as AuditEntry;
-            update.run(JSON.stringify({ ...entry, outcome: rejected ? 'rejected' : 'accepted', state: stateName(t), details }), t.pendingPublish);
+            update.run(
+              JSON.stringify({ ...entry, outcome: rejected ? 'rejected' : 'accepted', state: stateName(t), details }),
+              t.pendingPublish,
+            );
           } else {
-            add(journeyId, event, { action: 'publish', version: domain.data.version, outcome: rejected ? 'rejected' : 'accepted', details });
+            add(journeyId, event, {
+              action: 'publish',
+              version: domain.data.version,
+              outcome: rejected ? 'rejected' : 'accepted',
+              details,
+            });
           }
           t.pendingPublish = undefined;
           break;
@@ -164,7 +180,12 @@ export const auditHistoryProjection: Projection & {
           });
           break;
         case 'JourneyVersionCompleted':
-          add(journeyId, event, { action: 'completed', version: domain.data.version, outcome: 'accepted', details: {} });
+          add(journeyId, event, {
+            action: 'completed',
+            version: domain.data.version,
+            outcome: 'accepted',
+            details: {},
+          });
           break;
         case 'JourneyVersionStopRequested':
           add(journeyId, event, { action: 'stop', version: domain.data.version, outcome: 'accepted', details: {} });
