@@ -1,0 +1,211 @@
+import { AppendResult, ExpectedRevision, NewEvent, WrongExpectedRevisionError } from '../event-store.port';
+
+/** One event of a stream as far as idempotency is concerned. */
+export interface KnownEvent {
+  id: string;
+  revision: number;
+}
+
+/**
+ * What the adapter knows about one stream: the ids of its events from revision 0 to `lastRevision`.
+ * Stored events never change, so this prefix stays true while the stream grows; only the part after
+ * `lastRevision` has to be read before an append can be checked for ids the stream already holds.
+ */
+export class StreamIds {
+  private readonly ids = new Set<string>();
+  private last = -1;
+  private lastPos = -1n;
+
+  /** Revision of the last known event; -1 when nothing is known (or the stream does not exist). */
+  get lastRevision(): number {
+    return this.last;
+  }
+
+  /** Position of the event at `lastRevision`; -1n when nothing is known. */
+  get lastPosition(): bigint {
+    return this.lastPos;
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  holds(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /**
+   * Adds the events of a read or a write that started at `fromRevision` (sorted by revision).
+   * Ignored when it starts after the known prefix: the prefix would have a hole. Events already known
+   * are skipped. A read may return its first event after `fromRevision` (a truncated stream); nothing
+   * lies in between then. Returns whether anything was added.
+   */
+  extend(fromRevision: number, events: readonly KnownEvent[], lastPosition: bigint): boolean {
+    if (fromRevision > this.last + 1) return false;
+    const fresh = events.filter((event) => event.revision > this.last);
+    if (fresh.length === 0) return false;
+    for (const event of fresh) this.ids.add(event.id);
+    this.last = fresh[fresh.length - 1].revision;
+    this.lastPos = lastPosition;
+    return true;
+  }
+}
+
+/**
+ * A bounded, least-recently-used map of {@link StreamIds}, so that appends to streams this process
+ * has read or written recently need no read to check idempotency.
+ */
+export class KnownStreamIds {
+  private readonly streams = new Map<string, { ids: StreamIds; counted: number }>();
+  private total = 0;
+
+  /** @param capacity Event ids kept over all streams. */
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0) {
+      throw new RangeError(`The known-ids capacity must be a non-negative integer, got ${capacity}`);
+    }
+  }
+
+  /** The cached ids of a stream, or a new empty (not yet cached) one. */
+  get(streamName: string): StreamIds {
+    const entry = this.streams.get(streamName);
+    if (!entry) return new StreamIds();
+    this.touch(streamName, entry);
+    return entry.ids;
+  }
+
+  /** Caches (or refreshes) a stream's ids, evicting the least recently used streams beyond capacity. */
+  remember(streamName: string, ids: StreamIds): void {
+    const previous = this.streams.get(streamName);
+    if (previous) {
+      this.total -= previous.counted;
+      this.streams.delete(streamName);
+    }
+    if (ids.size > this.capacity) return;
+    this.streams.set(streamName, { ids, counted: ids.size });
+    this.total += ids.size;
+    for (const [name, entry] of this.streams) {
+      if (this.total <= this.capacity) break;
+      this.streams.delete(name);
+      this.total -= entry.counted;
+    }
+  }
+
+  /** Number of event ids held, for tests and metrics. */
+  get size(): number {
+    return this.total;
+  }
+
+  private touch(streamName: string, entry: { ids: StreamIds; counted: number }): void {
+    // Re-inserting moves the entry to the young end of the Map's insertion order.
+    this.streams.delete(streamName);
+    this.streams.set(streamName, entry);
+  }
+}
+
+/** The next step of an append, decided from what is known of the stream. */
+export type AppendStep =
+  /** Every event is already in the stream: nothing to write. */
+  | { kind: 'already-stored' }
+  /** The requested revision cannot match the (freshly read) stream. */
+  | { kind: 'conflict'; actual: number | 'no_stream' }
+  /** What is known does not settle it: read the rest of the stream first. */
+  | { kind: 'read-stream' }
+  /** Write these events, checking the stream is still at `expected`. */
+  | { kind: 'write'; events: NewEvent[]; expected: number | 'no_stream' };
+
+/**
+ * Decides how to append `events` (already unique by id) to a stream.
+ *
+ * Every write names the exact revision its idempotency check was made against, even for `'any'`:
+ * if another writer got in between, EventStoreDB rejects the write and the check is redone on the
+ * new events, so "an id the stream holds is not written again" holds under concurrency. `fresh` says
+ * `known` was read to the end of the stream since the last write attempt; a conflict, or success
+ * without writing, is only reported then, so it carries the stream's current revision.
+ */
+export function planAppend(
+  events: readonly NewEvent[],
+  known: StreamIds,
+  requested: ExpectedRevision,
+  fresh: boolean,
+): AppendStep {
+  const pending = events.filter((event) => !known.holds(event.id));
+  if (pending.length === 0) return fresh ? { kind: 'already-stored' } : { kind: 'read-stream' };
+  const current = known.lastRevision;
+  const actual = current < 0 ? 'no_stream' : current;
+  switch (requested) {
+    case 'any':
+      return { kind: 'write', events: pending, expected: actual };
+    case 'no_stream':
+      if (current < 0) return { kind: 'write', events: pending, expected: 'no_stream' };
+      return fresh ? { kind: 'conflict', actual } : { kind: 'read-stream' };
+    default:
+      // The ids below `requested` must be known before deciding what is new.
+      if (current === requested) return { kind: 'write', events: pending, expected: requested };
+      return fresh ? { kind: 'conflict', actual } : { kind: 'read-stream' };
+  }
+}
+
+/** Keeps the first event of each id: an id repeated inside one append is stored once. */
+export function uniqueById(events: readonly NewEvent[]): NewEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    if (seen.has(event.id)) return false;
+    seen.add(event.id);
+    return true;
+  });
+}
+
+/** The two server round trips an append is made of. */
+export interface AppendIo {
+  /** Reads the stream after what `known` covers; returns the (possibly other, fuller) knowledge. */
+  catchUp(known: StreamIds): Promise<StreamIds>;
+  /**
+   * Writes `events` if the stream is still at `expected`, recording them in `known`; undefined when
+   * the server reports a conflict.
+   */
+  write(known: StreamIds, events: NewEvent[], expected: number | 'no_stream'): Promise<AppendResult | undefined>;
+}
+
+/** Bounds the read-check-write loop of an `'any'` append on a stream that keeps being written. */
+export const MAX_APPEND_STEPS = 64;
+
+/**
+ * One append as a loop over {@link planAppend}: read what is unknown, write what is new against the
+ * exact revision it was checked at, and after a conflict read again and decide again.
+ */
+export async function appendIdempotently(
+  streamName: string,
+  events: NewEvent[],
+  requested: ExpectedRevision,
+  initial: StreamIds,
+  io: AppendIo,
+): Promise<AppendResult> {
+  let known = initial;
+  let fresh = false;
+  for (let step = 0; step < MAX_APPEND_STEPS; step++) {
+    const plan = planAppend(events, known, requested, fresh);
+    switch (plan.kind) {
+      case 'already-stored':
+        return { nextExpectedRevision: known.lastRevision, position: known.lastPosition, written: 0 };
+      case 'conflict':
+        throw new WrongExpectedRevisionError(streamName, requested, plan.actual);
+      case 'read-stream':
+        known = await io.catchUp(known);
+        fresh = true;
+        break;
+      case 'write': {
+        const result = await io.write(known, plan.events, plan.expected);
+        if (result) return result;
+        known = await io.catchUp(known);
+        fresh = true;
+        break;
+      }
+      default: {
+        const unexpected: never = plan;
+        throw new Error(`Unknown append step ${JSON.stringify(unexpected)}`);
+      }
+    }
+  }
+  throw new Error(`Stream ${streamName}: the append still conflicted after ${MAX_APPEND_STEPS} steps`);
+}
