@@ -48,6 +48,9 @@ async function startService(dataDir: string, port: number): Promise<ChildProcess
   }
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions */
+const json = async (response: Promise<Response>): Promise<any> => (await response).json();
+
 const call = (port: number, method: string, path: string, body?: unknown) =>
   fetch(`http://127.0.0.1:${port}${path}`, {
     method,
@@ -68,7 +71,7 @@ describe('the service killed with SIGKILL', () => {
   it('loses no acknowledged write and its projections resume without counting anything twice', async () => {
     const port = await freePort();
     let service = await startService(dataDir, port);
-    const created = await (await call(port, 'POST', '/journeys', definition(0))).json();
+    const created = await json(call(port, 'POST', '/journeys', definition(0)));
     expect(created.id).toBeDefined();
 
     // Writers run flat out; every 2xx is an acknowledged (durable) write. Kill in the middle.
@@ -100,13 +103,13 @@ describe('the service killed with SIGKILL', () => {
 
     service = await startService(dataDir, port);
     try {
-      const listed = await (await call(port, 'GET', '/trigger-definitions')).json();
+      const listed = await json(call(port, 'GET', '/trigger-definitions'));
       const names = new Set(listed.triggerDefinitions.map((t: { name: string }) => t.name));
       expect(acknowledgedTriggers.filter((n) => !names.has(n))).toEqual([]);
 
       // One audit entry per stored event of the journey: none doubled, none skipped across the crash.
-      const journey = await (await call(port, 'GET', `/journeys/${created.id}`)).json();
-      const audit = await (await call(port, 'GET', `/journeys/${created.id}/audit-history?limit=500`)).json();
+      const journey = await json(call(port, 'GET', `/journeys/${created.id}`));
+      const audit = await json(call(port, 'GET', `/journeys/${created.id}/audit-history?limit=500`));
       const accepted = audit.entries.filter((e: { outcome: string }) => e.outcome === 'accepted');
       expect(accepted.length).toBe(journey.revision + 1);
       expect(journey.revision).toBeGreaterThanOrEqual(acknowledgedUpdates);
