@@ -21,6 +21,22 @@ function loggerFor(config: Pick<AppConfig, 'logLevel' | 'logFormat'>): ConsoleLo
   return new ConsoleLogger({ logLevels: ['fatal', ...levels], json: config.logFormat === 'json' });
 }
 
+/**
+ * `curl -X POST -H 'content-type: application/json' .../publish` sends no body; Fastify refuses that
+ * by default. An empty body is treated as no body; anything else goes to Fastify's own JSON parser
+ * (prototype-poisoning checks included).
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') done(null, undefined);
+    else parse(request, text, done);
+  });
+}
+
 /** Creates the service (HTTP on Fastify) without listening; tests and main share it. */
 export async function createApp(
   env: Record<string, string | undefined> = process.env,
@@ -30,8 +46,9 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, clock),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: loggerFor(config), abortOnError: false },
+    { logger: loggerFor(config), abortOnError: false, bodyParser: false },
   );
+  acceptEmptyJsonBodies(app);
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
