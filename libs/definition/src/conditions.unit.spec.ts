@@ -38,9 +38,20 @@ describe('evaluateCondition, one operator at a time', () => {
 
   it('gt gte lt lte order numbers', () => {
     const ctx = context({ amount: 100 });
-    const check = (op: 'gt' | 'gte' | 'lt' | 'lte', value: number) => holds({ attribute: 'trigger.amount', op, value }, ctx);
-    expect([check('gt', 99), check('gt', 100), check('gte', 100), check('gte', 101)]).toEqual([true, false, true, false]);
-    expect([check('lt', 101), check('lt', 100), check('lte', 100), check('lte', 99)]).toEqual([true, false, true, false]);
+    const check = (op: 'gt' | 'gte' | 'lt' | 'lte', value: number) =>
+      holds({ attribute: 'trigger.amount', op, value }, ctx);
+    expect([check('gt', 99), check('gt', 100), check('gte', 100), check('gte', 101)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect([check('lt', 101), check('lt', 100), check('lte', 100), check('lte', 99)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('gt and lt order date-times by instant, and nothing else', () => {
@@ -60,7 +71,9 @@ describe('evaluateCondition, one operator at a time', () => {
     expect(holds({ attribute: 'trigger.date', op: 'after', value: at }, ctx)).toBe(true);
     expect(holds({ attribute: 'trigger.junk', op: 'before', value: at }, ctx)).toBe(false);
     expect(holds({ attribute: 'trigger.junk', op: 'after', value: at }, ctx)).toBe(false);
-    expect(holds({ attribute: 'trigger.text', op: 'before', value: at }, context({ text: new Date(Number.NaN) }))).toBe(false);
+    expect(holds({ attribute: 'trigger.text', op: 'before', value: at }, context({ text: new Date(Number.NaN) }))).toBe(
+      false,
+    );
   });
 
   it('in tests membership in the listed values', () => {
@@ -120,7 +133,9 @@ describe('evaluateCondition, one operator at a time', () => {
   });
 
   it('reads attribute names that contain dots as one name', () => {
-    expect(holds({ attribute: 'profile.address.city', op: 'eq', value: 'Paris' }, context({}, { 'address.city': 'Paris' }))).toBe(true);
+    expect(
+      holds({ attribute: 'profile.address.city', op: 'eq', value: 'Paris' }, context({}, { 'address.city': 'Paris' })),
+    ).toBe(true);
   });
 });
 

@@ -101,9 +101,7 @@ export type Reentry = { mode: 'never' } | { mode: 'always' } | { mode: 'after'; 
  *   (unbounded until the end time or a stop when absent).
  */
 export type Frequency =
-  | { mode: 'once' }
-  | { mode: 'dynamic' }
-  | { mode: 'recurring'; every: string; occurrences?: number };
+  { mode: 'once' } | { mode: 'dynamic' } | { mode: 'recurring'; every: string; occurrences?: number };
 
 export interface TriggerAudience {
   type: 'trigger';
@@ -134,6 +132,13 @@ export interface Schedule {
   start?: string;
   end?: string;
   timeZone?: string;
+}
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** The zone the journey's local times (schedule, `wait.until`) are read in. */
+export function journeyTimeZone(definition: Pick<JourneyDefinition, 'schedule'>): string {
+  return definition.schedule?.timeZone ?? DEFAULT_TIME_ZONE;
 }
 
 /** Customers leave at once, from any step, on any of these triggers or when they join any segment. */

@@ -62,12 +62,20 @@ export function checkAttributeReference(
 export function checkScalar(sink: ProblemSink, value: unknown, path: string, what: string): ScalarValue | undefined {
   if (typeof value === 'string') {
     if (value.length <= LIMITS.valueMaxLength) return value;
-    sink.report(ProblemCode.TooLong, path, `${what} is ${value.length} characters long; at most ${LIMITS.valueMaxLength}`);
+    sink.report(
+      ProblemCode.TooLong,
+      path,
+      `${what} is ${value.length} characters long; at most ${LIMITS.valueMaxLength}`,
+    );
     return undefined;
   }
   if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value;
   if (typeof value === 'boolean') return value;
-  sink.report(ProblemCode.WrongType, path, `${what} must be text, a finite number or true/false, not ${describeType(value)}`);
+  sink.report(
+    ProblemCode.WrongType,
+    path,
+    `${what} must be text, a finite number or true/false, not ${describeType(value)}`,
+  );
   return undefined;
 }
 
@@ -78,11 +86,16 @@ export function checkCondition(sink: ProblemSink, value: unknown, path: string, 
     return undefined;
   }
   if (!isJsonObject(value)) {
-    sink.report(ProblemCode.WrongType, path, `a condition must be an object (${CONDITION_FORMS}), not ${describeType(value)}`);
+    sink.report(
+      ProblemCode.WrongType,
+      path,
+      `a condition must be an object (${CONDITION_FORMS}), not ${describeType(value)}`,
+    );
     return undefined;
   }
   const shapes = SHAPE_KEYS.filter((key) => Object.prototype.hasOwnProperty.call(value, key));
-  const looksLikeLeaf = shapes.length === 0 && (field(value, 'op') !== undefined || field(value, 'value') !== undefined);
+  const looksLikeLeaf =
+    shapes.length === 0 && (field(value, 'op') !== undefined || field(value, 'value') !== undefined);
   if (shapes.length !== 1 && !looksLikeLeaf) {
     const found = shapes.length === 0 ? 'none of them' : shapes.join(' and ');
     sink.report(ProblemCode.InvalidCondition, path, `a condition is one of ${CONDITION_FORMS}; found ${found}`);
@@ -125,17 +138,24 @@ export function checkCondition(sink: ProblemSink, value: unknown, path: string, 
   }
 }
 
+/** An operand that was reported; distinct from undefined, which is a valid `exists` operand. */
+const invalid = Symbol('invalid');
+
 function checkLeaf(sink: ProblemSink, value: JsonObject, path: string): LeafCondition | undefined {
   reportUnknownFields(sink, value, path, LEAF_FIELDS, 'an attribute condition');
-  const attribute = checkAttributeReference(sink, field(value, 'attribute'), childPath(path, 'attribute'), true, 'attribute');
+  const attribute = checkAttributeReference(
+    sink,
+    field(value, 'attribute'),
+    childPath(path, 'attribute'),
+    true,
+    'attribute',
+  );
   const op = readEnum(sink, value, 'op', path, CONDITION_OPERATORS, true, 'operator');
   if (op === undefined) return undefined;
   const operand = checkOperand(sink, op, field(value, 'value'), childPath(path, 'value'));
   if (attribute === undefined || operand === invalid) return undefined;
   return (operand === undefined ? { attribute, op } : { attribute, op, value: operand }) as LeafCondition;
 }
-
-const invalid = Symbol('invalid');
 
 /** The operand `op` takes: see the condition types in journey-definition.ts. */
 function checkOperand(
@@ -194,7 +214,11 @@ function checkInstant(sink: ProblemSink, value: unknown, path: string, expectati
     return invalid;
   }
   if (parsed.offsetMinutes === null) {
-    sink.report(ProblemCode.InvalidCondition, path, `a date-time in a condition needs Z or an offset, e.g. ${String(value)}Z`);
+    sink.report(
+      ProblemCode.InvalidCondition,
+      path,
+      `a date-time in a condition needs Z or an offset, e.g. ${String(value)}Z`,
+    );
     return invalid;
   }
   return value as string;

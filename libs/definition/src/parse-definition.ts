@@ -36,8 +36,7 @@ import {
 } from './shape-reader';
 
 export type ParseDefinitionResult =
-  | { ok: true; definition: JourneyDefinition }
-  | { ok: false; problems: DefinitionProblem[] };
+  { ok: true; definition: JourneyDefinition } | { ok: false; problems: DefinitionProblem[] };
 
 const DEFINITION_FIELDS = ['name', 'description', 'audience', 'schedule', 'exit', 'goal', 'steps'];
 const TRIGGER_AUDIENCE_FIELDS = ['type', 'trigger', 'conditions', 'reentry', 'exclusionSegments'];
@@ -109,7 +108,9 @@ function checkAudience(sink: ProblemSink, value: unknown, path: string): Audienc
   return compact({
     type,
     segments: readIdentifierList(sink, audience, 'segments', path, true, 'segments'),
-    frequency: optional(audience, 'frequency', (frequency) => checkFrequency(sink, frequency, childPath(path, 'frequency'))),
+    frequency: optional(audience, 'frequency', (frequency) =>
+      checkFrequency(sink, frequency, childPath(path, 'frequency')),
+    ),
     rejoinReentry: readBoolean(sink, audience, 'rejoinReentry', path, 'rejoinReentry'),
     exclusionSegments,
   }) as Audience;
@@ -191,7 +192,11 @@ function checkGoalTarget(sink: ProblemSink, value: unknown, path: string): GoalT
   const hasPercent = hasField(target, 'percent');
   const hasCount = hasField(target, 'count');
   if (hasPercent && hasCount) {
-    sink.report(ProblemCode.ConflictingFields, childPath(path, 'count'), 'a goal target is a percent or a count, not both');
+    sink.report(
+      ProblemCode.ConflictingFields,
+      childPath(path, 'count'),
+      'a goal target is a percent or a count, not both',
+    );
     return undefined;
   }
   if (hasCount) {

@@ -3,7 +3,7 @@ import { JourneyDefinition } from './journey-definition';
 import { parseDefinition } from './parse-definition';
 import { DefinitionProblem, ProblemCode } from './problem';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = { [key: string]: unknown };
 
 /** A minimal valid trigger journey, as plain JSON to break at will. */
 function minimal(): Json {
@@ -75,10 +75,30 @@ describe('parseDefinition accepts good definitions', () => {
       steps: [
         { id: 'send', type: 'send', channel: 'custom', content: 'c', expires: 'PT1H', next: 'wait' },
         { id: 'wait', type: 'wait', untilAttribute: 'trigger.at', offset: '-P1D', next: 'wft' },
-        { id: 'wft', type: 'waitForTrigger', trigger: 't', conditions: { inSegment: 's' }, correlate: 'send', within: 'P1D', yes: 'branch', no: 'split' },
-        { id: 'branch', type: 'branch', branches: [{ if: { inSegment: 's' }, next: 'split' }, { if: { inSegment: 't' } }], otherwise: 'act' },
+        {
+          id: 'wft',
+          type: 'waitForTrigger',
+          trigger: 't',
+          conditions: { inSegment: 's' },
+          correlate: 'send',
+          within: 'P1D',
+          yes: 'branch',
+          no: 'split',
+        },
+        {
+          id: 'branch',
+          type: 'branch',
+          branches: [{ if: { inSegment: 's' }, next: 'split' }, { if: { inSegment: 't' } }],
+          otherwise: 'act',
+        },
         { id: 'split', type: 'split', branches: [{ weight: 1, next: 'act' }, { weight: 2.5 }] },
-        { id: 'act', type: 'activateTrigger', trigger: 'x', attributes: { a: 1, b: 'two', c: false, 'first name': { from: 'profile.name' } }, next: 'exit' },
+        {
+          id: 'act',
+          type: 'activateTrigger',
+          trigger: 'x',
+          attributes: { a: 1, b: 'two', c: false, 'first name': { from: 'profile.name' } },
+          next: 'exit',
+        },
         { id: 'exit', type: 'exit' },
       ],
     };
@@ -93,14 +113,17 @@ describe('parseDefinition accepts good definitions', () => {
   });
 
   it('drops optional fields that are null', () => {
-    const input = { ...minimal(), description: null, goal: null, steps: [{ ...minimal().steps[0], next: null }] };
+    const step = { id: 's1', type: 'send', channel: 'email', content: 'hello', next: null };
+    const input = { ...minimal(), description: null, goal: null, steps: [step] };
     expect(parseDefinition(input)).toEqual({ ok: true, definition: minimal() });
   });
 
   it('turns -0 into 0 so the definition survives JSON', () => {
     const input = withStep({ id: 's', type: 'split', branches: [{ weight: -0 }, { weight: 1 }] });
     const result = parseDefinition(input);
-    expect(result.ok && Object.is((result.definition.steps[0] as { branches: { weight: number }[] }).branches[0].weight, 0)).toBe(true);
+    expect(
+      result.ok && Object.is((result.definition.steps[0] as { branches: { weight: number }[] }).branches[0].weight, 0),
+    ).toBe(true);
   });
 
   it('leaves graph, reference and limit problems to publishing', () => {
@@ -124,69 +147,347 @@ describe('parseDefinition reports each shape problem with its path', () => {
     ['a missing audience', () => ({ ...minimal(), audience: undefined }), ProblemCode.Required, '$.audience'],
     ['a step without id', () => withStep({ type: 'exit' }), ProblemCode.Required, '$.steps[0].id'],
     ['a step without type', () => withStep({ id: 'x' }), ProblemCode.Required, '$.steps[0].type'],
-    ['a send without content', () => withStep({ id: 'x', type: 'send', channel: 'sms' }), ProblemCode.Required, '$.steps[0].content'],
+    [
+      'a send without content',
+      () => withStep({ id: 'x', type: 'send', channel: 'sms' }),
+      ProblemCode.Required,
+      '$.steps[0].content',
+    ],
     ['a wait without a time', () => withStep({ id: 'x', type: 'wait' }), ProblemCode.Required, '$.steps[0]'],
-    ['a waitForTrigger without within', () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't' }), ProblemCode.Required, '$.steps[0].within'],
-    ['a branch without if', () => withStep({ id: 'x', type: 'branch', branches: [{ next: 'y' }] }), ProblemCode.Required, '$.steps[0].branches[0].if'],
-    ['a split branch without weight', () => withStep({ id: 'x', type: 'split', branches: [{}] }), ProblemCode.Required, '$.steps[0].branches[0].weight'],
+    [
+      'a waitForTrigger without within',
+      () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't' }),
+      ProblemCode.Required,
+      '$.steps[0].within',
+    ],
+    [
+      'a branch without if',
+      () => withStep({ id: 'x', type: 'branch', branches: [{ next: 'y' }] }),
+      ProblemCode.Required,
+      '$.steps[0].branches[0].if',
+    ],
+    [
+      'a split branch without weight',
+      () => withStep({ id: 'x', type: 'split', branches: [{}] }),
+      ProblemCode.Required,
+      '$.steps[0].branches[0].weight',
+    ],
     ['a goal without target', () => ({ ...minimal(), goal: { trigger: 'p' } }), ProblemCode.Required, '$.goal.target'],
-    ['reentry after without after', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'after' } } }), ProblemCode.Required, '$.audience.reentry.after'],
-    ['recurring without every', () => ({ ...minimal(), audience: { type: 'segment', segments: ['s'], frequency: { mode: 'recurring' } } }), ProblemCode.Required, '$.audience.frequency.every'],
-    ['a segment audience without segments', () => ({ ...minimal(), audience: { type: 'segment' } }), ProblemCode.Required, '$.audience.segments'],
-    ['a leaf without value', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'eq' } } }), ProblemCode.Required, '$.audience.conditions.value'],
+    [
+      'reentry after without after',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'after' } } }),
+      ProblemCode.Required,
+      '$.audience.reentry.after',
+    ],
+    [
+      'recurring without every',
+      () => ({ ...minimal(), audience: { type: 'segment', segments: ['s'], frequency: { mode: 'recurring' } } }),
+      ProblemCode.Required,
+      '$.audience.frequency.every',
+    ],
+    [
+      'a segment audience without segments',
+      () => ({ ...minimal(), audience: { type: 'segment' } }),
+      ProblemCode.Required,
+      '$.audience.segments',
+    ],
+    [
+      'a leaf without value',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'eq' } },
+      }),
+      ProblemCode.Required,
+      '$.audience.conditions.value',
+    ],
     ['a number for a name', () => ({ ...minimal(), name: 42 }), ProblemCode.WrongType, '$.name'],
     ['a list for the audience', () => ({ ...minimal(), audience: [] }), ProblemCode.WrongType, '$.audience'],
     ['an object for steps', () => ({ ...minimal(), steps: {} }), ProblemCode.WrongType, '$.steps'],
-    ['a string for a weight', () => withStep({ id: 'x', type: 'split', branches: [{ weight: '1' }, { weight: 1 }] }), ProblemCode.WrongType, '$.steps[0].branches[0].weight'],
-    ['a text for rejoinReentry', () => ({ ...minimal(), audience: { type: 'segment', segments: ['s'], rejoinReentry: 'yes' } }), ProblemCode.WrongType, '$.audience.rejoinReentry'],
-    ['a number in segments', () => ({ ...minimal(), audience: { type: 'segment', segments: ['s', 7] } }), ProblemCode.WrongType, '$.audience.segments[1]'],
-    ['a null attribute value', () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: { a: null } }), ProblemCode.WrongType, "$.steps[0].attributes.a"],
-    ['an object value in a condition', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'eq', value: {} } } }), ProblemCode.WrongType, '$.audience.conditions.value'],
+    [
+      'a string for a weight',
+      () => withStep({ id: 'x', type: 'split', branches: [{ weight: '1' }, { weight: 1 }] }),
+      ProblemCode.WrongType,
+      '$.steps[0].branches[0].weight',
+    ],
+    [
+      'a text for rejoinReentry',
+      () => ({ ...minimal(), audience: { type: 'segment', segments: ['s'], rejoinReentry: 'yes' } }),
+      ProblemCode.WrongType,
+      '$.audience.rejoinReentry',
+    ],
+    [
+      'a number in segments',
+      () => ({ ...minimal(), audience: { type: 'segment', segments: ['s', 7] } }),
+      ProblemCode.WrongType,
+      '$.audience.segments[1]',
+    ],
+    [
+      'a null attribute value',
+      () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: { a: null } }),
+      ProblemCode.WrongType,
+      '$.steps[0].attributes.a',
+    ],
+    [
+      'an object value in a condition',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'eq', value: {} } },
+      }),
+      ProblemCode.WrongType,
+      '$.audience.conditions.value',
+    ],
     ['a null step', () => ({ ...minimal(), steps: [null] }), ProblemCode.WrongType, '$.steps[0]'],
     ['an empty name', () => ({ ...minimal(), name: '' }), ProblemCode.TooShort, '$.name'],
     ['a blank step id', () => withStep({ id: '  ', type: 'exit' }), ProblemCode.TooShort, '$.steps[0].id'],
     ['a 151-character name', () => ({ ...minimal(), name: 'n'.repeat(151) }), ProblemCode.TooLong, '$.name'],
-    ['a 2001-character description', () => ({ ...minimal(), description: 'd'.repeat(2001) }), ProblemCode.TooLong, '$.description'],
-    ['31 activated attributes', () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`a${i}`, i])) }), ProblemCode.TooLong, '$.steps[0].attributes'],
+    [
+      'a 2001-character description',
+      () => ({ ...minimal(), description: 'd'.repeat(2001) }),
+      ProblemCode.TooLong,
+      '$.description',
+    ],
+    [
+      '31 activated attributes',
+      () =>
+        withStep({
+          id: 'x',
+          type: 'activateTrigger',
+          trigger: 't',
+          attributes: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`a${i}`, i])),
+        }),
+      ProblemCode.TooLong,
+      '$.steps[0].attributes',
+    ],
     ['a typo at the top', () => ({ ...minimal(), colour: 'red' }), ProblemCode.UnknownField, '$.colour'],
-    ['a typo in a step', () => withStep({ id: 'x', type: 'exit', nxt: 'y' }), ProblemCode.UnknownField, '$.steps[0].nxt'],
-    ['next on a waitForTrigger', () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't', within: 'P1D', next: 'y' }), ProblemCode.UnknownField, '$.steps[0].next'],
-    ['segments on a trigger audience', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', segments: ['s'] } }), ProblemCode.UnknownField, '$.audience.segments'],
-    ['after with reentry never', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'never', after: 'P1D' } } }), ProblemCode.UnknownField, '$.audience.reentry.after'],
-    ['every with frequency once', () => ({ ...minimal(), audience: { type: 'segment', segments: ['s'], frequency: { mode: 'once', every: 'P1D' } } }), ProblemCode.UnknownField, '$.audience.frequency.every'],
+    [
+      'a typo in a step',
+      () => withStep({ id: 'x', type: 'exit', nxt: 'y' }),
+      ProblemCode.UnknownField,
+      '$.steps[0].nxt',
+    ],
+    [
+      'next on a waitForTrigger',
+      () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't', within: 'P1D', next: 'y' }),
+      ProblemCode.UnknownField,
+      '$.steps[0].next',
+    ],
+    [
+      'segments on a trigger audience',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', segments: ['s'] } }),
+      ProblemCode.UnknownField,
+      '$.audience.segments',
+    ],
+    [
+      'after with reentry never',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'never', after: 'P1D' } } }),
+      ProblemCode.UnknownField,
+      '$.audience.reentry.after',
+    ],
+    [
+      'every with frequency once',
+      () => ({
+        ...minimal(),
+        audience: { type: 'segment', segments: ['s'], frequency: { mode: 'once', every: 'P1D' } },
+      }),
+      ProblemCode.UnknownField,
+      '$.audience.frequency.every',
+    ],
     ['a key that is no identifier', () => ({ ...minimal(), 'my key': 1 }), ProblemCode.UnknownField, "$['my key']"],
-    ['an unknown channel', () => withStep({ id: 'x', type: 'send', channel: 'fax', content: 'c' }), ProblemCode.InvalidValue, '$.steps[0].channel'],
-    ['an unknown audience type', () => ({ ...minimal(), audience: { type: 'everyone' } }), ProblemCode.InvalidValue, '$.audience.type'],
-    ['an unknown operator', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'like', value: 'x' } } }), ProblemCode.InvalidValue, '$.audience.conditions.op'],
-    ['an unknown reentry mode', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'sometimes' } } }), ProblemCode.InvalidValue, '$.audience.reentry.mode'],
-    ['an unknown step type', () => withStep({ id: 'x', type: 'sendCarrierPigeon' }), ProblemCode.UnknownStepType, '$.steps[0].type'],
+    [
+      'an unknown channel',
+      () => withStep({ id: 'x', type: 'send', channel: 'fax', content: 'c' }),
+      ProblemCode.InvalidValue,
+      '$.steps[0].channel',
+    ],
+    [
+      'an unknown audience type',
+      () => ({ ...minimal(), audience: { type: 'everyone' } }),
+      ProblemCode.InvalidValue,
+      '$.audience.type',
+    ],
+    [
+      'an unknown operator',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'like', value: 'x' } },
+      }),
+      ProblemCode.InvalidValue,
+      '$.audience.conditions.op',
+    ],
+    [
+      'an unknown reentry mode',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'sometimes' } } }),
+      ProblemCode.InvalidValue,
+      '$.audience.reentry.mode',
+    ],
+    [
+      'an unknown step type',
+      () => withStep({ id: 'x', type: 'sendCarrierPigeon' }),
+      ProblemCode.UnknownStepType,
+      '$.steps[0].type',
+    ],
     ['a numeric step type', () => withStep({ id: 'x', type: 3 }), ProblemCode.UnknownStepType, '$.steps[0].type'],
-    ['a wait with duration and until', () => withStep({ id: 'x', type: 'wait', duration: 'P1D', until: '2027-01-01T00:00:00' }), ProblemCode.ConflictingFields, '$.steps[0].until'],
-    ['an offset without untilAttribute', () => withStep({ id: 'x', type: 'wait', duration: 'P1D', offset: 'PT1H' }), ProblemCode.ConflictingFields, '$.steps[0].offset'],
-    ['a goal with percent and count', () => ({ ...minimal(), goal: { trigger: 'p', target: { percent: 1, count: 1 } } }), ProblemCode.ConflictingFields, '$.goal.target.count'],
-    ['a duration in words', () => withStep({ id: 'x', type: 'wait', duration: '2 days' }), ProblemCode.InvalidDuration, '$.steps[0].duration'],
-    ['an invalid within', () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't', within: 'P1.5D' }), ProblemCode.InvalidDuration, '$.steps[0].within'],
-    ['an invalid expires', () => withStep({ id: 'x', type: 'send', channel: 'sms', content: 'c', expires: '12h' }), ProblemCode.InvalidDuration, '$.steps[0].expires'],
-    ['an invalid reentry delay', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', reentry: { mode: 'after', after: 'a week' } } }), ProblemCode.InvalidDuration, '$.audience.reentry.after'],
-    ['an invalid until', () => withStep({ id: 'x', type: 'wait', until: '2026-02-30T09:00:00' }), ProblemCode.InvalidDateTime, '$.steps[0].until'],
-    ['an invalid start', () => ({ ...minimal(), schedule: { start: 'tomorrow' } }), ProblemCode.InvalidStartTime, '$.schedule.start'],
-    ['an invalid end', () => ({ ...minimal(), schedule: { end: '2026-12-01' } }), ProblemCode.InvalidEndTime, '$.schedule.end'],
-    ['an attribute without source', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'country', op: 'exists' } } }), ProblemCode.InvalidAttributeReference, '$.audience.conditions.attribute'],
-    ['an untilAttribute of another source', () => withStep({ id: 'x', type: 'wait', untilAttribute: 'event.at' }), ProblemCode.InvalidAttributeReference, '$.steps[0].untilAttribute'],
-    ['a mapping from nowhere', () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: { a: { from: 'trigger.' } } }), ProblemCode.InvalidAttributeReference, '$.steps[0].attributes.a.from'],
-    ['an attribute named __proto__', () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: JSON.parse('{"__proto__": 1}') }), ProblemCode.InvalidAttributeName, '$.steps[0].attributes.__proto__'],
-    ['a condition of no known shape', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { either: [] } } }), ProblemCode.InvalidCondition, '$.audience.conditions'],
-    ['a condition of two shapes', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { all: [], any: [] } } }), ProblemCode.InvalidCondition, '$.audience.conditions'],
-    ['in with a single value', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'in', value: 'US' } } }), ProblemCode.InvalidCondition, '$.audience.conditions.value'],
-    ['before with a number', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'before', value: 5 } } }), ProblemCode.InvalidCondition, '$.audience.conditions.value'],
-    ['after without offset', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'after', value: '2026-12-01T09:00:00' } } }), ProblemCode.InvalidCondition, '$.audience.conditions.value'],
-    ['gt with text', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'gt', value: 'b' } } }), ProblemCode.InvalidCondition, '$.audience.conditions.value'],
-    ['exists with text', () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'exists', value: 'yes' } } }), ProblemCode.InvalidCondition, '$.audience.conditions.value'],
-    ['a deeply nested condition', () => {
-      let condition: Json = { inSegment: 's' };
-      for (let level = 0; level < 10; level++) condition = { not: condition };
-      return { ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: condition } };
-    }, ProblemCode.ConditionTooDeep, `$.audience.conditions${'.not'.repeat(10)}`],
+    [
+      'a wait with duration and until',
+      () => withStep({ id: 'x', type: 'wait', duration: 'P1D', until: '2027-01-01T00:00:00' }),
+      ProblemCode.ConflictingFields,
+      '$.steps[0].until',
+    ],
+    [
+      'an offset without untilAttribute',
+      () => withStep({ id: 'x', type: 'wait', duration: 'P1D', offset: 'PT1H' }),
+      ProblemCode.ConflictingFields,
+      '$.steps[0].offset',
+    ],
+    [
+      'a goal with percent and count',
+      () => ({ ...minimal(), goal: { trigger: 'p', target: { percent: 1, count: 1 } } }),
+      ProblemCode.ConflictingFields,
+      '$.goal.target.count',
+    ],
+    [
+      'a duration in words',
+      () => withStep({ id: 'x', type: 'wait', duration: '2 days' }),
+      ProblemCode.InvalidDuration,
+      '$.steps[0].duration',
+    ],
+    [
+      'an invalid within',
+      () => withStep({ id: 'x', type: 'waitForTrigger', trigger: 't', within: 'P1.5D' }),
+      ProblemCode.InvalidDuration,
+      '$.steps[0].within',
+    ],
+    [
+      'an invalid expires',
+      () => withStep({ id: 'x', type: 'send', channel: 'sms', content: 'c', expires: '12h' }),
+      ProblemCode.InvalidDuration,
+      '$.steps[0].expires',
+    ],
+    [
+      'an invalid reentry delay',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', reentry: { mode: 'after', after: 'a week' } },
+      }),
+      ProblemCode.InvalidDuration,
+      '$.audience.reentry.after',
+    ],
+    [
+      'an invalid until',
+      () => withStep({ id: 'x', type: 'wait', until: '2026-02-30T09:00:00' }),
+      ProblemCode.InvalidDateTime,
+      '$.steps[0].until',
+    ],
+    [
+      'an invalid start',
+      () => ({ ...minimal(), schedule: { start: 'tomorrow' } }),
+      ProblemCode.InvalidStartTime,
+      '$.schedule.start',
+    ],
+    [
+      'an invalid end',
+      () => ({ ...minimal(), schedule: { end: '2026-12-01' } }),
+      ProblemCode.InvalidEndTime,
+      '$.schedule.end',
+    ],
+    [
+      'an attribute without source',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'country', op: 'exists' } },
+      }),
+      ProblemCode.InvalidAttributeReference,
+      '$.audience.conditions.attribute',
+    ],
+    [
+      'an untilAttribute of another source',
+      () => withStep({ id: 'x', type: 'wait', untilAttribute: 'event.at' }),
+      ProblemCode.InvalidAttributeReference,
+      '$.steps[0].untilAttribute',
+    ],
+    [
+      'a mapping from nowhere',
+      () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: { a: { from: 'trigger.' } } }),
+      ProblemCode.InvalidAttributeReference,
+      '$.steps[0].attributes.a.from',
+    ],
+    [
+      'an attribute named __proto__',
+      () => withStep({ id: 'x', type: 'activateTrigger', trigger: 't', attributes: JSON.parse('{"__proto__": 1}') }),
+      ProblemCode.InvalidAttributeName,
+      '$.steps[0].attributes.__proto__',
+    ],
+    [
+      'a condition of no known shape',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { either: [] } } }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions',
+    ],
+    [
+      'a condition of two shapes',
+      () => ({ ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: { all: [], any: [] } } }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions',
+    ],
+    [
+      'in with a single value',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'in', value: 'US' } },
+      }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions.value',
+    ],
+    [
+      'before with a number',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'before', value: 5 } },
+      }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions.value',
+    ],
+    [
+      'after without offset',
+      () => ({
+        ...minimal(),
+        audience: {
+          type: 'trigger',
+          trigger: 't',
+          conditions: { attribute: 'trigger.a', op: 'after', value: '2026-12-01T09:00:00' },
+        },
+      }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions.value',
+    ],
+    [
+      'gt with text',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'gt', value: 'b' } },
+      }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions.value',
+    ],
+    [
+      'exists with text',
+      () => ({
+        ...minimal(),
+        audience: { type: 'trigger', trigger: 't', conditions: { attribute: 'trigger.a', op: 'exists', value: 'yes' } },
+      }),
+      ProblemCode.InvalidCondition,
+      '$.audience.conditions.value',
+    ],
+    [
+      'a deeply nested condition',
+      () => {
+        let condition: Json = { inSegment: 's' };
+        for (let level = 0; level < 10; level++) condition = { not: condition };
+        return { ...minimal(), audience: { type: 'trigger', trigger: 't', conditions: condition } };
+      },
+      ProblemCode.ConditionTooDeep,
+      `$.audience.conditions${'.not'.repeat(10)}`,
+    ],
   ])('%s', (_, input, code, path) => {
     expect(onlyProblem(input())).toEqual({ code, path });
   });
@@ -243,16 +544,27 @@ describe('parseDefinition reports every problem at once', () => {
 });
 
 describe('parseDefinition never throws and never pollutes', () => {
-  it.each([null, undefined, 0, 'definition', true, [], [minimal()], () => 1, Symbol('x'), new Date(), Object.create(null)])(
-    'refuses %p as a whole',
-    (input) => {
-      expect(() => parseDefinition(input)).not.toThrow();
-      expect(parseDefinition(input).ok).toBe(false);
-    },
-  );
+  it.each([
+    null,
+    undefined,
+    0,
+    'definition',
+    true,
+    [],
+    [minimal()],
+    () => 1,
+    Symbol('x'),
+    new Date(),
+    Object.create(null),
+  ])('refuses %p as a whole', (input) => {
+    expect(() => parseDefinition(input)).not.toThrow();
+    expect(parseDefinition(input).ok).toBe(false);
+  });
 
   it('treats __proto__ and constructor keys as plain unknown fields', () => {
-    const input = JSON.parse('{"name":"n","audience":{"type":"trigger","trigger":"t","__proto__":{"polluted":true}},"steps":[],"constructor":{"prototype":{"polluted":true}}}');
+    const input = JSON.parse(
+      '{"name":"n","audience":{"type":"trigger","trigger":"t","__proto__":{"polluted":true}},"steps":[],"constructor":{"prototype":{"polluted":true}}}',
+    );
     const problems = problemsOf(input);
     expect(problems.map((problem) => `${problem.code} ${problem.path}`)).toEqual([
       'UnknownField $.constructor',

@@ -140,7 +140,11 @@ function checkWaitTime(sink: ProblemSink, step: JsonObject, path: string) {
     sink.report(ProblemCode.Required, path, 'a wait needs one of duration, until or untilAttribute');
   }
   for (const extra of present.slice(1)) {
-    sink.report(ProblemCode.ConflictingFields, childPath(path, extra), `a wait takes only one of duration, until or untilAttribute; it already has ${present[0]}`);
+    sink.report(
+      ProblemCode.ConflictingFields,
+      childPath(path, extra),
+      `a wait takes only one of duration, until or untilAttribute; it already has ${present[0]}`,
+    );
   }
   if (hasField(step, 'offset') && !hasField(step, 'untilAttribute')) {
     sink.report(ProblemCode.ConflictingFields, childPath(path, 'offset'), 'offset shifts untilAttribute and needs it');
@@ -148,7 +152,13 @@ function checkWaitTime(sink: ProblemSink, step: JsonObject, path: string) {
   return {
     duration: readDuration(sink, step, 'duration', path, false, 'duration'),
     until: readDateTime(sink, step, 'until', path, false, 'until'),
-    untilAttribute: checkAttributeReference(sink, field(step, 'untilAttribute'), childPath(path, 'untilAttribute'), false, 'untilAttribute'),
+    untilAttribute: checkAttributeReference(
+      sink,
+      field(step, 'untilAttribute'),
+      childPath(path, 'untilAttribute'),
+      false,
+      'untilAttribute',
+    ),
     offset: readDuration(sink, step, 'offset', path, false, 'offset'),
   };
 }
@@ -162,7 +172,8 @@ function checkConditionalBranch(sink: ProblemSink, value: unknown, path: string)
   const branch = readObject(sink, value, path, ['if', 'next'], 'a branch');
   if (branch === undefined) return undefined;
   const condition = field(branch, 'if');
-  if (condition === undefined) sink.report(ProblemCode.Required, childPath(path, 'if'), 'a branch needs an if condition');
+  if (condition === undefined)
+    sink.report(ProblemCode.Required, childPath(path, 'if'), 'a branch needs an if condition');
   return compact({
     if: condition === undefined ? undefined : checkCondition(sink, condition, childPath(path, 'if')),
     next: readIdentifier(sink, branch, 'next', path, false, 'next'),
@@ -189,7 +200,11 @@ function checkActivatedAttributes(
   if (attributes === undefined) return undefined;
   const names = Object.keys(attributes);
   if (names.length > LIMITS.activatedAttributesMax) {
-    sink.report(ProblemCode.TooLong, path, `${names.length} attributes; a trigger has at most ${LIMITS.activatedAttributesMax}`);
+    sink.report(
+      ProblemCode.TooLong,
+      path,
+      `${names.length} attributes; a trigger has at most ${LIMITS.activatedAttributesMax}`,
+    );
     return undefined;
   }
   const result: Record<string, AttributeMapping> = {};

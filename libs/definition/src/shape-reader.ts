@@ -110,7 +110,11 @@ export function checkText(sink: ProblemSink, value: unknown, path: string, optio
     return undefined;
   }
   if (value.length > options.maxLength) {
-    sink.report(ProblemCode.TooLong, path, `${options.what} is ${value.length} characters long; at most ${options.maxLength}`);
+    sink.report(
+      ProblemCode.TooLong,
+      path,
+      `${options.what} is ${value.length} characters long; at most ${options.maxLength}`,
+    );
     return undefined;
   }
   return value;
@@ -151,7 +155,14 @@ export function checkNumber(sink: ProblemSink, value: unknown, path: string, req
   return value === 0 ? 0 : value;
 }
 
-export function readNumber(sink: ProblemSink, object: JsonObject, key: string, path: string, required: boolean, what: string) {
+export function readNumber(
+  sink: ProblemSink,
+  object: JsonObject,
+  key: string,
+  path: string,
+  required: boolean,
+  what: string,
+) {
   return checkNumber(sink, field(object, key), childPath(path, key), required, what);
 }
 
@@ -182,7 +193,11 @@ export function readEnum<T extends string>(
     return undefined;
   }
   if (!(allowed as readonly string[]).includes(value)) {
-    sink.report(ProblemCode.InvalidValue, valuePath, `"${truncate(value)}" is not a valid ${what}; one of ${allowed.join(', ')}`);
+    sink.report(
+      ProblemCode.InvalidValue,
+      valuePath,
+      `"${truncate(value)}" is not a valid ${what}; one of ${allowed.join(', ')}`,
+    );
     return undefined;
   }
   return value as T;
@@ -258,7 +273,11 @@ export function readDuration(
   const text = checkText(sink, field(object, key), valuePath, { required, maxLength: 64, nonBlank: true, what });
   if (text === undefined) return undefined;
   if (parseIsoDuration(text) === null) {
-    sink.report(ProblemCode.InvalidDuration, valuePath, `${what} "${truncate(text)}" is not an ISO 8601 duration such as PT30M or P2D`);
+    sink.report(
+      ProblemCode.InvalidDuration,
+      valuePath,
+      `${what} "${truncate(text)}" is not an ISO 8601 duration such as PT30M or P2D`,
+    );
     return undefined;
   }
   return text;
@@ -277,7 +296,11 @@ export function readDateTime(
   const text = checkText(sink, field(object, key), valuePath, { required, maxLength: 64, nonBlank: true, what });
   if (text === undefined) return undefined;
   if (parseIsoDateTime(text) === null) {
-    sink.report(code, valuePath, `${what} "${truncate(text)}" is not an ISO 8601 date-time such as 2026-12-01T09:00:00`);
+    sink.report(
+      code,
+      valuePath,
+      `${what} "${truncate(text)}" is not an ISO 8601 date-time such as 2026-12-01T09:00:00`,
+    );
     return undefined;
   }
   return text;

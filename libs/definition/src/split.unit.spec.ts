@@ -33,11 +33,15 @@ describe('stableHash32', () => {
 describe('pickSplitBranch', () => {
   it('is sticky: the same key always gets the same branch', () => {
     fc.assert(
-      fc.property(fc.string(), fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 2, maxLength: 25 }), (customer, weights) => {
-        const key = splitKey('journey-1', 'split-1', customer);
-        const first = pickSplitBranch(weights, key);
-        return first >= 0 && first < weights.length && pickSplitBranch([...weights], key) === first;
-      }),
+      fc.property(
+        fc.string(),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 2, maxLength: 25 }),
+        (customer, weights) => {
+          const key = splitKey('journey-1', 'split-1', customer);
+          const first = pickSplitBranch(weights, key);
+          return first >= 0 && first < weights.length && pickSplitBranch([...weights], key) === first;
+        },
+      ),
     );
   });
 

@@ -53,7 +53,8 @@ export function parseIsoDuration(text: string): IsoDuration | null {
   const match = DURATION.exec(text);
   if (match === null) return null;
   const sign = match[1] === '-' ? -1 : 1;
-  const part = (group: string | undefined): number => (group === undefined ? 0 : sign * Number(group.replace(',', '.')) || 0);
+  const part = (group: string | undefined): number =>
+    group === undefined ? 0 : sign * Number(group.replace(',', '.')) || 0;
   return {
     years: part(match[2]),
     months: part(match[3]),

@@ -16,7 +16,11 @@ import { checkDuration, checkStepsForPublish } from './validate-steps';
 export function validateForPublish(definition: JourneyDefinition, context: PublishContext): DefinitionProblem[] {
   const sink = new ProblemSink();
   if (context.journeyNameTaken) {
-    sink.report(ProblemCode.DuplicateJourneyName, '$.name', `another journey is already named "${truncate(definition.name)}"`);
+    sink.report(
+      ProblemCode.DuplicateJourneyName,
+      '$.name',
+      `another journey is already named "${truncate(definition.name)}"`,
+    );
   }
   checkAudience(sink, definition.audience);
   checkSegmentCount(sink, definition.exit?.segments, '$.exit.segments', 'exit segments');
@@ -47,7 +51,11 @@ function checkAudience(sink: ProblemSink, audience: Audience): void {
     checkDuration(sink, frequency.every, `${path}.frequency.every`, 'every', false);
     const { occurrences } = frequency;
     if (occurrences !== undefined && !(Number.isInteger(occurrences) && occurrences >= 1)) {
-      sink.report(ProblemCode.InvalidOccurrences, `${path}.frequency.occurrences`, `occurrences must be a whole number of at least 1, not ${occurrences}`);
+      sink.report(
+        ProblemCode.InvalidOccurrences,
+        `${path}.frequency.occurrences`,
+        `occurrences must be a whole number of at least 1, not ${occurrences}`,
+      );
     }
   }
   if (audience.rejoinReentry === true && frequency.mode !== 'dynamic') {
@@ -59,7 +67,12 @@ function checkAudience(sink: ProblemSink, audience: Audience): void {
   }
 }
 
-function checkSegmentCount(sink: ProblemSink, segments: readonly string[] | undefined, path: string, what: string): void {
+function checkSegmentCount(
+  sink: ProblemSink,
+  segments: readonly string[] | undefined,
+  path: string,
+  what: string,
+): void {
   if (segments !== undefined && segments.length > LIMITS.segmentsMax) {
     sink.report(ProblemCode.TooManySegments, path, `${segments.length} ${what}; at most ${LIMITS.segmentsMax}`);
   }
@@ -69,9 +82,17 @@ function checkGoal(sink: ProblemSink, goal: Goal): void {
   const { target } = goal;
   if ('percent' in target) {
     if (!(target.percent > 0 && target.percent <= 100)) {
-      sink.report(ProblemCode.InvalidGoalTarget, '$.goal.target.percent', `a goal percent is above 0 and at most 100, not ${target.percent}`);
+      sink.report(
+        ProblemCode.InvalidGoalTarget,
+        '$.goal.target.percent',
+        `a goal percent is above 0 and at most 100, not ${target.percent}`,
+      );
     }
   } else if (!(Number.isInteger(target.count) && target.count >= 1)) {
-    sink.report(ProblemCode.InvalidGoalTarget, '$.goal.target.count', `a goal count is a whole number of at least 1, not ${target.count}`);
+    sink.report(
+      ProblemCode.InvalidGoalTarget,
+      '$.goal.target.count',
+      `a goal count is a whole number of at least 1, not ${target.count}`,
+    );
   }
 }

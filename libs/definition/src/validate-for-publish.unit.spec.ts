@@ -10,7 +10,13 @@ const NOW = new Date('2026-11-28T12:00:00Z');
 function context(overrides: Partial<PublishContext> = {}): PublishContext {
   const base = examplePublishContext(NOW);
   const triggers = new Map<string, TriggerDefinitionInfo>(base.triggers);
-  triggers.set('t', { state: 'Ready', attributes: [{ name: 'at', type: 'datetime' }, { name: 'n', type: 'number' }] });
+  triggers.set('t', {
+    state: 'Ready',
+    attributes: [
+      { name: 'at', type: 'datetime' },
+      { name: 'n', type: 'number' },
+    ],
+  });
   triggers.set('draft-trigger', { state: 'Draft', attributes: [] });
   return { ...base, triggers, ...overrides };
 }
@@ -32,7 +38,8 @@ function withSteps(...steps: Step[]): JourneyDefinition {
   });
 }
 
-const codesAndPaths = (problems: DefinitionProblem[]): string[] => problems.map((problem) => `${problem.code} ${problem.path}`);
+const codesAndPaths = (problems: DefinitionProblem[]): string[] =>
+  problems.map((problem) => `${problem.code} ${problem.path}`);
 
 function problemsOf(candidate: JourneyDefinition, ctx: PublishContext = context()): string[] {
   const parsed = parseDefinition(JSON.parse(JSON.stringify(candidate)));
@@ -55,7 +62,12 @@ describe('validateForPublish accepts good definitions', () => {
         withSteps(
           { id: 'a', type: 'send', channel: 'email', content: 'c', next: 'w' },
           { id: 'w', type: 'wait', duration: 'P1D', next: 'b' },
-          { id: 'b', type: 'branch', branches: [{ if: { attribute: 'profile.done', op: 'eq', value: true } }], otherwise: 'a' },
+          {
+            id: 'b',
+            type: 'branch',
+            branches: [{ if: { attribute: 'profile.done', op: 'eq', value: true } }],
+            otherwise: 'a',
+          },
         ),
       ),
     ).toEqual([]);
@@ -75,11 +87,21 @@ describe('validateForPublish accepts good definitions', () => {
 });
 
 describe('validateForPublish reports each problem with its path', () => {
-  const send = (id: string, next?: string): Step => ({ id, type: 'send', channel: 'email', content: 'c', ...(next && { next }) });
+  const send = (id: string, next?: string): Step => ({
+    id,
+    type: 'send',
+    channel: 'email',
+    content: 'c',
+    ...(next && { next }),
+  });
 
   it.each<[string, JourneyDefinition, string[]]>([
     ['no steps', withSteps(), ['NoSteps $.steps']],
-    ['too many steps', withSteps(...Array.from({ length: 201 }, (_, i) => send(`s${i}`, i < 200 ? `s${i + 1}` : undefined))), ['TooManySteps $.steps']],
+    [
+      'too many steps',
+      withSteps(...Array.from({ length: 201 }, (_, i) => send(`s${i}`, i < 200 ? `s${i + 1}` : undefined))),
+      ['TooManySteps $.steps'],
+    ],
     ['a duplicate step id', withSteps(send('a', 'b'), send('b'), send('a')), ['DuplicateStepId $.steps[2].id']],
     ['an unknown next', withSteps(send('a', 'zz')), ['UnknownStep $.steps[0].next']],
     [
@@ -101,19 +123,43 @@ describe('validateForPublish reports each problem with its path', () => {
       ),
       ['CycleWithoutWait $.steps[0]'],
     ],
-    ['a branch without branches', withSteps({ id: 'b', type: 'branch', branches: [] }), ['TooFewBranches $.steps[0].branches']],
-    ['a split with one branch', withSteps({ id: 's', type: 'split', branches: [{ weight: 1 }] }), ['TooFewBranches $.steps[0].branches']],
+    [
+      'a branch without branches',
+      withSteps({ id: 'b', type: 'branch', branches: [] }),
+      ['TooFewBranches $.steps[0].branches'],
+    ],
+    [
+      'a split with one branch',
+      withSteps({ id: 's', type: 'split', branches: [{ weight: 1 }] }),
+      ['TooFewBranches $.steps[0].branches'],
+    ],
     [
       'a branch with 26 branches',
       withSteps({ id: 'b', type: 'branch', branches: Array.from({ length: 26 }, () => ({ if: { inSegment: 's' } })) }),
       ['TooManyBranches $.steps[0].branches'],
     ],
-    ['a split with 26 branches', withSteps({ id: 's', type: 'split', branches: Array.from({ length: 26 }, () => ({ weight: 1 })) }), ['TooManyBranches $.steps[0].branches']],
-    ['a zero split weight', withSteps({ id: 's', type: 'split', branches: [{ weight: 1 }, { weight: 0 }] }), ['InvalidWeight $.steps[0].branches[1].weight']],
-    ['a negative split weight', withSteps({ id: 's', type: 'split', branches: [{ weight: -1 }, { weight: 1 }] }), ['InvalidWeight $.steps[0].branches[0].weight']],
+    [
+      'a split with 26 branches',
+      withSteps({ id: 's', type: 'split', branches: Array.from({ length: 26 }, () => ({ weight: 1 })) }),
+      ['TooManyBranches $.steps[0].branches'],
+    ],
+    [
+      'a zero split weight',
+      withSteps({ id: 's', type: 'split', branches: [{ weight: 1 }, { weight: 0 }] }),
+      ['InvalidWeight $.steps[0].branches[1].weight'],
+    ],
+    [
+      'a negative split weight',
+      withSteps({ id: 's', type: 'split', branches: [{ weight: -1 }, { weight: 1 }] }),
+      ['InvalidWeight $.steps[0].branches[0].weight'],
+    ],
     ['a 91-day wait', withSteps({ id: 'w', type: 'wait', duration: 'P91D' }), ['WaitTooLong $.steps[0].duration']],
     ['a three-month wait', withSteps({ id: 'w', type: 'wait', duration: 'P3M' }), ['WaitTooLong $.steps[0].duration']],
-    ['a 13-week within', withSteps({ id: 'w', type: 'waitForTrigger', trigger: 't', within: 'P13W' }), ['WaitTooLong $.steps[0].within']],
+    [
+      'a 13-week within',
+      withSteps({ id: 'w', type: 'waitForTrigger', trigger: 't', within: 'P13W' }),
+      ['WaitTooLong $.steps[0].within'],
+    ],
     [
       'an until more than 90 days after the start',
       definition((draft) => {
@@ -123,8 +169,16 @@ describe('validateForPublish reports each problem with its path', () => {
       ['WaitTooLong $.steps[0].until'],
     ],
     ['a zero wait', withSteps({ id: 'w', type: 'wait', duration: 'PT0S' }), ['InvalidDuration $.steps[0].duration']],
-    ['a negative within', withSteps({ id: 'w', type: 'waitForTrigger', trigger: 't', within: '-P1D' }), ['InvalidDuration $.steps[0].within']],
-    ['a zero expiry', withSteps({ id: 's', type: 'send', channel: 'sms', content: 'c', expires: 'P0D' }), ['InvalidDuration $.steps[0].expires']],
+    [
+      'a negative within',
+      withSteps({ id: 'w', type: 'waitForTrigger', trigger: 't', within: '-P1D' }),
+      ['InvalidDuration $.steps[0].within'],
+    ],
+    [
+      'a zero expiry',
+      withSteps({ id: 's', type: 'send', channel: 'sms', content: 'c', expires: 'P0D' }),
+      ['InvalidDuration $.steps[0].expires'],
+    ],
     [
       'a zero reentry delay',
       definition((draft) => {
@@ -132,7 +186,11 @@ describe('validateForPublish reports each problem with its path', () => {
       }),
       ['InvalidDuration $.audience.reentry.after'],
     ],
-    ['an until in the past', withSteps({ id: 'w', type: 'wait', until: '2026-11-28T11:59:59Z' }), ['WaitUntilTimeInPast $.steps[0].until']],
+    [
+      'an until in the past',
+      withSteps({ id: 'w', type: 'wait', until: '2026-11-28T11:59:59Z' }),
+      ['WaitUntilTimeInPast $.steps[0].until'],
+    ],
     [
       'an until in the past in the journey time zone',
       definition((draft) => {
@@ -148,7 +206,10 @@ describe('validateForPublish reports each problem with its path', () => {
     ],
     [
       'a correlated step that is no send',
-      withSteps({ id: 'x', type: 'wait', duration: 'P1D', next: 'w' }, { id: 'w', type: 'waitForTrigger', trigger: 't', within: 'P1D', correlate: 'x' }),
+      withSteps(
+        { id: 'x', type: 'wait', duration: 'P1D', next: 'w' },
+        { id: 'w', type: 'waitForTrigger', trigger: 't', within: 'P1D', correlate: 'x' },
+      ),
       ['CorrelatedStepNotSend $.steps[1].correlate'],
     ],
     [
@@ -173,7 +234,11 @@ describe('validateForPublish reports each problem with its path', () => {
     [
       'sixteen exclusion segments',
       definition((draft) => {
-        draft.audience = { type: 'trigger', trigger: 'signed-up', exclusionSegments: Array.from({ length: 16 }, (_, i) => `s${i}`) };
+        draft.audience = {
+          type: 'trigger',
+          trigger: 'signed-up',
+          exclusionSegments: Array.from({ length: 16 }, (_, i) => `s${i}`),
+        };
       }),
       ['TooManySegments $.audience.exclusionSegments'],
     ],
@@ -201,7 +266,11 @@ describe('validateForPublish reports each problem with its path', () => {
     [
       'a fractional number of occurrences',
       definition((draft) => {
-        draft.audience = { type: 'segment', segments: ['s'], frequency: { mode: 'recurring', every: 'P1W', occurrences: 2.5 } };
+        draft.audience = {
+          type: 'segment',
+          segments: ['s'],
+          frequency: { mode: 'recurring', every: 'P1W', occurrences: 2.5 },
+        };
       }),
       ['InvalidOccurrences $.audience.frequency.occurrences'],
     ],
@@ -278,18 +347,33 @@ describe('validateForPublish reports each problem with its path', () => {
           { id: 'a', type: 'activateTrigger', trigger: 'draft-trigger' },
         ];
       }),
-      ['TriggerNotFound $.steps[0].trigger', 'TriggerNotReady $.steps[1].trigger', 'TriggerNotFound $.exit.triggers[1]', 'TriggerNotReady $.goal.trigger'],
+      [
+        'TriggerNotFound $.steps[0].trigger',
+        'TriggerNotReady $.steps[1].trigger',
+        'TriggerNotFound $.exit.triggers[1]',
+        'TriggerNotReady $.goal.trigger',
+      ],
     ],
     [
       'an audience condition on an attribute the trigger lacks',
       definition((draft) => {
-        draft.audience = { type: 'trigger', trigger: 'signed-up', conditions: { all: [{ attribute: 'trigger.amount', op: 'gt', value: 1 }] } };
+        draft.audience = {
+          type: 'trigger',
+          trigger: 'signed-up',
+          conditions: { all: [{ attribute: 'trigger.amount', op: 'gt', value: 1 }] },
+        };
       }),
       ['UnknownTriggerAttribute $.audience.conditions.all[0].attribute'],
     ],
     [
       'a waitForTrigger condition on an attribute of another trigger',
-      withSteps({ id: 'w', type: 'waitForTrigger', trigger: 'purchased', within: 'P1D', conditions: { attribute: 'trigger.country', op: 'eq', value: 'US' } }),
+      withSteps({
+        id: 'w',
+        type: 'waitForTrigger',
+        trigger: 'purchased',
+        within: 'P1D',
+        conditions: { attribute: 'trigger.country', op: 'eq', value: 'US' },
+      }),
       ['UnknownTriggerAttribute $.steps[0].conditions.attribute'],
     ],
     [
@@ -313,14 +397,22 @@ describe('validateForPublish reports each problem with its path', () => {
     [
       'before on a text attribute',
       definition((draft) => {
-        draft.audience = { type: 'trigger', trigger: 'signed-up', conditions: { attribute: 'trigger.country', op: 'before', value: '2026-01-01T00:00:00Z' } };
+        draft.audience = {
+          type: 'trigger',
+          trigger: 'signed-up',
+          conditions: { attribute: 'trigger.country', op: 'before', value: '2026-01-01T00:00:00Z' },
+        };
       }),
       ['AttributeTypeMismatch $.audience.conditions'],
     ],
     [
       'eq with a number on a text attribute',
       definition((draft) => {
-        draft.audience = { type: 'trigger', trigger: 'signed-up', conditions: { any: [{ attribute: 'trigger.country', op: 'in', value: ['US', 1] }] } };
+        draft.audience = {
+          type: 'trigger',
+          trigger: 'signed-up',
+          conditions: { any: [{ attribute: 'trigger.country', op: 'in', value: ['US', 1] }] },
+        };
       }),
       ['AttributeTypeMismatch $.audience.conditions.any[0]'],
     ],
@@ -336,12 +428,22 @@ describe('validateForPublish reports each problem with its path', () => {
     ],
     [
       'an activated attribute copied from an unknown trigger attribute',
-      withSteps({ id: 'a', type: 'activateTrigger', trigger: 'digest-sent', attributes: { channel: { from: 'trigger.channel' } } }),
+      withSteps({
+        id: 'a',
+        type: 'activateTrigger',
+        trigger: 'digest-sent',
+        attributes: { channel: { from: 'trigger.channel' } },
+      }),
       ['UnknownTriggerAttribute $.steps[0].attributes.channel.from'],
     ],
     [
       'an activated attribute copied from one of another type',
-      withSteps({ id: 'a', type: 'activateTrigger', trigger: 'digest-sent', attributes: { channel: { from: 'trigger.signedUpAt' } } }),
+      withSteps({
+        id: 'a',
+        type: 'activateTrigger',
+        trigger: 'digest-sent',
+        attributes: { channel: { from: 'trigger.signedUpAt' } },
+      }),
       ['AttributeTypeMismatch $.steps[0].attributes.channel.from'],
     ],
   ])('%s', (_, candidate, expected) => {
@@ -369,7 +471,11 @@ describe('validateForPublish reports each problem with its path', () => {
 
   it('skips attribute checks against triggers it does not know, reporting the trigger once', () => {
     const candidate = definition((draft) => {
-      draft.audience = { type: 'trigger', trigger: 'ghost', conditions: { attribute: 'trigger.anything', op: 'exists' } };
+      draft.audience = {
+        type: 'trigger',
+        trigger: 'ghost',
+        conditions: { attribute: 'trigger.anything', op: 'exists' },
+      };
       draft.steps = [{ id: 'b', type: 'branch', branches: [{ if: { attribute: 'trigger.whatever', op: 'exists' } }] }];
     });
     expect(problemsOf(candidate)).toEqual(['TriggerNotFound $.audience.trigger']);
@@ -384,8 +490,13 @@ describe('validateForPublish reports each problem with its path', () => {
   });
 
   it('explains itself', () => {
-    const problems = validateForPublish(withSteps({ id: 'a', type: 'send', channel: 'email', content: 'c', next: 'zz' }), context());
-    expect(problems).toEqual([{ code: ProblemCode.UnknownStep, path: '$.steps[0].next', message: 'no step has the id "zz"' }]);
+    const problems = validateForPublish(
+      withSteps({ id: 'a', type: 'send', channel: 'email', content: 'c', next: 'zz' }),
+      context(),
+    );
+    expect(problems).toEqual([
+      { code: ProblemCode.UnknownStep, path: '$.steps[0].next', message: 'no step has the id "zz"' },
+    ]);
   });
 });
 

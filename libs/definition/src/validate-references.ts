@@ -37,13 +37,25 @@ interface TriggerReference {
   path: string;
 }
 
-export function checkTriggerReferences(sink: ProblemSink, definition: JourneyDefinition, context: PublishContext): void {
+export function checkTriggerReferences(
+  sink: ProblemSink,
+  definition: JourneyDefinition,
+  context: PublishContext,
+): void {
   for (const reference of triggerReferences(definition)) {
     const trigger = context.triggers.get(reference.name);
     if (trigger === undefined) {
-      sink.report(ProblemCode.TriggerNotFound, reference.path, `no trigger definition is named "${truncate(reference.name)}"`);
+      sink.report(
+        ProblemCode.TriggerNotFound,
+        reference.path,
+        `no trigger definition is named "${truncate(reference.name)}"`,
+      );
     } else if (trigger.state !== 'Ready') {
-      sink.report(ProblemCode.TriggerNotReady, reference.path, `trigger definition "${truncate(reference.name)}" is not Ready yet`);
+      sink.report(
+        ProblemCode.TriggerNotReady,
+        reference.path,
+        `trigger definition "${truncate(reference.name)}" is not Ready yet`,
+      );
     }
   }
 }
@@ -65,7 +77,11 @@ function triggerReferences(definition: JourneyDefinition): TriggerReference[] {
   return references;
 }
 
-export function checkAttributeReferences(sink: ProblemSink, definition: JourneyDefinition, context: PublishContext): void {
+export function checkAttributeReferences(
+  sink: ProblemSink,
+  definition: JourneyDefinition,
+  context: PublishContext,
+): void {
   const instanceTriggers = instanceTriggerNames(definition);
   const instanceScope = scopeOf(instanceTriggers, context);
   const { audience } = definition;
@@ -193,7 +209,9 @@ function leafFits(leaf: LeafCondition, type: TriggerAttributeType): boolean {
     case 'gte':
     case 'lt':
     case 'lte':
-      return (type === 'number' && typeof leaf.value === 'number') || (type === 'datetime' && typeof leaf.value === 'string');
+      return (
+        (type === 'number' && typeof leaf.value === 'number') || (type === 'datetime' && typeof leaf.value === 'string')
+      );
     case 'eq':
     case 'ne':
       return valueFits(leaf.value, type);

@@ -1,11 +1,9 @@
 /** Publish checks of the schedule: time zone, start, end and their order. */
-import { Schedule } from './journey-definition';
+import { DEFAULT_TIME_ZONE, Schedule } from './journey-definition';
 import { childPath } from './json-path';
 import { ProblemCode } from './problem';
 import { ProblemSink, truncate } from './shape-reader';
 import { isValidTimeZone, parseIsoDateTime, zonedLocalToUtc } from './time';
-
-export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** The schedule as instants; null where unknown (absent, invalid, or local in an unknown zone). */
 export interface ResolvedSchedule {
@@ -15,7 +13,8 @@ export interface ResolvedSchedule {
   endMs: number | null;
 }
 
-export type InstantResolution = { kind: 'instant'; epochMs: number } | { kind: 'notDateTime' } | { kind: 'unknownZone' };
+export type InstantResolution =
+  { kind: 'instant'; epochMs: number } | { kind: 'notDateTime' } | { kind: 'unknownZone' };
 
 /** A date-time of the definition as an instant: local ones are read in `timeZone`. */
 export function resolveInstant(text: string, timeZone: string | null): InstantResolution {
@@ -37,13 +36,23 @@ export function checkSchedule(sink: ProblemSink, schedule: Schedule | undefined,
       `"${truncate(zoneName)}" is not a known time zone; use an IANA name such as Europe/Paris`,
     );
   }
-  const startMs = resolveScheduleTime(sink, schedule?.start, timeZone, childPath(path, 'start'), ProblemCode.InvalidStartTime);
+  const startMs = resolveScheduleTime(
+    sink,
+    schedule?.start,
+    timeZone,
+    childPath(path, 'start'),
+    ProblemCode.InvalidStartTime,
+  );
   const endPath = childPath(path, 'end');
   const endMs = resolveScheduleTime(sink, schedule?.end, timeZone, endPath, ProblemCode.InvalidEndTime);
   if (endMs !== null && endMs <= now.getTime()) {
     sink.report(ProblemCode.InvalidEndTime, endPath, `the end ${schedule?.end} is already past`);
   } else if (endMs !== null && startMs !== null && endMs <= startMs) {
-    sink.report(ProblemCode.InvalidTimeRange, endPath, `the end ${schedule?.end} is not after the start ${schedule?.start}`);
+    sink.report(
+      ProblemCode.InvalidTimeRange,
+      endPath,
+      `the end ${schedule?.end} is not after the start ${schedule?.start}`,
+    );
   }
   return { timeZone, startMs, endMs };
 }

@@ -54,7 +54,11 @@ function checkTargets(sink: ProblemSink, steps: readonly Step[], graph: StepGrap
   steps.forEach((step, index) => {
     for (const edge of stepEdges(step)) {
       if (graph.indexById.has(edge.target)) continue;
-      sink.report(ProblemCode.UnknownStep, `${stepPath(index)}.${edge.field}`, `no step has the id "${truncate(edge.target)}"`);
+      sink.report(
+        ProblemCode.UnknownStep,
+        `${stepPath(index)}.${edge.field}`,
+        `no step has the id "${truncate(edge.target)}"`,
+      );
     }
   });
 }
@@ -119,7 +123,11 @@ function checkStep(
 export function checkDuration(sink: ProblemSink, text: string, path: string, what: string, isWait: boolean): void {
   const duration = parseIsoDuration(text);
   if (duration === null || durationSign(duration) <= 0) {
-    sink.report(ProblemCode.InvalidDuration, path, `${what} must be a positive ISO 8601 duration, not "${truncate(text)}"`);
+    sink.report(
+      ProblemCode.InvalidDuration,
+      path,
+      `${what} must be a positive ISO 8601 duration, not "${truncate(text)}"`,
+    );
     return;
   }
   if (isWait && durationUpperBoundMs(duration) > WAIT_MAX_MS) {
@@ -134,7 +142,11 @@ export function checkDuration(sink: ProblemSink, text: string, path: string, wha
 function checkWait(sink: ProblemSink, step: WaitStep, path: string, context: StepCheckContext): void {
   if (step.duration !== undefined) checkDuration(sink, step.duration, childPath(path, 'duration'), 'duration', true);
   if (step.offset !== undefined && parseIsoDuration(step.offset) === null) {
-    sink.report(ProblemCode.InvalidDuration, childPath(path, 'offset'), `offset "${truncate(step.offset)}" is not an ISO 8601 duration`);
+    sink.report(
+      ProblemCode.InvalidDuration,
+      childPath(path, 'offset'),
+      `offset "${truncate(step.offset)}" is not an ISO 8601 duration`,
+    );
   }
   if (step.until !== undefined) checkWaitUntil(sink, step.until, childPath(path, 'until'), context);
 }
@@ -181,7 +193,11 @@ function checkCorrelation(
   }
   const sendStep = steps[sendIndex];
   if (sendStep.type !== 'send') {
-    sink.report(ProblemCode.CorrelatedStepNotSend, correlatePath, `"${truncate(step.correlate)}" is a ${sendStep.type} step, not a send step`);
+    sink.report(
+      ProblemCode.CorrelatedStepNotSend,
+      correlatePath,
+      `"${truncate(step.correlate)}" is a ${sendStep.type} step, not a send step`,
+    );
     return;
   }
   const ownIndex = graph.indexById.get(step.id);
@@ -199,7 +215,11 @@ function checkBranches(sink: ProblemSink, step: BranchStep | SplitStep, path: st
   const min = step.type === 'split' ? LIMITS.splitBranchesMin : LIMITS.branchesMin;
   const count = step.branches.length;
   if (count < min) {
-    sink.report(ProblemCode.TooFewBranches, branchesPath, `a ${step.type} step needs at least ${min} branch${min === 1 ? '' : 'es'}`);
+    sink.report(
+      ProblemCode.TooFewBranches,
+      branchesPath,
+      `a ${step.type} step needs at least ${min} branch${min === 1 ? '' : 'es'}`,
+    );
   } else if (count > LIMITS.branchesMax) {
     sink.report(ProblemCode.TooManyBranches, branchesPath, `${count} branches; at most ${LIMITS.branchesMax}`);
   }
