@@ -1,10 +1,27 @@
 import { resolve } from 'node:path';
+import { DEFAULT_TOPICS, TOPIC_NAME_PATTERN, TOPIC_ROLES, type TopicNames } from '@journeys/messaging/topics';
 
 export const ROLES = ['admin', 'editor', 'viewer', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** Kafka settings; they take effect only when `kafkaBrokers` is not empty. */
+export interface KafkaConfig {
+  clientId: string;
+  /** The consumer group every replica of the service joins (one group per inbound topic, see README). */
+  groupId: string;
+  ssl: boolean;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  topics: TopicNames;
+  /** Partitions and replication factor of the topics the service creates when they are missing. */
+  topicPartitions: number;
+  replicationFactor: number;
+}
 
 export interface ApiKey {
   name: string;
@@ -19,6 +36,7 @@ export interface AppConfig {
   dataDir: string;
   eventStoreConnectionString?: string;
   kafkaBrokers: string[];
+  kafka: KafkaConfig;
   /** Empty when JOURNEYS_API_KEYS is unset: the service then creates an admin key in the data dir. */
   apiKeys: ApiKey[];
   logLevel: LogLevel;
@@ -63,6 +81,8 @@ export function loadConfig(env: Env): AppConfig {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) problems.push(`KAFKA_BROKERS: "${broker}" is not host:port`);
   }
 
+  const kafka = parseKafka(value, problems);
+
   const apiKeys = parseApiKeys(value('JOURNEYS_API_KEYS'), problems);
 
   const logLevel = (value('LOG_LEVEL') ?? 'log') as LogLevel;
@@ -80,10 +100,82 @@ export function loadConfig(env: Env): AppConfig {
     dataDir,
     eventStoreConnectionString,
     kafkaBrokers,
+    kafka,
     apiKeys,
     logLevel,
     logFormat,
   };
+}
+
+/** `KAFKA_TOPIC_COMMAND_RESULTS` for the role `commandResults`. */
+export function topicVariable(role: keyof TopicNames): string {
+  return `KAFKA_TOPIC_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function parseKafka(value: (name: string) => string | undefined, problems: string[]): KafkaConfig {
+  const topics = { ...DEFAULT_TOPICS };
+  for (const role of TOPIC_ROLES) {
+    const name = value(topicVariable(role));
+    if (name === undefined) continue;
+    if (!TOPIC_NAME_PATTERN.test(name))
+      problems.push(`${topicVariable(role)}: "${name}" is not a topic name (1-249 letters, digits, ".", "_", "-")`);
+    topics[role] = name;
+  }
+  const seen = new Map<string, string>();
+  for (const role of TOPIC_ROLES) {
+    const other = seen.get(topics[role]);
+    if (other) problems.push(`${topicVariable(role)} and ${other} name the same topic "${topics[role]}"`);
+    seen.set(topics[role], topicVariable(role));
+  }
+
+  const clientId = value('KAFKA_CLIENT_ID') ?? 'journeys';
+  const groupId = value('KAFKA_GROUP_ID') ?? 'journeys';
+  for (const [name, id] of [
+    ['KAFKA_CLIENT_ID', clientId],
+    ['KAFKA_GROUP_ID', groupId],
+  ]) {
+    if (!TOPIC_NAME_PATTERN.test(id)) problems.push(`${name}: "${id}" must be 1-249 letters, digits, ".", "_", "-"`);
+  }
+
+  const ssl = parseBoolean('KAFKA_SSL', value('KAFKA_SSL') ?? 'false', problems);
+  const mechanism = value('KAFKA_SASL_MECHANISM')?.toLowerCase();
+  const username = value('KAFKA_SASL_USERNAME');
+  const password = value('KAFKA_SASL_PASSWORD');
+  let sasl: KafkaConfig['sasl'];
+  if (mechanism !== undefined) {
+    if (!SASL_MECHANISMS.includes(mechanism as SaslMechanism))
+      problems.push(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}; got "${mechanism}"`);
+    if (!username || !password) problems.push('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    sasl = { mechanism: mechanism as SaslMechanism, username: username ?? '', password: password ?? '' };
+  } else if (username || password) {
+    problems.push('KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are set but KAFKA_SASL_MECHANISM is not');
+  }
+
+  return {
+    clientId,
+    groupId,
+    ssl,
+    sasl,
+    topics,
+    topicPartitions: parseCount('KAFKA_TOPIC_PARTITIONS', value('KAFKA_TOPIC_PARTITIONS') ?? '3', problems),
+    replicationFactor: parseCount('KAFKA_REPLICATION_FACTOR', value('KAFKA_REPLICATION_FACTOR') ?? '1', problems),
+  };
+}
+
+function parseBoolean(name: string, raw: string, problems: string[]): boolean {
+  const normalised = raw.toLowerCase();
+  if (['true', '1', 'yes'].includes(normalised)) return true;
+  if (['false', '0', 'no'].includes(normalised)) return false;
+  problems.push(`${name} must be true or false; got "${raw}"`);
+  return false;
+}
+
+function parseCount(name: string, raw: string, problems: string[]): number {
+  const count = Number(raw);
+  if (!/^\d+$/.test(raw) || count < 1 || count > 10_000) {
+    problems.push(`${name} must be an integer from 1 to 10000; got "${raw}"`);
+  }
+  return count;
 }
 
 function parsePort(raw: string, problems: string[]): number {

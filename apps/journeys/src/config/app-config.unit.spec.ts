@@ -9,6 +9,88 @@ describe('loadConfig', () => {
     expect(config.kafkaBrokers).toEqual([]);
     expect(config.apiKeys).toEqual([]);
     expect(config.logLevel).toBe('log');
+    expect(config.kafka).toEqual({
+      clientId: 'journeys',
+      groupId: 'journeys',
+      ssl: false,
+      sasl: undefined,
+      topics: {
+        triggers: 'journeys.triggers',
+        segments: 'journeys.segments',
+        commands: 'journeys.commands',
+        commandResults: 'journeys.command-results',
+        events: 'journeys.events',
+        actions: 'journeys.actions',
+        deadLetter: 'journeys.dead-letter',
+      },
+      topicPartitions: 3,
+      replicationFactor: 1,
+    });
+  });
+
+  it('reads the Kafka topics, client, group, TLS and SASL settings', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'kafka:9092',
+      KAFKA_TOPIC_TRIGGERS: 'in.triggers',
+      KAFKA_TOPIC_SEGMENTS: 'in.segments',
+      KAFKA_TOPIC_COMMANDS: 'in.commands',
+      KAFKA_TOPIC_COMMAND_RESULTS: 'out.results',
+      KAFKA_TOPIC_EVENTS: 'out.events',
+      KAFKA_TOPIC_ACTIONS: 'out.actions',
+      KAFKA_TOPIC_DEAD_LETTER: 'out.dlq',
+      KAFKA_CLIENT_ID: 'journeys-eu',
+      KAFKA_GROUP_ID: 'journeys-eu-group',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 'hunter2-hunter2',
+      KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_REPLICATION_FACTOR: '3',
+    });
+    expect(config.kafka).toEqual({
+      clientId: 'journeys-eu',
+      groupId: 'journeys-eu-group',
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'hunter2-hunter2' },
+      topics: {
+        triggers: 'in.triggers',
+        segments: 'in.segments',
+        commands: 'in.commands',
+        commandResults: 'out.results',
+        events: 'out.events',
+        actions: 'out.actions',
+        deadLetter: 'out.dlq',
+      },
+      topicPartitions: 12,
+      replicationFactor: 3,
+    });
+  });
+
+  it('names every bad Kafka setting and never echoes the SASL password', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        KAFKA_TOPIC_EVENTS: 'bad topic',
+        KAFKA_TOPIC_ACTIONS: 'journeys.triggers',
+        KAFKA_SSL: 'maybe',
+        KAFKA_SASL_MECHANISM: 'gssapi',
+        KAFKA_SASL_PASSWORD: 'do-not-print-me',
+        KAFKA_TOPIC_PARTITIONS: '0',
+        KAFKA_REPLICATION_FACTOR: 'three',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems.join('\n');
+    expect(problems).toMatch(/KAFKA_TOPIC_EVENTS: "bad topic" is not a topic name/);
+    expect(problems).toMatch(/KAFKA_TOPIC_ACTIONS and KAFKA_TOPIC_TRIGGERS name the same topic/);
+    expect(problems).toMatch(/KAFKA_SSL must be true or false/);
+    expect(problems).toMatch(/KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512/);
+    expect(problems).toMatch(/needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/);
+    expect(problems).toMatch(/KAFKA_TOPIC_PARTITIONS must be an integer/);
+    expect(problems).toMatch(/KAFKA_REPLICATION_FACTOR must be an integer/);
+    expect((error as Error).message).not.toContain('do-not-print-me');
   });
 
   it('parses every setting', () => {
