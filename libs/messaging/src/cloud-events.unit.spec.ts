@@ -1,0 +1,44 @@
+import type { RecordedEvent } from '@journeys/event-store';
+import { eventKey, toCloudEvent } from './cloud-events';
+
+const recorded = (streamName: string, data: unknown, actor?: string): RecordedEvent => ({
+  id: 'e-1',
+  type: 'StepEntered',
+  data,
+  streamName,
+  revision: 3,
+  position: 9_007_199_254_740_993n,
+  metadata: { occurredAt: '2026-11-28T10:00:00.000Z', actor, correlationId: 'c', causationId: 'k', schemaVersion: 1 },
+});
+
+describe('toCloudEvent', () => {
+  it('maps a stored event to a CloudEvents 1.0 envelope without losing the position', () => {
+    expect(toCloudEvent(recorded('instance-j1_c1', { customerId: 'c1' }), '/journeys')).toEqual({
+      specversion: '1.0',
+      id: 'e-1',
+      source: '/journeys',
+      type: 'journeys.StepEntered',
+      subject: 'instance-j1_c1',
+      time: '2026-11-28T10:00:00.000Z',
+      datacontenttype: 'application/json',
+      data: { customerId: 'c1' },
+      correlationid: 'c',
+      causationid: 'k',
+      position: '9007199254740993',
+      schemaversion: 1,
+    });
+    expect(toCloudEvent(recorded('journey-j1', {}, 'ed'), '/journeys').actor).toBe('ed');
+  });
+});
+
+describe('eventKey', () => {
+  it('keys progress by customer, life cycle by journey, anything else by stream', () => {
+    expect(eventKey(recorded('instance-x', { journeyId: 'j1', customerId: 'c1' }))).toBe('c1');
+    expect(eventKey(recorded('journey-j1', { journeyId: 'j1', version: 2 }))).toBe('j1');
+    expect(eventKey(recorded('triggerDefinition-signed-up', { name: 'signed-up' }))).toBe(
+      'triggerDefinition-signed-up',
+    );
+    expect(eventKey(recorded('template-t1', null))).toBe('template-t1');
+    expect(eventKey(recorded('journey-j1', { journeyId: '' }))).toBe('journey-j1');
+  });
+});
