@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
 import { StorageModule } from './infrastructure/storage.module';
 import { JourneysModule } from './journeys/journeys.module';
+import { RuntimeModule } from './runtime/runtime.module';
 import { ClockModule } from './common/clock.module';
 import { systemClock, type Clock } from './common/clock';
 
@@ -21,6 +22,7 @@ export class AppModule {
         StorageModule,
         AuthModule,
         JourneysModule,
+        RuntimeModule,
         ClockModule.forRoot(clock),
       ],
       controllers: [HealthController, AdminController],

@@ -2,6 +2,8 @@ import type { Projection } from '@journeys/read-models';
 import { auditHistoryProjection } from '../journeys/projections/audit-history.projection';
 import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
 import { templatesProjection } from '../templates/templates.projection';
+import { analyticsProjection } from '../runtime/projections/analytics.projection';
+import { customerProgressProjection } from '../runtime/projections/customer-progress.projection';
 import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
 
 /** Every read model the service maintains, fed by one projection runner. */
@@ -10,4 +12,6 @@ export const PROJECTIONS: readonly Projection[] = [
   auditHistoryProjection,
   triggerDefinitionsProjection,
   templatesProjection,
+  analyticsProjection,
+  customerProgressProjection,
 ];

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { EventStreams } from '../infrastructure/event-streams';
-import { LifecycleAutomation } from '../runtime/lifecycle-automation';
 import { TemplatesController } from '../templates/templates.controller';
 import { TriggerDefinitionsController } from '../trigger-definitions/trigger-definitions.controller';
 import {
@@ -14,13 +13,13 @@ import { JourneysController } from './journeys.controller';
 /** The management plane: journeys, templates and trigger definitions. */
 @Module({
   controllers: [JourneysController, TemplatesController, TriggerDefinitionsController],
+  exports: [EventStreams],
   providers: [
     EventStreams,
     JourneyCommandService,
     ...JOURNEY_COMMAND_HANDLERS,
     CreateTriggerDefinitionHandler,
     MarkTriggerDefinitionReadyHandler,
-    LifecycleAutomation,
   ],
 })
 export class JourneysModule {}

@@ -1,0 +1,18 @@
+import type { CustomerEntryBlocked } from '../runtime/instance.events';
+import type { SegmentChangeMessage, TriggerMessage } from './ingestion.port';
+
+/**
+ * Facts about one customer that feed the engine (stream `customer-<customerId>`): triggers and
+ * segment changes as received, and entries the engine refused. Keyed by customer, like all runtime work.
+ */
+export type CustomerEvent =
+  | { type: 'TriggerReceived'; data: TriggerMessage & { receivedAt: string } }
+  | { type: 'SegmentMembershipChanged'; data: SegmentChangeMessage & { receivedAt: string } }
+  | CustomerEntryBlocked;
+
+export const CUSTOMER_CATEGORY = 'customer';
+export const customerStream = (customerId: string) => `${CUSTOMER_CATEGORY}-${customerId}`;
+
+/** Event ids derived from message ids: a redelivered message is the same event, stored once. */
+export const triggerEventId = (messageId: string) => `trigger:${messageId}`;
+export const segmentEventId = (messageId: string) => `segment:${messageId}`;

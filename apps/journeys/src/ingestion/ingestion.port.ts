@@ -1,0 +1,47 @@
+import type { ProblemDetail } from '../common/errors';
+
+/** `journeys.triggers` / `POST /triggers` message (CONTRACT section 4). */
+export interface TriggerMessage {
+  /** Unique; makes delivery idempotent. */
+  id: string;
+  trigger: string;
+  customerId: string;
+  occurredAt: string;
+  attributes: Record<string, unknown>;
+  bindingId?: string;
+}
+
+/** `journeys.segments` / `POST /segments/{id}/membership` change. */
+export interface SegmentChangeMessage {
+  id?: string;
+  segmentId: string;
+  customerId: string;
+  change: 'joined' | 'left';
+  occurredAt: string;
+}
+
+export interface Refusal {
+  /** Index of the message in the batch handed in. */
+  index: number;
+  id?: string;
+  errors: ProblemDetail[];
+}
+
+export interface IngestResult {
+  accepted: number;
+  /** Messages whose id was seen before: accepted and ignored. */
+  duplicates: number;
+  /** Messages that can never succeed (unknown trigger, wrong types, nulls, too large): dead letters. */
+  refused: Refusal[];
+}
+
+/**
+ * The one intake path, shared by HTTP and Kafka. Each message is validated on its own: refused ones
+ * are listed, the others are kept. When the promise resolves, every accepted message is durably
+ * stored (safe to commit Kafka offsets). A rejection means nothing in the batch may be assumed
+ * stored and the whole batch should be retried (e.g. ServiceUnavailable).
+ */
+export abstract class Ingestion {
+  abstract ingestTriggers(messages: readonly unknown[]): Promise<IngestResult>;
+  abstract ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult>;
+}

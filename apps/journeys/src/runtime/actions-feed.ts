@@ -1,0 +1,76 @@
+import { Controller, Get, Inject, Injectable, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ReadModelStore } from '@journeys/read-models';
+import { Allow } from '../auth/roles.decorator';
+import { CLOCK, type Clock } from '../common/clock';
+
+/**
+ * The embedded actions output: action requests in the order they were stored. An action is handed
+ * out only while it is deliverable (not cancelled by a stop, not expired); once handed out it is
+ * never cancelled. Readers page with the cursor and may re-read a page (at least once).
+ */
+@Injectable()
+export class ActionsOutbox {
+  constructor(private readonly readModels: ReadModelStore) {}
+
+  /** Returns deliverable actions after the cursor and marks them handed out, atomically. */
+  take(after: number, limit: number, now: number): { actions: unknown[]; next: string } {
+    const db = this.readModels.db;
+    return db.transaction(() => {
+      const rows = db
+        .prepare(
+          `SELECT seq, action_id, status, expires_at, payload FROM rt_actions
+           WHERE seq > ? AND status IN ('pending', 'handed') ORDER BY seq LIMIT ?`,
+        )
+        .all(after, limit) as {
+        seq: number;
+        action_id: string;
+        status: string;
+        expires_at: number | null;
+        payload: string;
+      }[];
+      const hand = db.prepare("UPDATE rt_actions SET status = 'handed' WHERE action_id = ? AND status = 'pending'");
+      const actions: unknown[] = [];
+      for (const row of rows) {
+        if (row.status === 'pending' && row.expires_at !== null && row.expires_at <= now) continue;
+        hand.run(row.action_id);
+        actions.push(JSON.parse(row.payload));
+      }
+      const next = rows.length ? rows[rows.length - 1].seq : after;
+      return { actions, next: String(next) };
+    })();
+  }
+}
+
+export class ActionsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  limit?: number;
+}
+
+@ApiTags('ingestion')
+@ApiBearerAuth()
+@Controller('actions')
+export class ActionsController {
+  constructor(
+    private readonly outbox: ActionsOutbox,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Allow('ingest')
+  list(@Query() query: ActionsQuery) {
+    return this.outbox.take(query.after ?? 0, query.limit ?? 100, this.clock.now().getTime());
+  }
+}

@@ -1,0 +1,260 @@
+import type { NewEvent } from '@journeys/event-store';
+import { SCHEMA_VERSION } from '../../common/command-context';
+import { customerStream, triggerEventId } from '../../ingestion/customer.events';
+import type { JourneyState } from '../../journeys/journey.decider';
+import { evolve, type InstanceState } from '../instance.decider';
+import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
+import type { EngineJob, EngineState } from './engine-state';
+
+type Present = Exclude<InstanceState, { status: 'new' }>;
+
+/**
+ * One unit of engine work: reads go through caches (so later decisions in the batch see earlier
+ * ones), outputs are collected per stream, and `commit` writes every state change in one
+ * transaction. Output event ids derive from the cause (input event, timer or job chunk), so a batch
+ * re-decided after a crash produces the same ids and the event store keeps each event once.
+ */
+export class EngineBatch {
+  readonly outputs = new Map<string, NewEvent[]>();
+  /** Versions whose customers finished in this batch (candidates for Completing -> Completed). */
+  readonly versionsTouched = new Set<string>();
+  readonly lifecycle: {
+    journeyId: string;
+    move: 'stopped' | 'completed' | 'complete';
+    version: number;
+    reason?: string;
+  }[] = [];
+
+  private readonly instances = new Map<string, InstanceState>();
+  private readonly customerInstances = new Map<string, string[]>();
+  private readonly entryCounts = new Map<string, { entries: number; lastEntryAt: number }>();
+  private readonly dirtyEntries = new Set<string>();
+  private readonly segments = new Map<string, Set<string>>();
+  private readonly profiles = new Map<string, Record<string, unknown>>();
+  private readonly dirtyInstances = new Set<string>();
+  private readonly dirtyProfiles = new Set<string>();
+  private readonly membershipChanges: { segmentId: string; customerId: string; member: boolean }[] = [];
+  private readonly timersAdded = new Map<string, { instanceId: string; dueAt: number }>();
+  private readonly timersRemoved = new Set<string>();
+  private readonly actionsAdded: Parameters<EngineState['addAction']>[0][] = [];
+  private readonly actionStatuses = new Map<string, 'cancelled'>();
+  private readonly journeys: Extract<JourneyState, { status: 'present' }>[] = [];
+  private readonly jobsSaved = new Map<string, EngineJob>();
+  private readonly jobsRemoved = new Set<string>();
+  private readonly sequence = new Map<string, number>();
+
+  constructor(private readonly state: EngineState) {}
+
+  instance(instanceId: string): InstanceState | undefined {
+    if (!this.instances.has(instanceId)) {
+      const stored = this.state.instance(instanceId);
+      if (!stored) return undefined;
+      this.instances.set(instanceId, stored);
+    }
+    return this.instances.get(instanceId);
+  }
+
+  /** Every instance of the customer (any state), including those created in this batch. */
+  instancesOf(customerId: string): Present[] {
+    let ids = this.customerInstances.get(customerId);
+    if (!ids) {
+      ids = [];
+      for (const s of this.state.instancesOfCustomer(customerId)) {
+        if (s.status === 'new') continue;
+        if (!this.instances.has(s.ref.instanceId)) this.instances.set(s.ref.instanceId, s);
+        ids.push(s.ref.instanceId);
+      }
+      this.customerInstances.set(customerId, ids);
+    }
+    return ids.map((id) => this.instances.get(id)).filter((s): s is Present => !!s && s.status !== 'new');
+  }
+
+  entries(journeyId: string, customerId: string): { entries: number; lastEntryAt: number } {
+    const key = `${journeyId}\u0000${customerId}`;
+    let value = this.entryCounts.get(key);
+    if (!value) {
+      value = this.state.entries(journeyId, customerId);
+      this.entryCounts.set(key, value);
+    }
+    return value;
+  }
+
+  recordEntry(journeyId: string, customerId: string, at: number): number {
+    const current = this.entries(journeyId, customerId);
+    const next = { entries: current.entries + 1, lastEntryAt: at };
+    const key = `${journeyId}\u0000${customerId}`;
+    this.entryCounts.set(key, next);
+    this.dirtyEntries.add(key);
+    return next.entries;
+  }
+
+  segmentsOf(customerId: string): Set<string> {
+    let set = this.segments.get(customerId);
+    if (!set) {
+      set = this.state.segmentsOf(customerId);
+      this.segments.set(customerId, set);
+    }
+    return set;
+  }
+
+  setMembership(segmentId: string, customerId: string, member: boolean): void {
+    const set = this.segmentsOf(customerId);
+    if (member) set.add(segmentId);
+    else set.delete(segmentId);
+    this.membershipChanges.push({ segmentId, customerId, member });
+  }
+
+  profile(customerId: string): Record<string, unknown> {
+    let profile = this.profiles.get(customerId);
+    if (!profile) {
+      profile = this.state.profile(customerId);
+      this.profiles.set(customerId, profile);
+    }
+    return profile;
+  }
+
+  mergeProfile(customerId: string, attributes: Record<string, unknown>): void {
+    this.profiles.set(customerId, { ...this.profile(customerId), ...attributes });
+    this.dirtyProfiles.add(customerId);
+  }
+
+  saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {
+    this.journeys.push(state);
+  }
+
+  saveJob(job: EngineJob): void {
+    this.jobsRemoved.delete(job.jobId);
+    this.jobsSaved.set(job.jobId, job);
+  }
+
+  removeJob(jobId: string): void {
+    this.jobsSaved.delete(jobId);
+    this.jobsRemoved.add(jobId);
+  }
+
+  removeTimer(timerId: string): void {
+    this.timersAdded.delete(timerId);
+    this.timersRemoved.add(timerId);
+  }
+
+  /** Appends an event to a stream with an id derived from its cause. */
+  emit(stream: string, event: { type: string; data: unknown }, cause: string, at: string): void {
+    const key = `${cause}|${stream}`;
+    const n = (this.sequence.get(key) ?? 0) + 1;
+    this.sequence.set(key, n);
+    const id = `${cause}|${stream}|${n}`;
+    const list = this.outputs.get(stream);
+    const record: NewEvent = {
+      id,
+      type: event.type,
+      data: event.data,
+      metadata: {
+        occurredAt: at,
+        correlationId: cause,
+        causationId: cause,
+        actor: 'engine',
+        schemaVersion: SCHEMA_VERSION,
+      },
+    };
+    if (list) list.push(record);
+    else this.outputs.set(stream, [record]);
+  }
+
+  /** Records an instance's new events: state, timers, actions, raised triggers. */
+  record(before: InstanceState, events: readonly InstanceEvent[], cause: string): InstanceState {
+    let state = before;
+    for (const event of events) {
+      const previousTimer = state.status === 'new' ? undefined : state.waiting?.timerId;
+      state = evolve(state, event);
+      const { instanceId, customerId, journeyId, version, at } = event.data;
+      this.emit(`${INSTANCE_CATEGORY}-${instanceId}`, event, cause, at);
+      switch (event.type) {
+        case 'WaitScheduled':
+          this.timersRemoved.delete(event.data.timerId);
+          this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) });
+          break;
+        case 'ActionRequested': {
+          const { actionId, stepId, channel, content, attributes, expiresAt } = event.data;
+          const payload = {
+            actionId,
+            journeyId,
+            version,
+            stepId,
+            customerId,
+            channel,
+            content,
+            attributes,
+            requestedAt: at,
+          };
+          this.actionsAdded.push({
+            actionId,
+            instanceId,
+            journeyId,
+            version,
+            customerId,
+            payload: JSON.stringify(expiresAt ? { ...payload, expiresAt } : payload),
+            expiresAt: expiresAt ? Date.parse(expiresAt) : undefined,
+          });
+          break;
+        }
+        case 'ActionCancelled':
+          this.actionStatuses.set(event.data.actionId, 'cancelled');
+          break;
+        case 'TriggerActivated': {
+          const { triggerId, trigger, attributes } = event.data;
+          this.emit(
+            customerStream(customerId),
+            {
+              type: 'TriggerReceived',
+              data: { id: triggerId, trigger, customerId, occurredAt: at, attributes, receivedAt: at },
+            },
+            triggerEventId(triggerId),
+            at,
+          );
+          break;
+        }
+        case 'CustomerCompleted':
+        case 'CustomerExited':
+        case 'CustomerRemoved':
+          this.versionsTouched.add(`${journeyId}#${version}`);
+          break;
+        default:
+          break;
+      }
+      const nextTimer = state.status === 'new' ? undefined : state.waiting?.timerId;
+      if (previousTimer && previousTimer !== nextTimer) this.removeTimer(previousTimer);
+    }
+    if (state.status !== 'new') {
+      const id = state.ref.instanceId;
+      if (before.status === 'new') {
+        this.instancesOf(state.ref.customerId);
+        this.customerInstances.get(state.ref.customerId)!.push(id);
+      }
+      this.instances.set(id, state);
+      this.dirtyInstances.add(id);
+    }
+    return state;
+  }
+
+  /** Writes every state change of the batch, and the checkpoint when given, in one transaction. */
+  commit(saveCheckpoint?: () => void): void {
+    const s = this.state;
+    s.db.transaction(() => {
+      for (const journey of this.journeys) s.saveJourney(journey);
+      for (const id of this.dirtyInstances) s.saveInstance(this.instances.get(id)!);
+      for (const key of this.dirtyEntries) {
+        const [journeyId, customerId] = key.split('\u0000');
+        s.saveEntries(journeyId, customerId, this.entryCounts.get(key)!);
+      }
+      for (const c of this.membershipChanges) s.setMembership(c.segmentId, c.customerId, c.member);
+      for (const customerId of this.dirtyProfiles) s.saveProfile(customerId, this.profiles.get(customerId)!);
+      for (const timerId of this.timersRemoved) s.removeTimer(timerId);
+      for (const [timerId, t] of this.timersAdded) s.addTimer(timerId, t.instanceId, t.dueAt);
+      for (const a of this.actionsAdded) s.addAction(a);
+      for (const [actionId, status] of this.actionStatuses) s.setActionStatus(actionId, status);
+      for (const job of this.jobsSaved.values()) s.saveJob(job);
+      for (const jobId of this.jobsRemoved) s.removeJob(jobId);
+      saveCheckpoint?.();
+    })();
+  }
+}

@@ -1,0 +1,260 @@
+import type Database from 'better-sqlite3';
+import type { JourneyState } from '../../journeys/journey.decider';
+import type { InstanceState } from '../instance.decider';
+
+/** One pending unit of engine work that runs in chunks and keeps its cursor (segment enrolment, stopping). */
+export type EngineJob =
+  | {
+      kind: 'enrol';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      segments: string[];
+      /** Occurrence number (1-based) of a recurring journey; 1 otherwise. */
+      occurrence: number;
+      /** When the occurrence starts (ms). */
+      startAt: number;
+      /** When the first occurrence started (ms); later ones count from it, so month ends clamp right. */
+      firstAt: number;
+      /** Last customer id entered; members are enrolled in id order. */
+      cursor: string;
+    }
+  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number };
+
+export interface ActionRow {
+  seq: number;
+  actionId: string;
+  instanceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  status: 'pending' | 'handed' | 'cancelling' | 'cancelled';
+  payload: string;
+}
+
+/**
+ * The engine's working state in the read-model file: instances, the timer index ordered by due time,
+ * re-entry counts, segment membership, profiles, the actions outbox and pending jobs. It changes only
+ * in the transaction that also moves the engine's checkpoint, so a crash replays whole batches.
+ */
+export class EngineState {
+  private readonly s: ReturnType<EngineState['prepare']>;
+
+  constructor(readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS rt_journeys (journey_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS rt_instances (
+        instance_id TEXT PRIMARY KEY, journey_id TEXT NOT NULL, version INTEGER NOT NULL,
+        customer_id TEXT NOT NULL, status TEXT NOT NULL, ended_at INTEGER, state TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS rt_instances_customer ON rt_instances (customer_id);
+      CREATE INDEX IF NOT EXISTS rt_instances_version ON rt_instances (journey_id, version, status);
+      CREATE TABLE IF NOT EXISTS rt_entries (
+        journey_id TEXT NOT NULL, customer_id TEXT NOT NULL, entries INTEGER NOT NULL, last_entry_at INTEGER NOT NULL,
+        PRIMARY KEY (journey_id, customer_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS rt_timers (timer_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, due_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS rt_timers_due ON rt_timers (due_at);
+      CREATE TABLE IF NOT EXISTS rt_segments (
+        segment_id TEXT NOT NULL, customer_id TEXT NOT NULL, PRIMARY KEY (segment_id, customer_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS rt_segments_customer ON rt_segments (customer_id, segment_id);
+      CREATE TABLE IF NOT EXISTS rt_profiles (customer_id TEXT PRIMARY KEY, attributes TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS rt_actions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT NOT NULL UNIQUE, instance_id TEXT NOT NULL, journey_id TEXT NOT NULL,
+        version INTEGER NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL, expires_at INTEGER, payload TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS rt_actions_version ON rt_actions (journey_id, version, status);
+      CREATE TABLE IF NOT EXISTS rt_jobs (job_id TEXT PRIMARY KEY, start_at INTEGER NOT NULL, job TEXT NOT NULL);
+    `);
+    this.s = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      journeys: db.prepare('SELECT state FROM rt_journeys'),
+      saveJourney: db.prepare(
+        'INSERT INTO rt_journeys (journey_id, state) VALUES (?, ?) ON CONFLICT(journey_id) DO UPDATE SET state = excluded.state',
+      ),
+      instance: db.prepare('SELECT state FROM rt_instances WHERE instance_id = ?'),
+      instancesOfCustomer: db.prepare('SELECT state FROM rt_instances WHERE customer_id = ?'),
+      activeOfVersion: db.prepare(
+        "SELECT state FROM rt_instances WHERE journey_id = ? AND version = ? AND status = 'active' LIMIT ?",
+      ),
+      countActive: db.prepare(
+        "SELECT COUNT(*) AS n FROM rt_instances WHERE journey_id = ? AND version = ? AND status = 'active'",
+      ),
+      saveInstance: db.prepare(
+        `INSERT INTO rt_instances (instance_id, journey_id, version, customer_id, status, ended_at, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(instance_id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, state = excluded.state`,
+      ),
+      entries: db.prepare('SELECT entries, last_entry_at FROM rt_entries WHERE journey_id = ? AND customer_id = ?'),
+      saveEntries: db.prepare(
+        `INSERT INTO rt_entries (journey_id, customer_id, entries, last_entry_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(journey_id, customer_id) DO UPDATE SET entries = excluded.entries, last_entry_at = excluded.last_entry_at`,
+      ),
+      addTimer: db.prepare('INSERT OR REPLACE INTO rt_timers (timer_id, instance_id, due_at) VALUES (?, ?, ?)'),
+      removeTimer: db.prepare('DELETE FROM rt_timers WHERE timer_id = ?'),
+      dueTimers: db.prepare(
+        'SELECT timer_id, instance_id, due_at FROM rt_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?',
+      ),
+      nextDue: db.prepare('SELECT MIN(due_at) AS due FROM rt_timers'),
+      segmentsOf: db.prepare('SELECT segment_id FROM rt_segments WHERE customer_id = ?'),
+      join: db.prepare('INSERT OR IGNORE INTO rt_segments (segment_id, customer_id) VALUES (?, ?)'),
+      leave: db.prepare('DELETE FROM rt_segments WHERE segment_id = ? AND customer_id = ?'),
+      profile: db.prepare('SELECT attributes FROM rt_profiles WHERE customer_id = ?'),
+      saveProfile: db.prepare(
+        'INSERT INTO rt_profiles (customer_id, attributes) VALUES (?, ?) ON CONFLICT(customer_id) DO UPDATE SET attributes = excluded.attributes',
+      ),
+      addAction: db.prepare(
+        `INSERT OR IGNORE INTO rt_actions (action_id, instance_id, journey_id, version, customer_id, status, expires_at, payload)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      ),
+      setActionStatus: db.prepare('UPDATE rt_actions SET status = ? WHERE action_id = ?'),
+      undeliveredOfVersion: db.prepare(
+        "SELECT action_id, instance_id, payload FROM rt_actions WHERE journey_id = ? AND version = ? AND status IN ('pending', 'cancelling') LIMIT ?",
+      ),
+      jobs: db.prepare('SELECT job FROM rt_jobs WHERE start_at <= ? ORDER BY start_at LIMIT 1'),
+      nextJob: db.prepare('SELECT MIN(start_at) AS due FROM rt_jobs'),
+      saveJob: db.prepare(
+        'INSERT INTO rt_jobs (job_id, start_at, job) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET start_at = excluded.start_at, job = excluded.job',
+      ),
+      removeJob: db.prepare('DELETE FROM rt_jobs WHERE job_id = ?'),
+    };
+  }
+
+  journeys(): JourneyState[] {
+    return (this.s.journeys.all() as { state: string }[]).map((r) => JSON.parse(r.state) as JourneyState);
+  }
+  saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {
+    this.s.saveJourney.run(state.journeyId, JSON.stringify(state));
+  }
+
+  instance(instanceId: string): InstanceState | undefined {
+    const row = this.s.instance.get(instanceId) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as InstanceState) : undefined;
+  }
+  instancesOfCustomer(customerId: string): InstanceState[] {
+    return (this.s.instancesOfCustomer.all(customerId) as { state: string }[]).map(
+      (r) => JSON.parse(r.state) as InstanceState,
+    );
+  }
+  activeOfVersion(journeyId: string, version: number, limit: number): InstanceState[] {
+    return (this.s.activeOfVersion.all(journeyId, version, limit) as { state: string }[]).map(
+      (r) => JSON.parse(r.state) as InstanceState,
+    );
+  }
+  countActive(journeyId: string, version: number): number {
+    return (this.s.countActive.get(journeyId, version) as { n: number }).n;
+  }
+  saveInstance(state: InstanceState): void {
+    if (state.status === 'new') return;
+    const { ref } = state;
+    const endedAt = state.endedAt ? Date.parse(state.endedAt) : null;
+    this.s.saveInstance.run(
+      ref.instanceId,
+      ref.journeyId,
+      ref.version,
+      ref.customerId,
+      state.status,
+      endedAt,
+      JSON.stringify(state),
+    );
+  }
+
+  entries(journeyId: string, customerId: string): { entries: number; lastEntryAt: number } {
+    const row = this.s.entries.get(journeyId, customerId) as { entries: number; last_entry_at: number } | undefined;
+    return row ? { entries: row.entries, lastEntryAt: row.last_entry_at } : { entries: 0, lastEntryAt: 0 };
+  }
+  saveEntries(journeyId: string, customerId: string, value: { entries: number; lastEntryAt: number }): void {
+    this.s.saveEntries.run(journeyId, customerId, value.entries, value.lastEntryAt);
+  }
+
+  addTimer(timerId: string, instanceId: string, dueAt: number): void {
+    this.s.addTimer.run(timerId, instanceId, dueAt);
+  }
+  removeTimer(timerId: string): void {
+    this.s.removeTimer.run(timerId);
+  }
+  dueTimers(now: number, limit: number): { timerId: string; instanceId: string; dueAt: number }[] {
+    return (this.s.dueTimers.all(now, limit) as { timer_id: string; instance_id: string; due_at: number }[]).map(
+      (r) => ({
+        timerId: r.timer_id,
+        instanceId: r.instance_id,
+        dueAt: r.due_at,
+      }),
+    );
+  }
+  /** The earliest due timer or job, for the scheduler's next wake-up. */
+  nextWake(): number | undefined {
+    const timer = (this.s.nextDue.get() as { due: number | null }).due;
+    const job = (this.s.nextJob.get() as { due: number | null }).due;
+    const candidates = [timer, job].filter((d): d is number => d !== null);
+    return candidates.length ? Math.min(...candidates) : undefined;
+  }
+
+  segmentsOf(customerId: string): Set<string> {
+    return new Set((this.s.segmentsOf.all(customerId) as { segment_id: string }[]).map((r) => r.segment_id));
+  }
+  setMembership(segmentId: string, customerId: string, member: boolean): void {
+    if (member) this.s.join.run(segmentId, customerId);
+    else this.s.leave.run(segmentId, customerId);
+  }
+  /** Members of any of the segments with an id above the cursor, in id order. */
+  membersAfter(segments: readonly string[], cursor: string, limit: number): string[] {
+    const placeholders = segments.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT customer_id FROM rt_segments WHERE segment_id IN (${placeholders}) AND customer_id > ?
+         ORDER BY customer_id LIMIT ?`,
+      )
+      .all(...segments, cursor, limit) as { customer_id: string }[];
+    return rows.map((r) => r.customer_id);
+  }
+
+  profile(customerId: string): Record<string, unknown> {
+    const row = this.s.profile.get(customerId) as { attributes: string } | undefined;
+    return row ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
+  }
+  saveProfile(customerId: string, attributes: Record<string, unknown>): void {
+    this.s.saveProfile.run(customerId, JSON.stringify(attributes));
+  }
+
+  addAction(row: Omit<ActionRow, 'seq' | 'status'> & { expiresAt?: number }): void {
+    this.s.addAction.run(
+      row.actionId,
+      row.instanceId,
+      row.journeyId,
+      row.version,
+      row.customerId,
+      row.expiresAt ?? null,
+      row.payload,
+    );
+  }
+  setActionStatus(actionId: string, status: ActionRow['status']): void {
+    this.s.setActionStatus.run(status, actionId);
+  }
+  /** Actions of a version that no reader has been handed yet. */
+  undeliveredOfVersion(
+    journeyId: string,
+    version: number,
+    limit: number,
+  ): { actionId: string; instanceId: string; payload: string }[] {
+    return (
+      this.s.undeliveredOfVersion.all(journeyId, version, limit) as {
+        action_id: string;
+        instance_id: string;
+        payload: string;
+      }[]
+    ).map((r) => ({ actionId: r.action_id, instanceId: r.instance_id, payload: r.payload }));
+  }
+
+  dueJob(now: number): EngineJob | undefined {
+    const row = this.s.jobs.get(now) as { job: string } | undefined;
+    return row ? (JSON.parse(row.job) as EngineJob) : undefined;
+  }
+  saveJob(job: EngineJob): void {
+    this.s.saveJob.run(job.jobId, job.startAt, JSON.stringify(job));
+  }
+  removeJob(jobId: string): void {
+    this.s.removeJob.run(jobId);
+  }
+}

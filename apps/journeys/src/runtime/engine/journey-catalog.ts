@@ -1,0 +1,118 @@
+import { journeyTimeZone, zonedLocalToUtc, type JourneyDefinition } from '@journeys/definition';
+import { evolve, initialState, type JourneyState, type VersionState } from '../../journeys/journey.decider';
+import type { JourneyEvent } from '../../journeys/journey.events';
+
+/** A published version as the engine sees it. */
+export interface VersionInfo {
+  journeyId: string;
+  version: number;
+  state: VersionState;
+  definition: JourneyDefinition;
+  /** Schedule bounds in ms (the schedule's local times resolved in its time zone). */
+  startAt?: number;
+  endAt?: number;
+}
+
+function bound(local: string | undefined, definition: JourneyDefinition): number | undefined {
+  if (!local) return undefined;
+  return zonedLocalToUtc(local, journeyTimeZone(definition))?.getTime();
+}
+
+/**
+ * The engine's view of every journey, evolved with the life-cycle decider from the same event stream
+ * the engine consumes, so it is never behind the triggers it processes. Indexes answer "which
+ * versions care about this trigger / segment" without scanning.
+ */
+export class JourneyCatalog {
+  private readonly journeys = new Map<string, JourneyState>();
+  private indexes: ReturnType<JourneyCatalog['index']> | undefined;
+
+  constructor(states: readonly JourneyState[] = []) {
+    for (const s of states) if (s.status === 'present') this.journeys.set(s.journeyId, s);
+  }
+
+  /** Applies a life-cycle event; returns the journey's new state. */
+  apply(event: JourneyEvent): Extract<JourneyState, { status: 'present' }> | undefined {
+    const id = event.data.journeyId;
+    const next = evolve(this.journeys.get(id) ?? initialState(), event);
+    if (next.status !== 'present') return undefined;
+    this.journeys.set(id, next);
+    this.indexes = undefined;
+    return next;
+  }
+
+  version(journeyId: string, version: number): VersionInfo | undefined {
+    return this.built().versions.get(`${journeyId}#${version}`);
+  }
+
+  /** Live trigger-based versions entered by this trigger. */
+  enteredBy(trigger: string): readonly VersionInfo[] {
+    return this.built().byEntryTrigger.get(trigger) ?? [];
+  }
+  /** Versions (any state with customers inside) that customers leave on this trigger. */
+  exitedBy(trigger: string): readonly VersionInfo[] {
+    return this.built().byExitTrigger.get(trigger) ?? [];
+  }
+  goalOf(trigger: string): readonly VersionInfo[] {
+    return this.built().byGoalTrigger.get(trigger) ?? [];
+  }
+  exitedBySegment(segmentId: string): readonly VersionInfo[] {
+    return this.built().byExitSegment.get(segmentId) ?? [];
+  }
+  /** Live dynamic segment-based versions that later joiners of this segment enter. */
+  dynamicFor(segmentId: string): readonly VersionInfo[] {
+    return this.built().byDynamicSegment.get(segmentId) ?? [];
+  }
+  liveVersions(): readonly VersionInfo[] {
+    return this.built().live;
+  }
+
+  private built() {
+    this.indexes ??= this.index();
+    return this.indexes;
+  }
+
+  private index() {
+    const versions = new Map<string, VersionInfo>();
+    const byEntryTrigger = new Map<string, VersionInfo[]>();
+    const byExitTrigger = new Map<string, VersionInfo[]>();
+    const byGoalTrigger = new Map<string, VersionInfo[]>();
+    const byExitSegment = new Map<string, VersionInfo[]>();
+    const byDynamicSegment = new Map<string, VersionInfo[]>();
+    const live: VersionInfo[] = [];
+    const add = (map: Map<string, VersionInfo[]>, key: string, info: VersionInfo) => {
+      const list = map.get(key);
+      if (list) list.push(info);
+      else map.set(key, [info]);
+    };
+    for (const journey of this.journeys.values()) {
+      if (journey.status !== 'present') continue;
+      for (const v of journey.versions) {
+        if (v.state === 'Draft' || v.state === 'Publishing') continue;
+        const d = v.definition;
+        const info: VersionInfo = {
+          journeyId: journey.journeyId,
+          version: v.version,
+          state: v.state,
+          definition: d,
+          startAt: bound(d.schedule?.start, d),
+          endAt: bound(d.schedule?.end, d),
+        };
+        versions.set(`${info.journeyId}#${info.version}`, info);
+        const inside = v.state === 'Live' || v.state === 'Completing';
+        if (v.state === 'Live') {
+          live.push(info);
+          if (d.audience.type === 'trigger') add(byEntryTrigger, d.audience.trigger, info);
+          else if (d.audience.frequency?.mode === 'dynamic')
+            for (const s of d.audience.segments) add(byDynamicSegment, s, info);
+        }
+        if (inside) {
+          for (const t of d.exit?.triggers ?? []) add(byExitTrigger, t, info);
+          for (const s of d.exit?.segments ?? []) add(byExitSegment, s, info);
+        }
+        if (v.state !== 'Stopping' && v.state !== 'Stopped' && d.goal) add(byGoalTrigger, d.goal.trigger, info);
+      }
+    }
+    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live };
+  }
+}

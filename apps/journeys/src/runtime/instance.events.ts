@@ -1,0 +1,137 @@
+import type { Channel, ScalarValue } from '@journeys/definition';
+
+/**
+ * Customer-progress events of one instance (stream `instance-<instanceId>`), CONTRACT section 5.
+ * An instance is one customer's run through one journey version: `<journeyId>_<version>_<customerId>_<entry>`.
+ */
+export type InstanceEvent =
+  | CustomerEntered
+  | StepEntered
+  | ActionRequested
+  | ActionCancelled
+  | WaitScheduled
+  | WaitElapsed
+  | TriggerMatched
+  | TriggerWaitTimedOut
+  | BranchTaken
+  | SplitAssigned
+  | TriggerActivated
+  | GoalReached
+  | CustomerExited
+  | CustomerCompleted
+  | CustomerRemoved;
+
+interface Event<Type extends string, Data> {
+  type: Type;
+  data: Data;
+}
+
+/** Every progress event names its instance; `at` is the logical time the engine decided it. */
+export interface InstanceRef {
+  instanceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  entry: number;
+  at: string;
+}
+
+export type CustomerEntered = Event<
+  'CustomerEntered',
+  InstanceRef & {
+    /** The trigger message that started a trigger-based instance. */
+    trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+    bindingId?: string;
+    /** The segment that enrolled a segment-based instance. */
+    segmentId?: string;
+  }
+>;
+export type StepEntered = Event<'StepEntered', InstanceRef & { stepId: string; stepType: string }>;
+export type ActionRequested = Event<
+  'ActionRequested',
+  InstanceRef & {
+    /** Stable across redelivery: `<instanceId>:<stepId>`; `<instanceId>:<stepId>:<n>` when a loop sends from the step again. */
+    actionId: string;
+    stepId: string;
+    channel: Channel;
+    content: string;
+    attributes: Record<string, unknown>;
+    /** Not handed out after this time. */
+    expiresAt?: string;
+  }
+>;
+export type ActionCancelled = Event<
+  'ActionCancelled',
+  InstanceRef & { actionId: string; stepId: string; reason: 'versionStopped' | 'expired' }
+>;
+export type WaitScheduled = Event<
+  'WaitScheduled',
+  InstanceRef & {
+    stepId: string;
+    timerId: string;
+    dueAt: string;
+    /** `wait`: a plain timer; `trigger`: a waitForTrigger step whose `within` ends at dueAt. */
+    kind: 'wait' | 'trigger';
+  }
+>;
+export type WaitElapsed = Event<'WaitElapsed', InstanceRef & { stepId: string; timerId: string }>;
+export type TriggerMatched = Event<
+  'TriggerMatched',
+  InstanceRef & { stepId: string; triggerId: string; trigger: string; attributes: Record<string, unknown> }
+>;
+export type TriggerWaitTimedOut = Event<'TriggerWaitTimedOut', InstanceRef & { stepId: string; timerId: string }>;
+export type BranchTaken = Event<
+  'BranchTaken',
+  InstanceRef & { stepId: string; branch: number | 'otherwise'; next: string | null }
+>;
+/** `next` is null for a branch without a successor (a hold-out group), which completes the journey. */
+export type SplitAssigned = Event<
+  'SplitAssigned',
+  InstanceRef & { stepId: string; branch: number; next: string | null }
+>;
+export type TriggerActivated = Event<
+  'TriggerActivated',
+  InstanceRef & {
+    stepId: string;
+    /** Id of the trigger message this raises, stable across re-decisions: `<instanceId>:<stepId>:<n>`, n = steps entered so far. */
+    triggerId: string;
+    trigger: string;
+    attributes: Record<string, ScalarValue>;
+  }
+>;
+export type GoalReached = Event<'GoalReached', InstanceRef & { trigger: string; triggerId: string }>;
+export type ExitReason = 'exitStep' | 'exitTrigger' | 'exitSegment';
+export type CustomerExited = Event<'CustomerExited', InstanceRef & { reason: ExitReason; stepId?: string }>;
+export type CustomerCompleted = Event<'CustomerCompleted', InstanceRef & { stepId: string }>;
+export type CustomerRemoved = Event<'CustomerRemoved', InstanceRef & { reason: 'versionStopped' }>;
+
+/** Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream). */
+export type EntryBlockedReason = 'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended';
+
+export type CustomerEntryBlocked = Event<
+  'CustomerEntryBlocked',
+  { journeyId: string; version: number; customerId: string; reason: EntryBlockedReason; triggerId?: string; at: string }
+>;
+
+export const INSTANCE_CATEGORY = 'instance';
+export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['type']>([
+  'CustomerEntered',
+  'StepEntered',
+  'ActionRequested',
+  'ActionCancelled',
+  'WaitScheduled',
+  'WaitElapsed',
+  'TriggerMatched',
+  'TriggerWaitTimedOut',
+  'BranchTaken',
+  'SplitAssigned',
+  'TriggerActivated',
+  'GoalReached',
+  'CustomerExited',
+  'CustomerCompleted',
+  'CustomerRemoved',
+]);
+
+export function instanceId(journeyId: string, version: number, customerId: string, entry: number): string {
+  return `${journeyId}_${version}_${customerId}_${entry}`;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { IngestionController } from '../ingestion/ingestion.controller';
+import { Ingestion } from '../ingestion/ingestion.port';
+import { IngestionService } from '../ingestion/ingestion.service';
+import { ActionsController, ActionsOutbox } from './actions-feed';
+import { JourneyEngine } from './engine/journey-engine';
+import { RuntimeController } from './runtime.controller';
+
+/** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
+@Module({
+  controllers: [IngestionController, ActionsController, RuntimeController],
+  providers: [{ provide: Ingestion, useClass: IngestionService }, JourneyEngine, ActionsOutbox],
+  exports: [Ingestion, JourneyEngine, ActionsOutbox],
+})
+export class RuntimeModule {}
