@@ -23,6 +23,9 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
+  set(ms: number): void {
+    this.current = new Date(ms);
+  }
 }
 
 export interface TestApp {
