@@ -1,62 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..');
-const EDITOR = 'ed-editor-secret-0002';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** The real service in a child process, compiled on the fly (no build step needed). */
-async function startService(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './libs/testing/src/ts-register.js', 'apps/journeys/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      JOURNEYS_DATA_DIR: dataDir,
-      JOURNEYS_API_KEYS: `ed:editor:${EDITOR}`,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited: ${stderr}`);
-    try {
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
-      if (health.ok) return child;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions */
-const json = async (response: Promise<Response>): Promise<any> => (await response).json();
+import { EDITOR_KEY, freePort, kill, startService } from './support/service-process';
 
 const call = (port: number, method: string, path: string, body?: unknown) =>
   fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    headers: { authorization: `Bearer ${EDITOR}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${EDITOR_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions */
+const json = async (response: Promise<Response>): Promise<any> => (await response).json();
 
 const definition = (n: number) => ({
   name: 'Crash test',
@@ -95,8 +49,7 @@ describe('the service killed with SIGKILL', () => {
     while ((acknowledgedTriggers.length < 100 || acknowledgedUpdates < 100) && Date.now() < enough) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    service.kill('SIGKILL');
-    await new Promise((r) => service.once('exit', r));
+    await kill(service);
     stop = true;
     await Promise.all([triggerWriter, draftWriter]);
     expect(acknowledgedTriggers.length).toBeGreaterThanOrEqual(100);
@@ -116,10 +69,7 @@ describe('the service killed with SIGKILL', () => {
       expect(journey.revision).toBeLessThanOrEqual(acknowledgedUpdates + 1);
     } finally {
       // A graceful stop: Nest runs the shutdown hooks, then re-raises SIGTERM on itself.
-      service.kill('SIGTERM');
-      const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
-        service.once('exit', (c, s) => r([c, s])),
-      );
+      const [code, signal] = await kill(service, 'SIGTERM');
       expect(code === 0 || signal === 'SIGTERM').toBe(true);
     }
   }, 90_000);
