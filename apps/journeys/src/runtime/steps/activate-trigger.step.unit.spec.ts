@@ -1,0 +1,85 @@
+import type { ActivateTriggerStep } from '@journeys/definition';
+import { activateTrigger } from './activate-trigger.step';
+import type { StepRun } from './step-run';
+
+const NOW = new Date('2026-03-10T09:00:00.000Z');
+const ref = { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1, at: NOW.toISOString() };
+const run = (overrides: Partial<StepRun> = {}): StepRun => ({
+  ref,
+  now: NOW,
+  nowMs: NOW.getTime(),
+  timeZone: 'UTC',
+  trigger: {},
+  profile: {},
+  inSegment: () => false,
+  actions: {},
+  visit: 5,
+  revisit: false,
+  ...overrides,
+});
+
+const announce: ActivateTriggerStep = {
+  id: 'announce',
+  type: 'activateTrigger',
+  trigger: 'digest-sent',
+  attributes: {
+    channel: 'email',
+    count: 3,
+    loyal: true,
+    tier: { from: 'profile.tier' },
+    plan: { from: 'trigger.plan' },
+  },
+  next: 'after',
+};
+
+describe('activateTrigger step', () => {
+  it('raises the trigger with literal and copied attributes and an id naming the visit', () => {
+    const result = activateTrigger(announce, run({ trigger: { plan: 'pro' }, profile: { tier: 'gold' } }));
+    expect(result).toEqual({
+      events: [
+        {
+          type: 'TriggerActivated',
+          data: {
+            ...ref,
+            stepId: 'announce',
+            triggerId: 'j1_1_c1_1:announce:5',
+            trigger: 'digest-sent',
+            attributes: { channel: 'email', count: 3, loyal: true, tier: 'gold', plan: 'pro' },
+          },
+        },
+      ],
+      then: { kind: 'next', stepId: 'after' },
+    });
+  });
+
+  it('leaves out copies with nothing scalar to copy, and copies a Date as ISO text', () => {
+    const copies: ActivateTriggerStep = {
+      id: 'copies',
+      type: 'activateTrigger',
+      trigger: 'echo',
+      attributes: {
+        missing: { from: 'trigger.nothing' },
+        nullValue: { from: 'trigger.empty' },
+        object: { from: 'trigger.nested' },
+        notANumber: { from: 'trigger.nan' },
+        inherited: { from: 'trigger.constructor' },
+        birthday: { from: 'profile.birthday' },
+      },
+    };
+    const result = activateTrigger(
+      copies,
+      run({
+        trigger: { empty: null, nested: { a: 1 }, nan: Number.NaN },
+        profile: { birthday: new Date('1990-05-01T00:00:00Z') },
+      }),
+    );
+    expect(result.events[0].data).toMatchObject({ attributes: { birthday: '1990-05-01T00:00:00.000Z' } });
+    expect(Object.keys((result.events[0].data as { attributes: object }).attributes)).toEqual(['birthday']);
+    expect(result.then).toEqual({ kind: 'next', stepId: undefined });
+  });
+
+  it('raises a trigger with no attributes when the step maps none', () => {
+    const bare = activateTrigger({ id: 'bare', type: 'activateTrigger', trigger: 'ping' }, run());
+    expect(bare.events[0].data).toMatchObject({ attributes: {} });
+  });
+});

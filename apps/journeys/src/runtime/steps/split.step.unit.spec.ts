@@ -1,0 +1,61 @@
+import { pickSplitBranch, splitKey, type SplitStep } from '@journeys/definition';
+import { assignSplit } from './split.step';
+import type { StepRun } from './step-run';
+
+const NOW = new Date('2026-03-10T09:00:00.000Z');
+const runFor = (customerId: string, journeyId = 'j1', version = 1): StepRun => ({
+  ref: { instanceId: `${journeyId}_${version}_${customerId}_1`, journeyId, version, customerId, entry: 1, at: '' },
+  now: NOW,
+  nowMs: NOW.getTime(),
+  timeZone: 'UTC',
+  trigger: {},
+  profile: {},
+  inSegment: () => false,
+  actions: {},
+  visit: 1,
+  revisit: false,
+});
+
+const channelTest: SplitStep = {
+  id: 'channel-test',
+  type: 'split',
+  branches: [{ weight: 45, next: 'email' }, { weight: 45, next: 'sms' }, { weight: 10 }],
+};
+
+describe('split step', () => {
+  it('assigns the branch the sticky hash picks for journey, step and customer', () => {
+    const run = runFor('c1');
+    const branch = pickSplitBranch([45, 45, 10], splitKey('j1', 'channel-test', 'c1'));
+    const next = channelTest.branches[branch].next;
+    expect(assignSplit(channelTest, run)).toEqual({
+      events: [{ type: 'SplitAssigned', data: { ...run.ref, stepId: 'channel-test', branch, next: next ?? null } }],
+      then: { kind: 'next', stepId: next },
+    });
+  });
+
+  it('gives a customer the same branch on every entry and in every version', () => {
+    for (const customerId of ['c1', 'c2', 'c3', 'c4', 'c5']) {
+      const first = assignSplit(channelTest, runFor(customerId, 'j1', 1)).events[0].data;
+      const later = assignSplit(channelTest, { ...runFor(customerId, 'j1', 2), visit: 9 }).events[0].data;
+      expect(later).toMatchObject({ branch: (first as { branch: number }).branch });
+    }
+  });
+
+  it('spreads customers by weight and completes the hold-out group', () => {
+    const counts = [0, 0, 0];
+    let heldOut = 0;
+    for (let index = 0; index < 20_000; index++) {
+      const result = assignSplit(channelTest, runFor(`customer-${index}`));
+      const { branch, next } = result.events[0].data as { branch: number; next: string | null };
+      counts[branch] += 1;
+      if (next === null) {
+        heldOut += 1;
+        expect(result.then).toEqual({ kind: 'next', stepId: undefined });
+      }
+    }
+    expect(counts[0] / 20_000).toBeCloseTo(0.45, 1);
+    expect(counts[1] / 20_000).toBeCloseTo(0.45, 1);
+    expect(counts[2] / 20_000).toBeCloseTo(0.1, 1);
+    expect(heldOut).toBe(counts[2]);
+  });
+});
