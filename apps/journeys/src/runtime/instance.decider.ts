@@ -1,0 +1,367 @@
+import { DAY_MS, journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
+import type { CustomerEntered, CustomerExited, InstanceEvent, InstanceRef } from './instance.events';
+import { activateTrigger } from './steps/activate-trigger.step';
+import { takeBranch } from './steps/branch.step';
+import { exitJourney } from './steps/exit.step';
+import { requestAction } from './steps/send.step';
+import { assignSplit } from './steps/split.step';
+import { eventData, type StepResult, type StepRun } from './steps/step-run';
+import {
+  enterWaitForTrigger,
+  matchTrigger,
+  timeOutTriggerWait,
+  type OfferedTrigger,
+} from './steps/wait-for-trigger.step';
+import { endWait, enterWait } from './steps/wait.step';
+
+/**
+ * One customer's run through one journey version (stream `instance-<instanceId>`), in one place:
+ * `decide(command, state, context) -> events`, `evolve(state, event) -> state`. Pure: the engine
+ * passes the definition, the clock, the profile and segment membership in the context, so deciding
+ * again after a crash yields the same events and the same ids.
+ *
+ * A decision moves the customer as far as it can: step after step (StepEntered, then what the step
+ * does, see `steps/*.step.ts`) until a wait holds them on a timer, an exit step, or the end of a
+ * path (CustomerCompleted). So an active instance always waits on exactly one timer.
+ */
+
+export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
+
+/** The timer an active instance is held on. */
+export interface InstanceWaiting {
+  kind: 'wait' | 'trigger';
+  stepId: string;
+  timerId: string;
+  dueAt: string;
+}
+
+export interface StartedInstanceState {
+  status: InstanceStatus;
+  ref: Omit<InstanceRef, 'at'>;
+  bindingId?: string;
+  /** Attributes `trigger.*` reads: the starting trigger's, overlaid by every matched trigger's. */
+  trigger: Record<string, unknown>;
+  currentStepId?: string;
+  waiting?: InstanceWaiting;
+  /** send-step id -> actionId of the latest action requested there. */
+  actions: Record<string, string>;
+  goalReached: boolean;
+  endedAt?: string;
+  /** StepEntered events so far: the `n` of timer and trigger ids. */
+  stepsEntered: number;
+}
+
+export type InstanceState = { status: 'new' } | StartedInstanceState;
+
+export const initialState = (): InstanceState => ({ status: 'new' });
+
+/** Everything impure a decision needs, passed in by the engine. */
+export interface InstanceContext {
+  /** The definition of the instance's version. */
+  definition: JourneyDefinition;
+  /** The logical time of the decision. */
+  now: Date;
+  /** What `profile.*` reads. */
+  profile: Readonly<Record<string, unknown>>;
+  inSegment(segmentId: string): boolean;
+}
+
+export type InstanceCommand =
+  | {
+      type: 'Enter';
+      ref: Omit<InstanceRef, 'at'>;
+      trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+      bindingId?: string;
+      segmentId?: string;
+    }
+  | { type: 'FireTimer'; timerId: string }
+  | { type: 'OfferTrigger'; trigger: OfferedTrigger }
+  | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
+  /** The version was stopped. */
+  | { type: 'Remove' }
+  | { type: 'CountGoal'; trigger: { id: string; name: string } };
+
+/** Goals count while the customer is in the journey and for this long after it ends. */
+export const GOAL_WINDOW_MS = 3 * DAY_MS;
+
+/** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
+export const MAX_STEPS_PER_DECISION = 1000;
+
+export function decide(command: InstanceCommand, state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  switch (command.type) {
+    case 'Enter':
+      return enter(command, state, context);
+    case 'FireTimer':
+      return fireTimer(command.timerId, state, context);
+    case 'OfferTrigger':
+      return offerTrigger(command.trigger, state, context);
+    case 'Exit': {
+      if (state.status !== 'active') return [];
+      // The step the customer leaves from, for per-step exit counts.
+      const data: CustomerExited['data'] = eventData(refAt(state, context), { reason: command.reason });
+      if (state.currentStepId !== undefined) data.stepId = state.currentStepId;
+      return [{ type: 'CustomerExited', data }];
+    }
+    case 'Remove':
+      if (state.status !== 'active') return [];
+      return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
+    case 'CountGoal':
+      return countGoal(command.trigger, state, context);
+    default:
+      return unreachable(command);
+  }
+}
+
+function enter(
+  command: Extract<InstanceCommand, { type: 'Enter' }>,
+  state: InstanceState,
+  context: InstanceContext,
+): InstanceEvent[] {
+  if (state.status !== 'new') throw new Error(`Instance ${state.ref.instanceId} has already entered`);
+  const first = context.definition.steps[0];
+  if (first === undefined) throw new Error(`Journey ${command.ref.journeyId} has no steps to enter`);
+  const ref = refOf(command.ref, context.now);
+  const data: CustomerEntered['data'] = eventData(ref, {});
+  if (command.trigger !== undefined) data.trigger = command.trigger;
+  if (command.bindingId !== undefined) data.bindingId = command.bindingId;
+  if (command.segmentId !== undefined) data.segmentId = command.segmentId;
+  const events: InstanceEvent[] = [{ type: 'CustomerEntered', data }];
+  const trigger = command.trigger?.attributes ?? {};
+  advance(events, first.id, first.id, newRun(ref, trigger, {}, 0, context), context.definition);
+  return events;
+}
+
+function fireTimer(timerId: string, state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active' || state.waiting === undefined || state.waiting.timerId !== timerId) return [];
+  const { stepId, kind } = state.waiting;
+  const step = stepById(context.definition, stepId);
+  const run = runFor(state, context);
+  let result: StepResult;
+  if (kind === 'wait' && step.type === 'wait') result = endWait(step, run, timerId);
+  else if (kind === 'trigger' && step.type === 'waitForTrigger') result = timeOutTriggerWait(step, run, timerId);
+  else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
+  return continueAfter(result, stepId, run, context.definition);
+}
+
+function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active' || state.waiting === undefined || state.waiting.kind !== 'trigger') return [];
+  const step = stepById(context.definition, state.waiting.stepId);
+  if (step.type !== 'waitForTrigger' || step.trigger !== offered.name) return [];
+  const run = runFor(state, context);
+  const match = matchTrigger(step, run, offered, state.bindingId);
+  if (match === null) return [];
+  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context);
+  return continueAfter(match, step.id, matched, context.definition);
+}
+
+function countGoal(
+  trigger: { id: string; name: string },
+  state: InstanceState,
+  context: InstanceContext,
+): InstanceEvent[] {
+  if (state.status === 'new' || state.goalReached) return [];
+  if (context.definition.goal?.trigger !== trigger.name) return [];
+  if (state.status !== 'active') {
+    const endedMs = state.endedAt === undefined ? Number.NaN : Date.parse(state.endedAt);
+    if (!(context.now.getTime() - endedMs <= GOAL_WINDOW_MS)) return [];
+  }
+  const data = eventData(refAt(state, context), { trigger: trigger.name, triggerId: trigger.id });
+  return [{ type: 'GoalReached', data }];
+}
+
+/** A step's own events, then on from where its outcome leads. */
+function continueAfter(
+  result: StepResult,
+  stepId: string,
+  run: StepRun,
+  definition: JourneyDefinition,
+): InstanceEvent[] {
+  const events = result.events;
+  if (result.then.kind === 'next') advance(events, result.then.stepId, stepId, run, definition);
+  return events;
+}
+
+/**
+ * Runs steps from `from` until one holds the customer or the journey ends. `previous` is the step
+ * the customer comes from: the path ends there (CustomerCompleted) when `from` is undefined.
+ */
+function advance(
+  events: InstanceEvent[],
+  from: string | undefined,
+  previous: string,
+  start: StepRun,
+  definition: JourneyDefinition,
+): void {
+  const run = start as Mutable<StepRun>; // this decision's own object: updated per step, not shared
+  const enteredNow: string[] = [];
+  let stepId = from;
+  let lastStepId = previous;
+  while (stepId !== undefined) {
+    if (enteredNow.length >= MAX_STEPS_PER_DECISION) {
+      throw new Error(`Instance ${run.ref.instanceId} passed ${MAX_STEPS_PER_DECISION} steps without a wait`);
+    }
+    const step = stepById(definition, stepId);
+    run.visit += 1;
+    run.revisit = enteredNow.includes(stepId);
+    enteredNow.push(stepId);
+    events.push({ type: 'StepEntered', data: eventData(run.ref, { stepId, stepType: step.type }) });
+    const result = enterStep(step, run);
+    for (const event of result.events) events.push(event);
+    if (result.then.kind !== 'next') return;
+    lastStepId = stepId;
+    stepId = result.then.stepId;
+  }
+  events.push({ type: 'CustomerCompleted', data: eventData(run.ref, { stepId: lastStepId }) });
+}
+
+function enterStep(step: Step, run: StepRun): StepResult {
+  switch (step.type) {
+    case 'send':
+      return requestAction(step, run);
+    case 'wait':
+      return enterWait(step, run);
+    case 'waitForTrigger':
+      return enterWaitForTrigger(step, run);
+    case 'branch':
+      return takeBranch(step, run);
+    case 'split':
+      return assignSplit(step, run);
+    case 'activateTrigger':
+      return activateTrigger(step, run);
+    case 'exit':
+      return exitJourney(step, run);
+    default:
+      return unreachable(step);
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function refAt(state: StartedInstanceState, context: InstanceContext): InstanceRef {
+  return refOf(state.ref, context.now);
+}
+
+function refOf(ref: Omit<InstanceRef, 'at'>, now: Date): InstanceRef {
+  const { instanceId, journeyId, version, customerId, entry } = ref;
+  return { instanceId, journeyId, version, customerId, entry, at: now.toISOString() };
+}
+
+function runFor(state: StartedInstanceState, context: InstanceContext): StepRun {
+  return newRun(refAt(state, context), state.trigger, state.actions, state.stepsEntered, context);
+}
+
+function newRun(
+  ref: InstanceRef,
+  trigger: Readonly<Record<string, unknown>>,
+  actions: Readonly<Record<string, string>>,
+  stepsEntered: number,
+  context: InstanceContext,
+): StepRun {
+  return {
+    ref,
+    now: context.now,
+    nowMs: context.now.getTime(),
+    timeZone: journeyTimeZone(context.definition),
+    trigger,
+    profile: context.profile,
+    inSegment: (segmentId) => context.inSegment(segmentId),
+    actions,
+    visit: stepsEntered,
+    revisit: false,
+  };
+}
+
+/** Steps by id, built once per definition (the engine keeps one definition object per version). */
+const stepIndexes = new WeakMap<readonly Step[], Map<string, Step>>();
+
+function stepById(definition: JourneyDefinition, stepId: string): Step {
+  let index = stepIndexes.get(definition.steps);
+  if (index === undefined) {
+    index = new Map();
+    for (const step of definition.steps) if (!index.has(step.id)) index.set(step.id, step);
+    stepIndexes.set(definition.steps, index);
+  }
+  const step = index.get(stepId);
+  if (step === undefined) throw new Error(`Journey ${definition.name} has no step ${stepId}`);
+  return step;
+}
+
+export function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
+  if (event.type === 'CustomerEntered') {
+    const data = event.data;
+    const started: StartedInstanceState = {
+      status: 'active',
+      ref: {
+        instanceId: data.instanceId,
+        journeyId: data.journeyId,
+        version: data.version,
+        customerId: data.customerId,
+        entry: data.entry,
+      },
+      trigger: data.trigger?.attributes ?? {},
+      actions: {},
+      goalReached: false,
+      stepsEntered: 0,
+    };
+    if (data.bindingId !== undefined) started.bindingId = data.bindingId;
+    return started;
+  }
+  if (state.status === 'new') return state;
+  switch (event.type) {
+    case 'StepEntered':
+      return changed(state, { currentStepId: event.data.stepId, stepsEntered: state.stepsEntered + 1 });
+    case 'ActionRequested':
+      return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
+    case 'WaitScheduled': {
+      const { kind, stepId, timerId, dueAt } = event.data;
+      return changed(state, { waiting: { kind, stepId, timerId, dueAt } });
+    }
+    case 'WaitElapsed':
+    case 'TriggerWaitTimedOut':
+      return changed(state, { waiting: undefined });
+    case 'TriggerMatched':
+      return changed(state, { waiting: undefined, trigger: { ...state.trigger, ...event.data.attributes } });
+    case 'GoalReached':
+      return changed(state, { goalReached: true });
+    case 'CustomerCompleted':
+      return changed(state, { status: 'completed', waiting: undefined, endedAt: event.data.at });
+    case 'CustomerExited':
+      return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
+    case 'CustomerRemoved':
+      return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
+    case 'ActionCancelled':
+    case 'BranchTaken':
+    case 'SplitAssigned':
+    case 'TriggerActivated':
+      return state;
+    default:
+      return unreachable(event);
+  }
+}
+
+/** A copy of the state with `changes`; copied field by field, which is far cheaper than a spread. */
+function changed(state: StartedInstanceState, changes: Partial<StartedInstanceState>): StartedInstanceState {
+  const copy: StartedInstanceState = {
+    status: state.status,
+    ref: state.ref,
+    bindingId: state.bindingId,
+    trigger: state.trigger,
+    currentStepId: state.currentStepId,
+    waiting: state.waiting,
+    actions: state.actions,
+    goalReached: state.goalReached,
+    endedAt: state.endedAt,
+    stepsEntered: state.stepsEntered,
+  };
+  return Object.assign(copy, changes);
+}
+
+export function fold(events: Iterable<InstanceEvent>, state: InstanceState = initialState()): InstanceState {
+  let current = state;
+  for (const event of events) current = evolve(current, event);
+  return current;
+}
+
+function unreachable(value: never): never {
+  throw new Error(`Unhandled ${JSON.stringify(value)}`);
+}
