@@ -284,6 +284,25 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
         expectStrictlyIncreasing(positions);
       });
 
+      it('delivers only the requested event types, in order, and still reports catching up', async () => {
+        const head = await store.headPosition();
+        const stream = newStreamName();
+        const wanted = `Wanted${randomUUID().slice(0, 8)}`;
+        const events = [newEvent('Other'), newEvent(wanted), newEvent('Other'), newEvent('Other'), newEvent(wanted)];
+        await store.append(stream, events);
+        const delivered: RecordedEvent[] = [];
+        let caughtUp = false;
+
+        await consumeUntil(store.subscribeToAll({ after: head, maxBatchSize: 1, eventTypes: [wanted] }), (batch) => {
+          delivered.push(...batch.events);
+          caughtUp ||= batch.caughtUp;
+          return delivered.length >= 2 && caughtUp;
+        });
+
+        expect(delivered.map((e) => e.id)).toEqual([events[1].id, events[4].id]);
+        expect(delivered.every((e) => e.type === wanted)).toBe(true);
+      });
+
       it('lets several subscribers read the same events independently', async () => {
         const stream = newStreamName();
         const head = await store.headPosition();

@@ -64,6 +64,11 @@ export interface SubscribeOptions {
   after?: bigint;
   /** Upper bound on events in one delivered batch. */
   maxBatchSize?: number;
+  /**
+   * Deliver only events of these types (all when omitted). A consumer that reacts to a few types
+   * then neither reads nor decodes the rest; positions still only grow.
+   */
+  eventTypes?: readonly string[];
 }
 
 /**
@@ -73,6 +78,11 @@ export interface SubscribeOptions {
 export interface SubscriptionBatch {
   events: RecordedEvent[];
   caughtUp: boolean;
+  /**
+   * Everything up to this position that the subscription delivers has been delivered. With an
+   * `eventTypes` filter it may lie past the last event; a consumer can checkpoint it.
+   */
+  checkpoint?: bigint;
 }
 
 export interface EventStore {

@@ -159,7 +159,7 @@ export class EventStoreDbEventStore implements EventStore {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
     // Each `for await` gets its own server subscription, started on its first pull.
-    return { [Symbol.asyncIterator]: () => this.runSubscription(options.after, maxBatchSize) };
+    return { [Symbol.asyncIterator]: () => this.runSubscription(options.after, maxBatchSize, options.eventTypes) };
   }
 
   async headPosition(): Promise<bigint> {
@@ -282,12 +282,18 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async *runSubscription(after: bigint | undefined, maxBatchSize: number): AsyncGenerator<SubscriptionBatch> {
+  private async *runSubscription(
+    after: bigint | undefined,
+    maxBatchSize: number,
+    eventTypes?: readonly string[],
+  ): AsyncGenerator<SubscriptionBatch> {
     this.assertOpen();
     const active: ActiveSubscription = { abort: new AbortController(), current: undefined };
     this.subscriptions.add(active);
+    // Filtered on the client: the resubscription resumes from the last event seen, matched or not.
+    const wanted = eventTypes ? new Set(eventTypes) : undefined;
     try {
-      yield* resubscribingBatches({
+      for await (const batch of resubscribingBatches({
         client: this.client,
         after,
         maxBatchSize,
@@ -295,7 +301,14 @@ export class EventStoreDbEventStore implements EventStore {
         signal: active.abort.signal,
         onSubscribed: (subscription) => (active.current = subscription),
         logger: this.options.logger,
-      });
+      })) {
+        if (!wanted) yield batch;
+        else {
+          const events = batch.events.filter((e) => wanted.has(e.type));
+          const checkpoint = batch.events.at(-1)?.position;
+          if (events.length || batch.caughtUp) yield { events, caughtUp: batch.caughtUp, checkpoint };
+        }
+      }
     } finally {
       this.subscriptions.delete(active);
     }

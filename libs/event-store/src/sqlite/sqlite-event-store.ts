@@ -200,7 +200,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
-    const subscription = new SqliteSubscription(this, options.after ?? -1n, maxBatchSize);
+    const subscription = new SqliteSubscription(this, options.after ?? -1n, maxBatchSize, options.eventTypes);
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -224,9 +224,28 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   /** @internal Used by subscriptions. */
-  readPage(after: bigint, maxCount: number): RecordedEvent[] {
+  readPage(after: bigint, maxCount: number, eventTypes?: readonly string[]): RecordedEvent[] {
     if (this.closed) return [];
-    return (this.selectAll.all(after, maxCount) as StoredRow[]).map(toRecordedEvent);
+    if (!eventTypes) return (this.selectAll.all(after, maxCount) as StoredRow[]).map(toRecordedEvent);
+    return (this.selectTyped(eventTypes).all(after, ...eventTypes, maxCount) as StoredRow[]).map(toRecordedEvent);
+  }
+
+  /** Statements for filtered pages, one per distinct type list (consumers use a fixed list each). */
+  private readonly typedStatements = new Map<string, Database.Statement>();
+
+  private selectTyped(eventTypes: readonly string[]): Database.Statement {
+    const key = eventTypes.join('\u0000');
+    let statement = this.typedStatements.get(key);
+    if (!statement) {
+      const placeholders = eventTypes.map(() => '?').join(', ');
+      statement = this.db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+        )
+        .raw(true);
+      this.typedStatements.set(key, statement);
+    }
+    return statement;
   }
 
   /** @internal Used by subscriptions. */

@@ -2,7 +2,7 @@ import { RecordedEvent, SubscriptionBatch } from '../event-store.port';
 
 /** What a subscription needs from the store: pages of stored events and the committed head. */
 export interface SubscriptionSource {
-  readPage(after: bigint, maxCount: number): RecordedEvent[];
+  readPage(after: bigint, maxCount: number, eventTypes?: readonly string[]): RecordedEvent[];
   committedHead(): bigint;
   detach(subscription: SqliteSubscription): void;
 }
@@ -15,6 +15,8 @@ export interface SubscriptionSource {
 export class SqliteSubscription implements AsyncIterableIterator<SubscriptionBatch> {
   private after: bigint;
   private announcedCaughtUp = false;
+  /** The position last reported in an empty batch. */
+  private announcedAt = -1n;
   private ended = false;
   private wakeUp: (() => void) | undefined;
   /** Serialises `next()` calls so pages are never read twice by overlapping calls. */
@@ -24,6 +26,7 @@ export class SqliteSubscription implements AsyncIterableIterator<SubscriptionBat
     private readonly source: SubscriptionSource,
     after: bigint,
     private readonly maxBatchSize: number,
+    private readonly eventTypes?: readonly string[],
   ) {
     this.after = after;
   }
@@ -62,17 +65,22 @@ export class SqliteSubscription implements AsyncIterableIterator<SubscriptionBat
     for (;;) {
       if (this.ended) return { done: true, value: undefined };
       // Reading and arming the wake-up happen in one synchronous step, so no commit slips between.
-      const events = this.source.readPage(this.after, this.maxBatchSize);
+      const head = this.source.committedHead();
+      const events = this.source.readPage(this.after, this.maxBatchSize, this.eventTypes);
+      // A short filtered page scanned everything up to the head: skip the unmatched tail next time.
+      if (this.eventTypes && events.length < this.maxBatchSize && head > this.after) this.after = head;
       if (events.length > 0) {
-        this.after = events[events.length - 1].position;
+        if (events[events.length - 1].position > this.after) this.after = events[events.length - 1].position;
         const caughtUp = this.after >= this.source.committedHead();
         this.announcedCaughtUp ||= caughtUp;
-        return { done: false, value: { events, caughtUp } };
+        return { done: false, value: { events, caughtUp, checkpoint: this.after } };
       }
-      if (!this.announcedCaughtUp) {
-        // Tell a consumer that starts at the head that it is caught up, even with nothing to deliver.
+      if (!this.announcedCaughtUp || (this.eventTypes && this.after > this.announcedAt)) {
+        // Tell a consumer that starts at the head that it is caught up, even with nothing to deliver,
+        // and a filtered one how far it has read past events it did not want.
         this.announcedCaughtUp = true;
-        return { done: false, value: { events: [], caughtUp: true } };
+        this.announcedAt = this.after;
+        return { done: false, value: { events: [], caughtUp: true, checkpoint: this.after } };
       }
       await new Promise<void>((resolve) => (this.wakeUp = resolve));
     }

@@ -22,7 +22,7 @@ import type { SegmentChangeMessage, TriggerMessage } from '../../ingestion/inges
 import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { AutomaticMoveCommand } from '../../journeys/journey.commands';
 import { JOURNEY_EVENT_TYPES, type CompletingReason, type JourneyEvent } from '../../journeys/journey.events';
-import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
+import { decide, GOAL_WINDOW_MS, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
 import { EngineBatch } from './engine-batch';
 import { EngineState, type EngineJob } from './engine-state';
@@ -33,7 +33,8 @@ const CHECKPOINT = 'engine';
 const CHUNK = 2_000;
 /** Longest the scheduler sleeps between looks at the timer index. */
 const MAX_SLEEP_MS = 200;
-const GOAL_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
+/** The engine reacts to these only; its own progress events are never read back. */
+const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY_EVENT_TYPES];
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
@@ -108,12 +109,21 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     while (!this.stopping) {
       try {
         const after = this.readModels.checkpoint(CHECKPOINT)?.position;
-        this.iterator = this.store.subscribeToAll({ after, maxBatchSize: 2_000 })[Symbol.asyncIterator]();
+        this.iterator = this.store
+          .subscribeToAll({ after, maxBatchSize: 2_000, eventTypes: ENGINE_INPUTS })
+          [Symbol.asyncIterator]();
         for (;;) {
           const next = await this.iterator.next();
           if (next.done || this.stopping) return;
-          const { events } = next.value;
-          if (events.length) await this.enqueue(() => this.processEvents(events));
+          const { events, checkpoint } = next.value;
+          if (events.length) await this.enqueue(() => this.processEvents(events, checkpoint));
+          else if (checkpoint !== undefined && checkpoint > this.processed) {
+            // Nothing for the engine up to here (its own progress events are filtered out).
+            await this.enqueue(async () => {
+              this.readModels.saveCheckpoint(CHECKPOINT, checkpoint, 1);
+              this.processed = checkpoint;
+            });
+          }
         }
       } catch (error) {
         if (this.stopping) return;
@@ -139,7 +149,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     this.timer.unref?.();
   }
 
-  private async processEvents(events: readonly RecordedEvent[]): Promise<void> {
+  private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
     const batch = new EngineBatch(this.state);
     for (const event of events) {
       if (JOURNEY_EVENT_TYPES.has(event.type)) this.onJourneyEvent(batch, event);
@@ -149,7 +159,8 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
         this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event.id);
       }
     }
-    const last = events[events.length - 1].position;
+    const lastEvent = events[events.length - 1].position;
+    const last = checkpoint !== undefined && checkpoint > lastEvent ? checkpoint : lastEvent;
     await this.finish(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
     this.processed = last;
     this.lastError = undefined;
