@@ -7,7 +7,9 @@ const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const entry = join(root, 'dist/apps/journeys/src/main.js');
+const main = join(root, 'dist/apps/journeys/src/main.js');
+// `node scripts/start.js demo` runs the demo (npm run demo) on the same build-if-needed path.
+const entry = process.argv[2] === 'demo' ? join(root, 'dist/apps/journeys/src/demo/demo.js') : main;
 
 function newestSource(dir) {
   let newest = 0;
@@ -22,7 +24,7 @@ function newestSource(dir) {
 
 function needsBuild() {
   if (!existsSync(entry)) return true;
-  const built = statSync(entry).mtimeMs;
+  const built = statSync(main).mtimeMs;
   const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(
     (f) => statSync(join(root, f)).mtimeMs,
   );
