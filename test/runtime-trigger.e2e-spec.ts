@@ -130,6 +130,39 @@ describe('runtime over HTTP: trigger-based journeys', () => {
     expect((await t.request('viewer', 'GET', `/journeys/${id}/analytics`)).body).toEqual(before);
   });
 
+  it('publishing a new version lets the customers inside the old one finish before it is Completed', async () => {
+    const definition = (content: string) => ({
+      name: 'Versions',
+      audience: { type: 'trigger', trigger: 'signed-up', reentry: { mode: 'always' } },
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'PT2H', next: 'hello' },
+        { id: 'hello', type: 'send', channel: 'email', content },
+      ],
+    });
+    const id = await publish(t, definition('v1'));
+    await t.request('ingest', 'POST', '/triggers', [trigger('old', 'early', 'signed-up')]);
+    await settle(t);
+    await t.request('editor', 'POST', `/journeys/${id}/edit`);
+    await t.request('editor', 'PUT', `/journeys/${id}/draft`, definition('v2'));
+    await t.request('editor', 'POST', `/journeys/${id}/publish`);
+    await t.request('ingest', 'POST', '/triggers', [trigger('new', 'late', 'signed-up')]);
+    await settle(t);
+    const versions = async () =>
+      (await t.request('viewer', 'GET', `/journeys/${id}`)).body.versions.map((v: { state: string }) => v.state);
+    expect(await versions()).toEqual(['Completing', 'Live']);
+
+    t.clock.advance(2 * HOUR + 1);
+    await settle(t);
+    expect(await versions()).toEqual(['Completed', 'Live']);
+    const sent = (await t.request('ingest', 'GET', '/actions?limit=10')).body.actions;
+    expect(
+      sent.map((a: { customerId: string; version: number; content: string }) => [a.customerId, a.version, a.content]),
+    ).toEqual([
+      ['early', 1, 'v1'],
+      ['late', 2, 'v2'],
+    ]);
+  });
+
   it('stopping with a backlog cancels actions no reader has taken, and they are never handed out', async () => {
     const id = await publish(t, {
       name: 'Backlog',
