@@ -118,6 +118,7 @@ export class EngineState {
         'INSERT INTO rt_jobs (job_id, start_at, job) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET start_at = excluded.start_at, job = excluded.job',
       ),
       removeJob: db.prepare('DELETE FROM rt_jobs WHERE job_id = ?'),
+      hasJob: db.prepare('SELECT 1 FROM rt_jobs WHERE job_id = ?').pluck(true),
     };
   }
 
@@ -256,5 +257,8 @@ export class EngineState {
   }
   removeJob(jobId: string): void {
     this.s.removeJob.run(jobId);
+  }
+  hasJob(jobId: string): boolean {
+    return this.s.hasJob.get(jobId) !== undefined;
   }
 }

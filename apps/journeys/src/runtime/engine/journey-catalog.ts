@@ -66,6 +66,10 @@ export class JourneyCatalog {
   liveVersions(): readonly VersionInfo[] {
     return this.built().live;
   }
+  /** Versions waiting for the engine to move them on (Stopping, Completing). */
+  settlingVersions(): readonly VersionInfo[] {
+    return [...this.built().versions.values()].filter((v) => v.state === 'Stopping' || v.state === 'Completing');
+  }
 
   private built() {
     this.indexes ??= this.index();

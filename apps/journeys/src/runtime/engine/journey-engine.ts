@@ -129,6 +129,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
         if (this.stopping) return;
         this.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`Engine batch failed, retrying from the checkpoint: ${this.lastError}`);
+        // The failed batch may have moved the catalog ahead of the committed state: reload it.
+        await this.enqueue(async () => {
+          this.catalog = new JourneyCatalog(this.state.journeys());
+        });
         await new Promise((r) => setTimeout(r, 500));
       }
     }
