@@ -19,11 +19,9 @@ import { join } from 'node:path';
 import { NewEvent } from '../libs/event-store/src/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
 
-export interface BenchResult {
-  name: string;
-  figures: Record<string, number>;
-  notes: string;
-}
+import type { BenchResult } from './support/bench-result';
+
+export type { BenchResult };
 
 interface Scale {
   appenders: number;

@@ -1,0 +1,98 @@
+/**
+ * Scenario 1, trigger ingestion: N distinct customers' triggers into a Live journey (send, then a
+ * one-hour wait), posted in batches over HTTP (in-process, through Fastify's inject), timed until
+ * every customer is durably at the wait (the engine's state committed), then until the read models
+ * have caught up too.
+ *
+ * Run alone: node -r ./libs/testing/src/ts-register.js bench/trigger-ingestion.bench.ts [--quick] [--profile]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchApp, seconds, welcomeJourney } from './support/bench-app';
+import { printResult, round, type BenchResult } from './support/bench-result';
+import { profiled } from './support/cpu-profile';
+
+const BATCH = 1_000;
+const IN_FLIGHT = 4;
+
+/** `profile`: path prefix for the measured phase's .cpuprofile (unset: not profiled). */
+export async function benchTriggerIngestion(opts: {
+  quick: boolean;
+  dir: string;
+  profile?: string;
+}): Promise<BenchResult> {
+  const triggers = opts.quick ? 20_000 : 200_000;
+  const dataDir = mkdtempSync(join(opts.dir, 'triggers-'));
+  const bench = await BenchApp.start(dataDir);
+  try {
+    await bench.defineTrigger('signed-up');
+    const journeyId = await bench.publish(welcomeJourney('signed-up'));
+    await bench.drain();
+    await bench.catchUpReadModels();
+    const headBefore = await bench.store.headPosition();
+    const occurredAt = new Date().toISOString();
+    const transactionsBefore = bench.storeTransactions();
+    const began = performance.now();
+    let acceptedAt = 0;
+    const { hotSpots } = await profiled('trigger ingestion', opts.profile, async () => {
+      const posts: Promise<unknown>[] = [];
+      for (let i = 0; i < triggers; i += BATCH) {
+        const messages = Array.from({ length: Math.min(BATCH, triggers - i) }, (_, k) => ({
+          id: `t-${i + k}`,
+          trigger: 'signed-up',
+          customerId: `c-${i + k}`,
+          occurredAt,
+          attributes: { plan: 'pro' },
+        }));
+        posts.push(bench.call('POST', '/triggers', messages));
+        if (posts.length >= IN_FLIGHT) await posts.shift();
+      }
+      await Promise.all(posts);
+      acceptedAt = performance.now();
+      await bench.drain();
+    });
+    const atWait = seconds(began);
+    const storedEvents = Number((await bench.store.headPosition()) - headBefore);
+    const transactions = bench.storeTransactions() - transactionsBefore;
+    await bench.catchUpReadModels();
+    const readModelsSeconds = seconds(began);
+    const waiting = bench.countInstances(journeyId, 'active');
+    if (waiting !== triggers) throw new Error(`expected ${triggers} customers at the wait, found ${waiting}`);
+
+    return {
+      name: 'trigger ingestion',
+      figures: {
+        triggers,
+        triggersPerSec: round(triggers / atWait),
+        acceptedPerSec: round(triggers / seconds(began, acceptedAt)),
+        secondsUntilAllAtWait: round(atWait, 2),
+        storedEvents,
+        eventsPerTrigger: round(storedEvents / triggers, 1),
+        storedEventsPerSec: round(storedEvents / atWait),
+        storeTransactions: transactions,
+        secondsUntilReadModelsCaughtUp: round(readModelsSeconds, 2),
+      },
+      notes:
+        `N = ${triggers} distinct customers, one trigger each, posted to POST /triggers in batches of ${BATCH} ` +
+        `(${IN_FLIGHT} requests in flight) into a Live journey (send, one-hour wait, send); timed from the first post ` +
+        `until every customer's send was requested and its wait scheduled and committed (triggersPerSec), and until ` +
+        'every read model had applied it all. The read models follow concurrently in the same process.',
+      hotSpots: hotSpots && [hotSpots],
+    };
+  } finally {
+    await bench.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
+  benchTriggerIngestion({
+    quick: process.argv.includes('--quick'),
+    dir,
+    profile: process.argv.includes('--profile') ? join(dir, 'trigger-ingestion') : undefined,
+  })
+    .then(printResult)
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
