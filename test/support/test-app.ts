@@ -42,8 +42,13 @@ export interface TestApp {
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
-/** The whole service on the embedded store in a temporary data directory, driven through Fastify's inject. */
-export async function startTestApp(options: { dataDir?: string; clock?: ManualClock } = {}): Promise<TestApp> {
+/**
+ * The whole service on the embedded store in a temporary data directory, driven through Fastify's
+ * inject. `env` adds to (or overrides) the test settings, e.g. KAFKA_BROKERS and topic names.
+ */
+export async function startTestApp(
+  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'journeys-e2e-'));
   const clock = options.clock ?? new ManualClock();
   const env = {
@@ -53,6 +58,7 @@ export async function startTestApp(options: { dataDir?: string; clock?: ManualCl
       .join(','),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...options.env,
   };
   const app = await createApp(env, clock);
   await app.getHttpAdapter().getInstance().ready();

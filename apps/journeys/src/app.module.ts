@@ -6,6 +6,8 @@ import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
 import { StorageModule } from './infrastructure/storage.module';
 import { JourneysModule } from './journeys/journeys.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { ClockModule } from './common/clock.module';
 import { systemClock, type Clock } from './common/clock';
@@ -23,6 +25,8 @@ export class AppModule {
         AuthModule,
         JourneysModule,
         RuntimeModule,
+        MetricsModule,
+        MessagingModule,
         ClockModule.forRoot(clock),
       ],
       controllers: [HealthController, AdminController],

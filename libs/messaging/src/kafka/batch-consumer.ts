@@ -93,6 +93,7 @@ export class KafkaBatchConsumer {
   private consumer: Consumer | undefined;
   private state: ConsumerState = 'stopped';
   private retrying = false;
+  private stopping = false;
   private lastError: string | undefined;
   private readonly positions = new Map<number, { highWatermark: bigint; next: bigint }>();
   private readonly maxChunk: number;
@@ -105,17 +106,29 @@ export class KafkaBatchConsumer {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Joins the group and starts consuming; resolves once the consumer runs (not once it is assigned). */
+  /**
+   * Connects and subscribes, then joins the group in the background: a join can wait for the
+   * session of a crashed member to time out, and neither start-up nor shutdown should wait for that.
+   * `status().state` is `running` once the group is joined.
+   */
   async start(): Promise<void> {
     if (this.consumer) return;
     const { kafka, groupId, topic } = this.options;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
+    this.stopping = false;
+    const consumer = kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer; not once it is being stopped.
+      retry: { restartOnFailure: async () => !this.stopping },
+    });
     this.consumer = consumer;
     this.state = 'starting';
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = 'running';
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping) return;
       this.lastError = String(payload.error);
       this.state = payload.restart ? 'starting' : 'crashed';
       this.options.logger?.error(
@@ -124,19 +137,25 @@ export class KafkaBatchConsumer {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      // With auto-resolve off, only offsets resolved after durable work exist to commit.
-      autoCommitThreshold: 1,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    consumer
+      .run({
+        autoCommit: true,
+        // With auto-resolve off, only offsets resolved after durable work exist to commit.
+        autoCommitThreshold: 1,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.eachBatch(payload),
+      })
+      .catch((error: unknown) => {
+        this.lastError = String(error);
+        if (!this.stopping) this.options.logger?.error(`Consumer of ${topic} failed to run: ${this.lastError}`);
+      });
   }
 
   /** Leaves the group after the chunk in flight is committed; unfinished messages stay uncommitted. */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
+    this.stopping = true;
     await consumer.disconnect();
     this.consumer = undefined;
     this.state = 'stopped';

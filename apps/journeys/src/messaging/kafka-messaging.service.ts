@@ -1,0 +1,282 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Producer } from 'kafkajs';
+import type { EventStore } from '@journeys/event-store';
+import {
+  cloudEventsRoute,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  EventForwarder,
+  KafkaBatchConsumer,
+  KafkaPublisher,
+  TOPIC_ROLES,
+  type BatchConsumerStatus,
+  type BatchHandler,
+  type MessagingLogger,
+  type MessagingObserver,
+  type TopicSpec,
+} from '@journeys/messaging';
+import { ReadModelStore } from '@journeys/read-models';
+import { CLOCK, type Clock } from '../common/clock';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { Ingestion } from '../ingestion/ingestion.port';
+import { EVENT_STORE } from '../infrastructure/storage.module';
+import { MetricsRegistry } from '../metrics/metrics.registry';
+import { ForwardRoutes } from './forward-routes';
+import { KafkaCommandConsumer } from './kafka-command.consumer';
+import { ingestionHandler } from './kafka-ingestion.handler';
+import { messagingMetrics } from './messaging-metrics';
+import { ProcessedCommands } from './processed-commands';
+
+/** Checkpoint of the outbound forwarder in the read-model store. */
+export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
+/** `source` of every CloudEvent the service publishes. */
+export const CLOUD_EVENTS_SOURCE = '/journeys';
+/** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
+const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
+
+/** The `kafka` section of `/health`. */
+export interface KafkaHealth {
+  /** `starting` until topics exist and every consumer and the forwarder run (retried while the broker is away). */
+  state: 'starting' | 'running' | 'stopped';
+  brokers: string[];
+  lastError?: string;
+  consumers: Omit<BatchConsumerStatus, 'partitions'>[];
+  forwarder: { position: string; lag?: string; caughtUp: boolean; running: boolean; lastError?: string };
+}
+
+/**
+ * Everything Kafka, active only when KAFKA_BROKERS is set: creates missing topics, runs the
+ * consumers (commands; triggers and segments when the ingestion path exists) in their consumer
+ * groups and the forwarder of stored events. Starts in the background, retrying while the broker
+ * is unreachable, so the HTTP API serves meanwhile; stops before the stores close.
+ */
+@Injectable()
+export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  private readonly observer: MessagingObserver;
+  private state: KafkaHealth['state'] = 'stopped';
+  private lastError: string | undefined;
+  private stopping = false;
+  private startup: Promise<void> | undefined;
+  private markReady: () => void = () => undefined;
+  private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
+  private producer: Producer | undefined;
+  private consumers: KafkaBatchConsumer[] = [];
+  private forwarder: EventForwarder | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly commandConsumer: KafkaCommandConsumer,
+    private readonly processed: ProcessedCommands,
+    private readonly routes: ForwardRoutes,
+    private readonly moduleRef: ModuleRef,
+    @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricsRegistry,
+  ) {
+    this.observer = messagingMetrics(metrics);
+    if (this.enabled) this.registerGauges(metrics);
+  }
+
+  get enabled(): boolean {
+    return this.config.kafkaBrokers.length > 0;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    const pruned = this.processed.prune(this.clock.now());
+    if (pruned) this.logger.log(`Forgot ${pruned} processed command id(s) past their retention`);
+    this.state = 'starting';
+    this.startup = this.startWithRetry();
+  }
+
+  /** Resolves once topics exist and the consumers and the forwarder run (tests wait on it). */
+  ready(): Promise<void> {
+    return this.started;
+  }
+
+  /** Consumers commit what they finished and leave their groups; the forwarder acknowledges its batch. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.enabled) return;
+    this.stopping = true;
+    await this.startup;
+    await this.teardown();
+    this.state = 'stopped';
+  }
+
+  health(head: bigint | undefined): KafkaHealth | undefined {
+    if (!this.enabled) return undefined;
+    const forwarder = this.forwarder?.status();
+    const position = forwarder?.position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n;
+    return {
+      state: this.state,
+      brokers: this.config.kafkaBrokers,
+      lastError: this.lastError,
+      consumers: this.consumers.map((c) => {
+        const { partitions: _partitions, ...status } = c.status();
+        return status;
+      }),
+      forwarder: {
+        position: position.toString(),
+        lag: head === undefined ? undefined : (head > position ? head - position : 0n).toString(),
+        caughtUp: forwarder?.caughtUp ?? false,
+        running: forwarder?.running ?? false,
+        lastError: forwarder?.lastError,
+      },
+    };
+  }
+
+  private async startWithRetry(): Promise<void> {
+    for (let delay = 1_000; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        await this.start();
+        this.state = 'running';
+        this.lastError = undefined;
+        this.markReady();
+        return;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`Kafka start failed, retrying in ${delay} ms: ${this.lastError}`);
+        await this.teardown();
+        for (let waited = 0; waited < delay && !this.stopping; waited += 100) await sleep(100);
+      }
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { kafka: settings, kafkaBrokers } = this.config;
+    const kafka = createKafka(
+      { brokers: kafkaBrokers, clientId: settings.clientId, ssl: settings.ssl, sasl: settings.sasl },
+      this.kafkaLogger(),
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const created = await ensureTopics(admin, this.topicSpecs());
+      if (created.length) this.logger.log(`Created topics ${created.join(', ')}`);
+    } finally {
+      await admin.disconnect();
+    }
+
+    this.producer = createProducer(kafka);
+    await this.producer.connect();
+    const publisher = new KafkaPublisher(this.producer, this.observer);
+    const { topics } = settings;
+    this.forwarder = new EventForwarder(this.store, this.readModels, publisher, {
+      name: FORWARDER_CHECKPOINT,
+      routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
+      logger: this.logger,
+    });
+    // Before the consumers: joining a group can wait for a dead member's session to time out.
+    this.forwarder.start();
+    const consumer = (role: 'commands' | 'triggers' | 'segments', handle: BatchHandler) =>
+      new KafkaBatchConsumer({
+        kafka,
+        groupId: `${settings.groupId}.${role}`,
+        topic: topics[role],
+        deadLetterTopic: topics.deadLetter,
+        publisher,
+        handle,
+        observer: this.observer,
+        logger: this.logger,
+        now: () => this.clock.now(),
+      });
+    this.consumers = [consumer('commands', this.commandConsumer.handle)];
+    const ingestion = this.ingestion();
+    if (ingestion) {
+      this.consumers.push(
+        consumer(
+          'triggers',
+          ingestionHandler((m) => ingestion.ingestTriggers(m)),
+        ),
+        consumer(
+          'segments',
+          ingestionHandler((m) => ingestion.ingestSegmentChanges(m)),
+        ),
+      );
+    } else {
+      this.logger.warn(`No ingestion path in this build: ${topics.triggers} and ${topics.segments} are not consumed`);
+    }
+    await Promise.all(this.consumers.map((c) => c.start()));
+
+    this.logger.log(
+      `Consuming ${this.consumers.map((c) => c.status().topic).join(', ')} in group ${settings.groupId}.*; ` +
+        `forwarding events to ${topics.events}`,
+    );
+  }
+
+  private async teardown(): Promise<void> {
+    const quietly = async (work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        this.logger.warn(`Kafka shutdown step failed: ${String(error)}`);
+      }
+    };
+    await Promise.all([
+      ...this.consumers.map((c) => quietly(() => c.stop())),
+      quietly(async () => this.forwarder?.stop()),
+    ]);
+    await quietly(async () => this.producer?.disconnect());
+    this.consumers = [];
+    this.forwarder = undefined;
+    this.producer = undefined;
+  }
+
+  /** The ingestion path, when this build has one (it is resolved across modules, not imported). */
+  private ingestion(): Ingestion | undefined {
+    try {
+      return this.moduleRef.get(Ingestion, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private topicSpecs(): TopicSpec[] {
+    const { topics, topicPartitions, replicationFactor } = this.config.kafka;
+    return TOPIC_ROLES.map((role) => ({
+      topic: topics[role],
+      numPartitions: topicPartitions,
+      replicationFactor,
+      config: role === 'events' || role === 'deadLetter' ? LARGE_MESSAGES : undefined,
+    }));
+  }
+
+  private registerGauges(metrics: MetricsRegistry): void {
+    metrics.gauge(
+      'journeys_kafka_consumer_lag',
+      'Messages not yet consumed on the partitions this replica holds.',
+      () =>
+        this.consumers.map((c) => {
+          const { topic, groupId, lag } = c.status();
+          return { labels: { topic, group: groupId }, value: lag };
+        }),
+    );
+    metrics.gauge('journeys_kafka_forwarder_position', 'Event store position the broker has acknowledged.', () =>
+      Number(this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n),
+    );
+  }
+
+  /** kafkajs lines at warn and error go to the service log; the rest only at debug. */
+  private kafkaLogger(): MessagingLogger {
+    const logger = new Logger('kafkajs');
+    return {
+      log: (m) => logger.log(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+      debug: (m) => logger.debug(m),
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
