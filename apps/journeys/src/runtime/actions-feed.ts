@@ -15,6 +15,33 @@ import { CLOCK, type Clock } from '../common/clock';
 export class ActionsOutbox {
   constructor(private readonly readModels: ReadModelStore) {}
 
+  /**
+   * Hands out the named actions to an output (the Kafka forwarder): each one still deliverable is
+   * marked handed and its payload returned; cancelled ones come back undefined. Actions the engine
+   * has stored as events but not yet committed to the outbox are waited for, so none is skipped.
+   */
+  async claim(actionIds: readonly string[], timeoutMs = 30_000): Promise<(string | undefined)[]> {
+    const db = this.readModels.db;
+    const read = db.prepare('SELECT status, payload FROM rt_actions WHERE action_id = ?');
+    const hand = db.prepare("UPDATE rt_actions SET status = 'handed' WHERE action_id = ? AND status = 'pending'");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = actionIds.map((id) => read.get(id) as { status: string; payload: string } | undefined);
+      if (rows.every((r) => r !== undefined)) {
+        return db.transaction(() =>
+          actionIds.map((id, i) => {
+            const row = read.get(id) as { status: string; payload: string };
+            if (row.status !== 'pending' && row.status !== 'handed') return undefined;
+            hand.run(id);
+            return rows[i]!.payload;
+          }),
+        )();
+      }
+      if (Date.now() > deadline) throw new Error(`Actions not in the outbox after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** Returns deliverable actions after the cursor and marks them handed out, atomically. */
   take(after: number, limit: number, now: number): { actions: unknown[]; next: string } {
     const db = this.readModels.db;

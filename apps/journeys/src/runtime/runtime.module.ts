@@ -3,13 +3,14 @@ import { IngestionController } from '../ingestion/ingestion.controller';
 import { Ingestion } from '../ingestion/ingestion.port';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { ActionsController, ActionsOutbox } from './actions-feed';
+import { ActionsRoute } from './actions-route';
 import { JourneyEngine } from './engine/journey-engine';
 import { RuntimeController } from './runtime.controller';
 
 /** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
 @Module({
   controllers: [IngestionController, ActionsController, RuntimeController],
-  providers: [{ provide: Ingestion, useClass: IngestionService }, JourneyEngine, ActionsOutbox],
+  providers: [{ provide: Ingestion, useClass: IngestionService }, JourneyEngine, ActionsOutbox, ActionsRoute],
   exports: [Ingestion, JourneyEngine, ActionsOutbox],
 })
 export class RuntimeModule {}
