@@ -40,6 +40,8 @@ import { ProcessedCommands } from './processed-commands';
 export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
 /** `source` of every CloudEvent the service publishes. */
 export const CLOUD_EVENTS_SOURCE = '/journeys';
+/** How often processed command ids past their retention are dropped. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
 const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
 
@@ -72,6 +74,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private producer: Producer | undefined;
   private consumers: KafkaBatchConsumer[] = [];
   private forwarder: EventForwarder | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -94,8 +97,8 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    const pruned = this.processed.prune(this.clock.now());
-    if (pruned) this.logger.log(`Forgot ${pruned} processed command id(s) past their retention`);
+    this.pruneProcessedCommands();
+    this.pruneTimer = setInterval(() => this.pruneProcessedCommands(), PRUNE_INTERVAL_MS).unref();
     this.state = 'starting';
     this.startup = this.startWithRetry();
   }
@@ -109,6 +112,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
     this.stopping = true;
+    clearInterval(this.pruneTimer);
     await this.startup;
     await this.teardown();
     this.state = 'stopped';
@@ -134,6 +138,15 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
         lastError: forwarder?.lastError,
       },
     };
+  }
+
+  private pruneProcessedCommands(): void {
+    try {
+      const pruned = this.processed.prune(this.clock.now());
+      if (pruned) this.logger.log(`Forgot ${pruned} processed command id(s) past their retention`);
+    } catch (error) {
+      this.logger.warn(`Could not prune processed command ids: ${String(error)}`);
+    }
   }
 
   private async startWithRetry(): Promise<void> {
