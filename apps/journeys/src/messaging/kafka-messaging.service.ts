@@ -103,7 +103,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     this.startup = this.startWithRetry();
   }
 
-  /** Resolves once topics exist and the consumers and the forwarder run (tests wait on it). */
+  /** Resolves once the topics exist, the forwarder runs and the consumers are subscribed (tests wait on it). */
   ready(): Promise<void> {
     return this.started;
   }
