@@ -35,7 +35,7 @@ import {
 } from './journey.commands';
 import { CopyJourneyRequest, ListJourneysQuery, PageQuery, SaveAsTemplateRequest } from './journey.requests';
 import { auditHistoryProjection } from './projections/audit-history.projection';
-import { journeyStateProjection, type JourneyView } from './projections/journey-state.projection';
+import { journeyDetail, journeyStateProjection, type JourneyView } from './projections/journey-state.projection';
 
 /** `If-Match: "7"` (or `W/"7"`, or `7`) -> 7. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -83,7 +83,7 @@ export class JourneysController {
   get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = this.view(id);
     void reply.header('etag', `"${view.revision}"`);
-    return detailOf(view);
+    return journeyDetail(view);
   }
 
   @Get(':id/versions/:version')
@@ -202,23 +202,10 @@ export class JourneysController {
   private respond(result: JourneyResult, reply: FastifyReply) {
     void reply.header('etag', `"${result.revision}"`);
     const view = journeyStateProjection.get(this.readModels.db, result.id);
-    return view ? detailOf(view) : result;
+    return view ? journeyDetail(view) : result;
   }
 }
 
 function summaryOf(view: JourneyView) {
   return { id: view.id, name: view.name, state: view.state, revision: view.revision, updatedAt: view.updatedAt };
-}
-
-function detailOf(view: JourneyView) {
-  return {
-    id: view.id,
-    name: view.name,
-    state: view.state,
-    revision: view.revision,
-    createdAt: view.createdAt,
-    createdBy: view.createdBy,
-    updatedAt: view.updatedAt,
-    versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
-  };
 }

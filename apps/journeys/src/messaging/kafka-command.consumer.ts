@@ -7,7 +7,7 @@ import { AppError, errorBody, HTTP_STATUS } from '../common/errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { JourneyResult } from '../journeys/journey.commands';
-import { journeyStateProjection, type JourneyView } from '../journeys/projections/journey-state.projection';
+import { journeyDetail, journeyStateProjection } from '../journeys/projections/journey-state.projection';
 import { commandIdOf, prepareCommand, type ResultShape } from './kafka-command.mapping';
 import { ProcessedCommands, type CommandOutcome, type CommandResultMessage } from './processed-commands';
 
@@ -97,18 +97,4 @@ function failure(commandId: string, error: AppError): CommandResultMessage {
 
 function refusalOf(reason: 'UNKNOWN_COMMAND_TYPE' | 'VALIDATION_FAILED' | 'TOO_LARGE', error: AppError) {
   return { reason, message: error.message, errors: error.details as DeadLetterProblem[] };
-}
-
-/** `GET /journeys/{id}`. */
-function journeyDetail(view: JourneyView) {
-  return {
-    id: view.id,
-    name: view.name,
-    state: view.state,
-    revision: view.revision,
-    createdAt: view.createdAt,
-    createdBy: view.createdBy,
-    updatedAt: view.updatedAt,
-    versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
-  };
 }

@@ -55,3 +55,17 @@ export const journeyStateProjection = documentProjection<JourneyView>({
   evolve: (view, event) => toView(view, evolve(stateOf(view), event as unknown as JourneyEvent), event),
   columns: { state: (view) => view.state, name_key: (view) => nameKey(view.name) },
 });
+
+/** The body of `GET /journeys/{id}` (REST and Kafka command results alike). */
+export function journeyDetail(view: JourneyView) {
+  return {
+    id: view.id,
+    name: view.name,
+    state: view.state,
+    revision: view.revision,
+    createdAt: view.createdAt,
+    createdBy: view.createdBy,
+    updatedAt: view.updatedAt,
+    versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
+  };
+}
