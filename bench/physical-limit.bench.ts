@@ -85,7 +85,7 @@ export async function benchPhysicalLimit(opts: { quick: boolean; dir: string; so
         readEventsPerSec: round(read / (readMs / 1000)),
       },
       notes:
-        `${inserted} event rows ${opts.source ? 'copied from the store the segment and timers scenarios filled' : "shaped like the engine's (synthetic)"} ` +
+        `${inserted} event rows ${opts.source ? `copied from the store the segment and timers scenarios filled (runs of ${BATCH} spread evenly over it)` : "shaped like the engine's (synthetic)"} ` +
         `(average ${round(bytes / inserted)} bytes of stream, id, type, data and metadata), inserted by a bare ` +
         `better-sqlite3 loop in transactions of ${BATCH} into a fresh file with the event store's schema (two unique ` +
         'indexes), WAL, synchronous=FULL and wal_autocheckpoint=10000; only the insert transactions are timed. ' +
@@ -99,22 +99,25 @@ export async function benchPhysicalLimit(opts: { quick: boolean; dir: string; so
   }
 }
 
-/** The source's rows in position order, in batches, read lazily so memory stays flat. */
+/**
+ * Up to `cap` of the source's rows in runs of one batch spread evenly over the whole store, so the
+ * mix of event types and sizes is the store's; read lazily so memory stays flat.
+ */
 function* storedRows(source: string, cap: number): Generator<Row[]> {
   const db = new Database(source, { readonly: true });
   try {
+    const head = (db.prepare('SELECT max(position) FROM events').pluck().get() as number | null) ?? 0;
     const page = db
       .prepare(
-        'SELECT position, stream, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+        'SELECT stream, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
       )
       .raw(true);
-    let taken = 0;
-    for (let after = -1; taken < cap;) {
-      const rows = page.all(after, Math.min(BATCH, cap - taken)) as [number, ...Row][];
+    const runs = Math.ceil(cap / BATCH);
+    const stride = Math.max(BATCH, Math.floor(head / runs));
+    for (let run = 0; run < runs; run++) {
+      const rows = page.all(run * stride, BATCH) as Row[];
       if (!rows.length) return;
-      after = rows[rows.length - 1][0];
-      taken += rows.length;
-      yield rows.map(([, ...row]) => row);
+      yield rows;
     }
   } finally {
     db.close();

@@ -7,7 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { describeMachine, machine, type BenchResult, type Machine } from './support/bench-result';
 import { segmentMembers } from './segment-enrolment.bench';
@@ -18,7 +18,7 @@ interface Run {
   quick: boolean;
   profiled: boolean;
   machine: Machine;
-  outcomes: { id: ScenarioId; outcome: ScenarioOutcome; seconds: number }[];
+  outcomes: { id: ScenarioId; outcome: ScenarioOutcome; seconds: number; loadAverageAfter: number }[];
 }
 
 /** Longest one scenario process may run before it is killed and reported as failed. */
@@ -184,8 +184,9 @@ function markdown(run: Run): string {
   const lines = [
     `# Benchmark report ${run.at}${run.quick ? ' (quick)' : ''}`,
     '',
-    `Machine: ${describeMachine(run.machine)}. Embedded store (SQLite, WAL, synchronous=FULL), the whole service ` +
-      'in one process driven through Fastify inject, each scenario in a process of its own.',
+    `Machine: ${describeMachine(run.machine)} at the start. Embedded store (SQLite, WAL, synchronous=FULL), the ` +
+      'whole service in one process driven through Fastify inject, each scenario in a process of its own. The ' +
+      'machine is shared: the load average at the end of each scenario is noted under it.',
     '',
     '| figure | measured | target | met | ratio to physical limit |',
     '|---|---|---|---|---|',
@@ -197,7 +198,7 @@ function markdown(run: Run): string {
     '',
     ...ceiling(run),
   ];
-  for (const { id, outcome, seconds } of run.outcomes) {
+  for (const { id, outcome, seconds, loadAverageAfter } of run.outcomes) {
     if (!('results' in outcome)) {
       lines.push(`## ${id}`, '', 'notRun' in outcome ? `Not run: ${outcome.notRun}.` : `Failed: ${outcome.failed}`, '');
       continue;
@@ -208,11 +209,15 @@ function markdown(run: Run): string {
       lines.push('', r.notes, '');
       for (const spots of r.hotSpots ?? []) {
         lines.push(`Where the time goes (${spots.phase}, ${spots.idlePercent}% idle):`, '');
+        lines.push(`- by area: ${spots.areas.join('; ')}`);
         lines.push(`- self: ${spots.self.join('; ')}`);
         lines.push(`- service code with callees: ${spots.inclusive.join('; ')}`, '');
       }
     }
-    lines.push(`_(${id}: ${seconds.toFixed(0)} s including start-up)_`, '');
+    lines.push(
+      `_(${id}: ${seconds.toFixed(0)} s including start-up; load average ${loadAverageAfter} at the end)_`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
       const began = performance.now();
       const outcome = await runScenario(id, options, quick ? SCENARIO_TIMEOUT_MS.quick : SCENARIO_TIMEOUT_MS.full);
       const seconds = (performance.now() - began) / 1000;
-      run.outcomes.push({ id, outcome, seconds });
+      run.outcomes.push({ id, outcome, seconds, loadAverageAfter: Number(loadavg()[0].toFixed(2)) });
       if (!('results' in outcome))
         console.log('notRun' in outcome ? `not run: ${outcome.notRun}` : `FAILED: ${outcome.failed}`);
     }

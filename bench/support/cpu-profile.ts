@@ -14,6 +14,8 @@ export interface HotSpots {
   self: string[];
   /** The service's own functions (apps/, libs/) by time spent in them and what they call. */
   inclusive: string[];
+  /** Self time by part of the system, native calls counted with the code that made them. */
+  areas: string[];
   /** Short text for reports. */
   summary: string[];
 }
@@ -103,6 +105,25 @@ function originalPosition(frame: CallFrame): { file: string; line: number } {
   return { file, line: frame.lineNumber + 1 };
 }
 
+/** Parts of the system, by the path of the code (first match wins). */
+const AREAS: [string, RegExp][] = [
+  ['event store', /\/libs\/event-store\//],
+  ['engine', /\/apps\/journeys\/src\/runtime\/(engine|steps)\/|\/runtime\/instance\.decider/],
+  ['read models', /\/libs\/read-models\/|\/projections\//],
+  ['ingestion', /\/apps\/journeys\/src\/ingestion\//],
+  [
+    'HTTP and Nest',
+    /\/node_modules\/(fastify|@fastify|@nestjs|light-my-request|find-my-way|avvio|secure-json-parse|class-validator|class-transformer|rxjs)\//,
+  ],
+  ['other service code', /\/(apps|libs)\//],
+  ['bench driver', /\/bench\//],
+  ['Node internals', /^node:/],
+];
+
+function areaOf(url: string): string | undefined {
+  return AREAS.find(([, pattern]) => pattern.test(url))?.[0];
+}
+
 function isOwnCode(frame: CallFrame): boolean {
   const url = frame.url.replace(/^file:\/\//, '');
   if (!url.startsWith(REPO)) return false;
@@ -117,6 +138,7 @@ export function hotSpots(phase: string, profile: CpuProfile): Omit<HotSpots, 'fi
   const roots = profile.nodes.filter((n) => !childIds.has(n.id));
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const areas = new Map<string, number>();
   const onPath = new Map<string, number>();
   let total = 0;
   let idle = 0;
@@ -126,10 +148,12 @@ export function hotSpots(phase: string, profile: CpuProfile): Omit<HotSpots, 'fi
    * function (a SQLite step, JSON.parse) is named with the code that asked for it; `inTransaction`:
    * the parent is better-sqlite3's transaction wrapper, whose own native calls are BEGIN and COMMIT.
    */
-  const visit = (node: ProfileNode, caller?: string, inTransaction = false): void => {
+  const visit = (node: ProfileNode, caller?: string, inTransaction = false, callerArea = 'other'): void => {
     const name = frameName(node.callFrame);
     const { url } = node.callFrame;
-    const native = !url && !name.startsWith('(');
+    const special = !url && name.startsWith('(');
+    const area = special ? name : url && !url.includes('/better-sqlite3/') ? (areaOf(url) ?? 'other') : callerArea;
+    const native = !url && !special;
     const selfName = native && caller ? `${inTransaction ? 'BEGIN/COMMIT (native)' : name} <- ${caller}` : name;
     const wrapper = url.includes('/node_modules/better-sqlite3/');
     const childCaller = url && !wrapper ? name : caller;
@@ -141,11 +165,12 @@ export function hotSpots(phase: string, profile: CpuProfile): Omit<HotSpots, 'fi
     if (name === '(idle)') idle += hits;
     else if (hits) {
       self.set(selfName, (self.get(selfName) ?? 0) + hits);
+      areas.set(area, (areas.get(area) ?? 0) + hits);
       for (const key of onPath.keys()) inclusive.set(key, (inclusive.get(key) ?? 0) + hits);
     }
     for (const id of node.children ?? []) {
       const child = byId.get(id);
-      if (child) visit(child, childCaller, childInTransaction);
+      if (child) visit(child, childCaller, childInTransaction, special ? callerArea : area);
     }
     if (own) {
       const left = onPath.get(name)! - 1;
@@ -164,13 +189,16 @@ export function hotSpots(phase: string, profile: CpuProfile): Omit<HotSpots, 'fi
   const selfTop = top(self);
   const inclusiveTop = top(inclusive);
   const idlePercent = Number(percent(idle).toFixed(1));
+  const areaTop = top(areas).filter((line) => !/ 0\.[0-4]%$/.test(line));
   return {
     phase,
     idlePercent,
     self: selfTop,
     inclusive: inclusiveTop,
+    areas: areaTop,
     summary: [
       `Profile of ${phase} (${total} samples of 1 ms, ${idlePercent}% idle).`,
+      `By area: ${areaTop.join('; ')}.`,
       `Self time: ${selfTop.join('; ')}.`,
       `Service code incl. callees: ${inclusiveTop.join('; ')}.`,
     ],
