@@ -5,7 +5,7 @@ import { Allow, READ_ROLES } from '../auth/roles.decorator';
 import { NotFound } from '../common/errors';
 import { journeyNotFound } from '../journeys/journey-command.service';
 import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
-import { analyticsProjection, type VersionAnalytics } from './projections/analytics.projection';
+import { analyticsProjection, emptyAnalytics } from './projections/analytics.projection';
 import { customerProgressProjection } from './projections/customer-progress.projection';
 
 @ApiTags('journeys')
@@ -24,19 +24,7 @@ export class RuntimeController {
     const versions = journey.versions
       .filter((v) => v.state !== 'Draft' && v.state !== 'Publishing')
       .map((v) => {
-        const a: VersionAnalytics = counted.get(v.version) ?? {
-          journeyId: id,
-          version: v.version,
-          entered: 0,
-          active: 0,
-          completed: 0,
-          exited: 0,
-          removed: 0,
-          exitedBy: {},
-          blocked: {},
-          goalReached: 0,
-          steps: {},
-        };
+        const a = counted.get(v.version) ?? emptyAnalytics(id, v.version);
         const goal = v.definition.goal?.target;
         const target = !goal ? 0 : 'count' in goal ? goal.count : Math.ceil((a.entered * goal.percent) / 100);
         return {

@@ -25,7 +25,8 @@ export interface VersionAnalytics {
   steps: Record<string, StepCounters>;
 }
 
-const empty = (journeyId: string, version: number): VersionAnalytics => ({
+/** Counters of a version nobody has entered yet. */
+export const emptyAnalytics = (journeyId: string, version: number): VersionAnalytics => ({
   journeyId,
   version,
   entered: 0,
@@ -70,7 +71,7 @@ export const analyticsProjection: Projection & {
       let d = docs.get(key);
       if (!d) {
         const row = readDoc.get(journeyId, version) as { doc: string } | undefined;
-        d = row ? (JSON.parse(row.doc) as VersionAnalytics) : empty(journeyId, version);
+        d = row ? (JSON.parse(row.doc) as VersionAnalytics) : emptyAnalytics(journeyId, version);
         docs.set(key, d);
       }
       return d;

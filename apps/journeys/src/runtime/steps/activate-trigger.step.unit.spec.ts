@@ -1,22 +1,9 @@
 import type { ActivateTriggerStep } from '@journeys/definition';
 import { activateTrigger } from './activate-trigger.step';
 import type { StepRun } from './step-run';
+import { REF as ref, stepRun } from './testing/step-run.fixture';
 
-const NOW = new Date('2026-03-10T09:00:00.000Z');
-const ref = { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1, at: NOW.toISOString() };
-const run = (overrides: Partial<StepRun> = {}): StepRun => ({
-  ref,
-  now: NOW,
-  nowMs: NOW.getTime(),
-  timeZone: 'UTC',
-  trigger: {},
-  profile: {},
-  inSegment: () => false,
-  actions: {},
-  visit: 5,
-  revisit: false,
-  ...overrides,
-});
+const run = (overrides: Partial<StepRun> = {}): StepRun => stepRun({ visit: 5, ...overrides });
 
 const announce: ActivateTriggerStep = {
   id: 'announce',

@@ -1,5 +1,6 @@
 import type { WaitForTriggerStep } from '@journeys/definition';
 import type { StepRun } from './step-run';
+import { REF as ref, stepRun } from './testing/step-run.fixture';
 import {
   bindingAccepts,
   enterWaitForTrigger,
@@ -8,21 +9,8 @@ import {
   type OfferedTrigger,
 } from './wait-for-trigger.step';
 
-const NOW = new Date('2026-03-10T09:00:00.000Z');
-const ref = { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1, at: NOW.toISOString() };
-const run = (overrides: Partial<StepRun> = {}): StepRun => ({
-  ref,
-  now: NOW,
-  nowMs: NOW.getTime(),
-  timeZone: 'UTC',
-  trigger: { plan: 'pro' },
-  profile: {},
-  inSegment: () => false,
-  actions: { welcome: 'j1_1_c1_1:welcome' },
-  visit: 3,
-  revisit: false,
-  ...overrides,
-});
+const run = (overrides: Partial<StepRun> = {}): StepRun =>
+  stepRun({ trigger: { plan: 'pro' }, actions: { welcome: 'j1_1_c1_1:welcome' }, visit: 3, ...overrides });
 const awaitPurchase: WaitForTriggerStep = {
   id: 'await-purchase',
   type: 'waitForTrigger',
