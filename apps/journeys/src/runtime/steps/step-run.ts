@@ -120,3 +120,21 @@ export function capWaitMs(dueMs: number, nowMs: number): number {
 export function timerIdFor(run: StepRun, stepId: string): string {
   return `${run.ref.instanceId}:${stepId}:${run.visit}`;
 }
+
+/** Holds the customer on a new timer due at `dueMs` (a `wait`, or the time limit of a `waitForTrigger`). */
+export function holdOnTimer(run: StepRun, stepId: string, dueMs: number, kind: 'wait' | 'trigger'): StepResult {
+  return {
+    events: [
+      {
+        type: 'WaitScheduled',
+        data: eventData(run.ref, {
+          stepId,
+          timerId: timerIdFor(run, stepId),
+          dueAt: new Date(dueMs).toISOString(),
+          kind,
+        }),
+      },
+    ],
+    then: HOLD,
+  };
+}

@@ -1,12 +1,11 @@
 import { evaluateCondition, type WaitForTriggerStep } from '@journeys/definition';
 import {
-  HOLD,
+  holdOnTimer,
   capWaitMs,
   eventData,
   goTo,
   ownValue,
   plusDurationMs,
-  timerIdFor,
   type StepResult,
   type StepRun,
 } from './step-run';
@@ -42,20 +41,7 @@ export interface TriggerMatch extends StepResult {
 export function enterWaitForTrigger(step: WaitForTriggerStep, run: StepRun): StepResult {
   const withinMs = plusDurationMs(run.now, step.within, run.timeZone);
   const dueMs = withinMs === null ? run.nowMs : capWaitMs(Math.max(withinMs, run.nowMs), run.nowMs);
-  return {
-    events: [
-      {
-        type: 'WaitScheduled',
-        data: eventData(run.ref, {
-          stepId: step.id,
-          timerId: timerIdFor(run, step.id),
-          dueAt: new Date(dueMs).toISOString(),
-          kind: 'trigger',
-        }),
-      },
-    ],
-    then: HOLD,
-  };
+  return holdOnTimer(run, step.id, dueMs, 'trigger');
 }
 
 /** The offered trigger's match, or null when the step ignores it. */

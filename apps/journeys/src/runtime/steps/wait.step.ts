@@ -1,13 +1,12 @@
 import { zonedLocalToUtc, type WaitStep } from '@journeys/definition';
 import {
-  HOLD,
+  holdOnTimer,
   capWaitMs,
   eventData,
   goTo,
   instantOf,
   plusDurationMs,
   readAttribute,
-  timerIdFor,
   type StepResult,
   type StepRun,
 } from './step-run';
@@ -47,20 +46,7 @@ export function endWait(step: WaitStep, run: StepRun, timerId: string): StepResu
 }
 
 function holdUntil(step: WaitStep, run: StepRun, dueMs: number): StepResult {
-  return {
-    events: [
-      {
-        type: 'WaitScheduled',
-        data: eventData(run.ref, {
-          stepId: step.id,
-          timerId: timerIdFor(run, step.id),
-          dueAt: new Date(dueMs).toISOString(),
-          kind: 'wait',
-        }),
-      },
-    ],
-    then: HOLD,
-  };
+  return holdOnTimer(run, step.id, dueMs, 'wait');
 }
 
 /** When the wait ends, in epoch ms before the 90-day cap; null when it cannot be computed. */
