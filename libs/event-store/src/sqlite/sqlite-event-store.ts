@@ -47,6 +47,7 @@ const SCHEMA = `
   );
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_event_id ON events (stream, event_id);
+  CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;
 
 const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata';
@@ -77,6 +78,48 @@ interface PendingAppend {
 
 type AppendOutcome = { kind: 'appended'; result: AppendResult } | { kind: 'failed'; error: unknown };
 
+/** Why the store cannot write: the file system refuses, has no space left, or fails. */
+export type StoreFault = 'read_only' | 'disk_full' | 'io_error';
+
+const FAULT_DESCRIPTIONS: Record<StoreFault, string> = {
+  read_only: 'the data directory is read-only',
+  disk_full: 'the disk holding the data directory is full',
+  io_error: 'writing to the data directory fails (a read-only file system or a disk error)',
+};
+
+/**
+ * The store cannot write now (read-only or full disk, I/O errors); nothing of the failed append was
+ * stored. Reads still work. Writes resume by themselves once the fault clears, so a caller may retry.
+ */
+export class EventStoreUnavailableError extends Error {
+  readonly code = 'EVENT_STORE_UNAVAILABLE';
+
+  constructor(
+    readonly fault: StoreFault,
+    /** The SQLite result code, e.g. `SQLITE_FULL` or `SQLITE_IOERR_WRITE`. */
+    readonly sqliteCode: string,
+  ) {
+    super(`The event store cannot write: ${FAULT_DESCRIPTIONS[fault]} (${sqliteCode})`);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/** The storage fault a SQLite error reports, or undefined for any other error. */
+export function storeFaultOf(error: unknown): StoreFault | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL') return 'disk_full';
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) return 'read_only';
+  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_') || code === 'SQLITE_CANTOPEN') return 'io_error';
+  return undefined;
+}
+
+/** A storage fault as the typed error; any other error unchanged. */
+function asUnavailable(error: unknown): unknown {
+  const fault = storeFaultOf(error);
+  return fault ? new EventStoreUnavailableError(fault, (error as { code: string }).code) : error;
+}
+
 /**
  * A row as read: positions come back as numbers and are converted, which is exact below 2^53 (far
  * more events than one SQLite file holds) and measurably faster than reading with safeIntegers.
@@ -97,7 +140,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private readonly selectEventId: Database.Statement;
   private readonly selectStream: Database.Statement;
   private readonly selectAll: Database.Statement;
-  private readonly selectPing: Database.Statement;
+  private readonly writeProbe: Database.Statement;
   private readonly commitInTransaction: (group: PendingAppend[], touched: Map<string, StreamHead>) => AppendOutcome[];
 
   private readonly heads = new Map<string, StreamHead>();
@@ -136,7 +179,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     this.selectAll = db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
       .raw(true);
-    this.selectPing = db.prepare('SELECT 1').pluck(true);
+    this.writeProbe = db.prepare('INSERT OR REPLACE INTO write_probe (id, at) VALUES (1, ?)');
     const maxPosition = db.prepare('SELECT max(position) FROM events').pluck(true).safeIntegers(true).get() as
       bigint | null;
     this.head = maxPosition ?? -1n;
@@ -210,9 +253,18 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.head;
   }
 
+  /**
+   * Resolves when the store can write now: it commits a one-row probe (with the durability of an
+   * append), so a read-only or full disk shows here even while no appends arrive, and a cleared fault
+   * shows without waiting for traffic. Rejects with {@link EventStoreUnavailableError} otherwise.
+   */
   async ping(): Promise<void> {
     this.assertOpen();
-    this.selectPing.get();
+    try {
+      this.writeProbe.run(Date.now());
+    } catch (error) {
+      throw asUnavailable(error);
+    }
   }
 
   async close(): Promise<void> {
@@ -270,9 +322,15 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     try {
       outcomes = this.commitGroup(group);
     } catch (error) {
-      // Something other than a revision conflict broke the transaction: commit one by one so only
-      // the append that causes it fails.
-      outcomes = group.length === 1 ? [{ kind: 'failed', error }] : group.map((pending) => this.commitAlone(pending));
+      const unavailable = asUnavailable(error);
+      if (unavailable instanceof EventStoreUnavailableError) {
+        // The disk refuses every write alike: retrying one by one would fail each the same way.
+        outcomes = group.map(() => ({ kind: 'failed', error: unavailable }));
+      } else {
+        // Something other than a revision conflict broke the transaction: commit one by one so only
+        // the append that causes it fails.
+        outcomes = group.length === 1 ? [{ kind: 'failed', error }] : group.map((pending) => this.commitAlone(pending));
+      }
     }
     group.forEach((pending, i) => settle(pending, outcomes[i]));
   }
@@ -281,7 +339,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     try {
       return this.commitGroup([pending])[0];
     } catch (error) {
-      return { kind: 'failed', error };
+      return { kind: 'failed', error: asUnavailable(error) };
     }
   }
 
