@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AppError, HTTP_STATUS, errorBody, type ErrorBody } from './errors';
+import { AppError, HTTP_STATUS, errorBody, fromStorage, type ErrorBody } from './errors';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -33,6 +33,12 @@ export class AppExceptionFilter implements ExceptionFilter {
           ? String((response as { message: unknown }).message)
           : exception.message;
       return [status, { error: { code: HTTP_CODES[status] ?? `HTTP_${status}`, message, details: [] } }];
+    }
+    const known = fromStorage(exception);
+    if (known) {
+      // Contention or a refusing disk, not a bug: no stack (/health reports the disk too).
+      this.logger.warn(known.message);
+      return [HTTP_STATUS[known.kind], errorBody(known)];
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {

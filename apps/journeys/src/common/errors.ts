@@ -1,3 +1,6 @@
+import { WrongExpectedRevisionError } from '@journeys/event-store';
+import { EventStoreUnavailableError, storeFaultOf } from '@journeys/event-store/sqlite/sqlite-event-store';
+
 /**
  * The one error vocabulary. Each class has a stable `code`; the HTTP filter maps the kind to a status
  * once, and the Kafka consumers map it to "dead-letter" (never succeeds) or "retry".
@@ -60,6 +63,21 @@ export class ActionNotAllowed extends AppError {
   }
 }
 
+/**
+ * Other writers kept changing the stream while the command was decided again on each new revision;
+ * nothing was written. Retrying the request may succeed.
+ */
+export class ConcurrentModification extends AppError {
+  readonly kind = 'conflict';
+  constructor(streamName: string) {
+    super(
+      'CONCURRENT_MODIFICATION',
+      `${streamName} was changed by concurrent requests each time this one was decided; nothing was written, retry it`,
+      [{ stream: streamName }],
+    );
+  }
+}
+
 /** The caller's revision (If-Match) is not the current one. */
 export class StaleRevision extends AppError {
   readonly kind = 'stale';
@@ -80,9 +98,38 @@ export class PayloadTooLarge extends AppError {
 /** A dependency (store, broker) cannot take work now; retrying later may succeed. */
 export class ServiceUnavailable extends AppError {
   readonly kind = 'unavailable';
-  constructor(message: string) {
-    super('SERVICE_UNAVAILABLE', message);
+  constructor(message: string, details: readonly unknown[] = []) {
+    super('SERVICE_UNAVAILABLE', message, details);
   }
+}
+
+/**
+ * An error of the storage layer that means something to the client, as the matching AppError: a
+ * revision conflict that outlived the command's retries (409), or a write the storage refused (503).
+ * Undefined for any other error, which stays a bug (500).
+ */
+export function fromStorage(error: unknown): AppError | undefined {
+  if (error instanceof WrongExpectedRevisionError) return new ConcurrentModification(error.streamName);
+  return storageUnavailable(error);
+}
+
+/**
+ * A write the storage refused as a 503: the event store's typed error, or a read-model write (the
+ * actions feed, a checkpoint) that hit the same read-only, full or failing disk. Undefined for any
+ * other error, which stays a bug (500).
+ */
+export function storageUnavailable(error: unknown): ServiceUnavailable | undefined {
+  if (error instanceof EventStoreUnavailableError) {
+    return new ServiceUnavailable(`${error.message}; nothing was stored, retry later`, [
+      { store: 'events', fault: error.fault, code: error.sqliteCode },
+    ]);
+  }
+  const fault = storeFaultOf(error);
+  if (!fault) return undefined;
+  const code = (error as { code: string }).code;
+  return new ServiceUnavailable(`The read-model store cannot write (${code}); retry later`, [
+    { store: 'read-models', fault, code },
+  ]);
 }
 
 export const HTTP_STATUS: Record<ErrorKind, number> = {
