@@ -1,0 +1,14 @@
+// The reliability harness (npm run test:faults): bad input, concurrency, security and store faults.
+// FAULTS_SCALE=reduced (the default, CI) or full sizes the runs; plain `npm test` never picks these up.
+const base = require('./jest.config');
+
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+  // Suites that mount file systems or spawn the service run one at a time on a 2-core machine.
+  maxWorkers: 1,
+  // No suite here needs Kafka yet: skip the throwaway broker the base config starts.
+  globalSetup: undefined,
+  globalTeardown: undefined,
+  testTimeout: 120_000,
+};
