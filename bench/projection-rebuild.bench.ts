@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
-import { BenchApp, ManualClock } from './support/bench-app';
+import { BenchApp, cpuSeconds, ManualClock } from './support/bench-app';
 import { MiB, printResult, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
@@ -29,9 +29,11 @@ export async function benchProjectionRebuild(opts: {
     await bench.drain();
     await bench.catchUpReadModels();
     const head = await bench.store.headPosition();
+    const cpuBefore = process.cpuUsage();
     const { value: rebuilt, hotSpots } = await profiled('projection rebuild', opts.profile, () =>
       bench.projections.rebuild(),
     );
+    const cpu = cpuSeconds(cpuBefore);
     if (bench.projections.status().position !== head) throw new Error('The rebuild did not reach the head');
     const files = storageFiles(dataDir);
     return {
@@ -41,13 +43,14 @@ export async function benchProjectionRebuild(opts: {
         projections: rebuilt.projections.length,
         seconds: round(rebuilt.ms / 1000, 2),
         eventsPerSec: round(rebuilt.events / (rebuilt.ms / 1000)),
+        cpuMicrosPerEvent: round((cpu * 1e6) / rebuilt.events, 1),
         eventStoreMiB: round(statSync(files.eventStore).size / MiB),
         readModelsMiB: round(statSync(files.readModels).size / MiB),
       },
       notes:
         `All ${rebuilt.projections.length} read models (${rebuilt.projections.join(', ')}) dropped and rebuilt from ` +
         `the ${rebuilt.events} events of the store, in a service just started on that data directory ` +
-        '(the engine idle, no new events).',
+        '(the engine idle, no new events); cpuMicrosPerEvent: CPU time of the process per event replayed.',
       hotSpots: hotSpots && [hotSpots],
     };
   } finally {

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchApp, ManualClock, seconds } from './support/bench-app';
+import { BenchApp, cpuSeconds, ManualClock, seconds } from './support/bench-app';
 import { MiB, printResult, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 
@@ -57,6 +57,7 @@ export async function benchSegmentEnrolment(opts: {
 
     const headBefore = await bench.store.headPosition();
     const transactionsBefore = bench.storeTransactions();
+    const cpuBefore = process.cpuUsage();
     const began = performance.now();
     let journeyId = '';
     const { hotSpots } = await profiled('segment enrolment', opts.profile, async () => {
@@ -64,6 +65,7 @@ export async function benchSegmentEnrolment(opts: {
       await bench.drain();
     });
     const enrolSeconds = seconds(began);
+    const cpu = cpuSeconds(cpuBefore);
     const storedEvents = Number((await bench.store.headPosition()) - headBefore);
     const transactions = bench.storeTransactions() - transactionsBefore;
     await bench.catchUpReadModels();
@@ -80,6 +82,7 @@ export async function benchSegmentEnrolment(opts: {
         storedEvents,
         storedEventsPerSec: round(storedEvents / enrolSeconds),
         storeTransactions: transactions,
+        cpuMicrosPerMember: round((cpu * 1e6) / members),
         secondsUntilReadModelsCaughtUp: round(readModelsSeconds, 2),
         membershipSeconds: round(membershipSeconds, 2),
         maxRssMiB: round((process.resourceUsage().maxRSS * 1024) / MiB),
@@ -89,7 +92,8 @@ export async function benchSegmentEnrolment(opts: {
         `${MEMBERSHIP_BATCH} (membershipSeconds, until the engine had recorded them all), then a one-time segment ` +
         'journey (send, one-day wait, send) was published: secondsUntilAllEntered runs from the publish request ' +
         "until every member's send was requested and wait scheduled and committed. maxRssMiB: the process's peak " +
-        'resident set so far (kernel high-water mark).',
+        'resident set so far (kernel high-water mark). cpuMicrosPerMember: CPU time of the process (all threads) ' +
+        'until all had entered, per member.',
       hotSpots: hotSpots && [hotSpots],
     };
   } finally {

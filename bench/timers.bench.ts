@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchApp, ManualClock, RssSampler, seconds } from './support/bench-app';
+import { BenchApp, cpuSeconds, ManualClock, RssSampler, seconds } from './support/bench-app';
 import { MiB, printResult, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
@@ -54,12 +54,14 @@ export async function benchTimers(opts: {
     const firing = new RssSampler().start();
     const headBefore = await bench.store.headPosition();
     clock.advance(pending.last - clock.now().getTime() + 1_000);
+    const cpuBefore = process.cpuUsage();
     const began = performance.now();
     const { hotSpots } = await profiled('timers firing', opts.profile, async () => {
       await bench.engine.tick();
       await bench.drain();
     });
     const fireSeconds = seconds(began);
+    const cpu = cpuSeconds(cpuBefore);
     const storedEvents = Number((await bench.store.headPosition()) - headBefore);
     await bench.catchUpReadModels();
     const readModelsSeconds = seconds(began);
@@ -86,6 +88,7 @@ export async function benchTimers(opts: {
         secondsUntilAllFired: round(fireSeconds, 2),
         storedEvents,
         storedEventsPerSec: round(storedEvents / fireSeconds),
+        cpuMicrosPerTimer: round((cpu * 1e6) / pending.n),
         secondsUntilReadModelsCaughtUp: round(readModelsSeconds, 2),
         peakRssFiringMiB: round(peakFiring / MiB),
       },
@@ -96,7 +99,7 @@ export async function benchTimers(opts: {
         'rest, maxRssMiB the kernel high-water mark of the process until then; after a full GC (when run with ' +
         '--expose-gc): rssAfterGcMiB and the live heap. Then the manual clock moved past ' +
         'their due time: secondsUntilAllFired runs until every wait had fired, the second send was requested and ' +
-        'every customer completed (committed).',
+        'every customer completed (committed); cpuMicrosPerTimer is the CPU time of the process until then, per timer.',
       hotSpots: hotSpots && [hotSpots],
     };
   } finally {

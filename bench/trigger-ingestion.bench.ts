@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchApp, seconds, welcomeJourney } from './support/bench-app';
+import { BenchApp, cpuSeconds, seconds, welcomeJourney } from './support/bench-app';
 import { printResult, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 
@@ -33,6 +33,7 @@ export async function benchTriggerIngestion(opts: {
     const headBefore = await bench.store.headPosition();
     const occurredAt = new Date().toISOString();
     const transactionsBefore = bench.storeTransactions();
+    const cpuBefore = process.cpuUsage();
     const began = performance.now();
     let acceptedAt = 0;
     const { hotSpots } = await profiled('trigger ingestion', opts.profile, async () => {
@@ -53,6 +54,7 @@ export async function benchTriggerIngestion(opts: {
       await bench.drain();
     });
     const atWait = seconds(began);
+    const cpu = cpuSeconds(cpuBefore);
     const storedEvents = Number((await bench.store.headPosition()) - headBefore);
     const transactions = bench.storeTransactions() - transactionsBefore;
     await bench.catchUpReadModels();
@@ -71,13 +73,15 @@ export async function benchTriggerIngestion(opts: {
         eventsPerTrigger: round(storedEvents / triggers, 1),
         storedEventsPerSec: round(storedEvents / atWait),
         storeTransactions: transactions,
+        cpuMicrosPerTrigger: round((cpu * 1e6) / triggers),
         secondsUntilReadModelsCaughtUp: round(readModelsSeconds, 2),
       },
       notes:
         `N = ${triggers} distinct customers, one trigger each, posted to POST /triggers in batches of ${BATCH} ` +
         `(${IN_FLIGHT} requests in flight) into a Live journey (send, one-hour wait, send); timed from the first post ` +
         `until every customer's send was requested and its wait scheduled and committed (triggersPerSec), and until ` +
-        'every read model had applied it all. The read models follow concurrently in the same process.',
+        'every read model had applied it all. The read models follow concurrently in the same process. ' +
+        'cpuMicrosPerTrigger: CPU time of the process (all threads) until all were at the wait, per trigger.',
       hotSpots: hotSpots && [hotSpots],
     };
   } finally {

@@ -134,6 +134,15 @@ export function seconds(fromMs: number, toMs = performance.now()): number {
   return (toMs - fromMs) / 1000;
 }
 
+/**
+ * CPU seconds the process used (all threads) since `from`: on a shared machine this moves less than
+ * wall-clock time with what else runs, so it is the figure to compare runs by.
+ */
+export function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
 /** Samples the process's resident set size periodically and keeps the peak. */
 export class RssSampler {
   peakBytes = 0;
