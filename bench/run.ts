@@ -60,6 +60,12 @@ interface SummaryRow {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** CPU time per item, as reported by the scenario. */
+function cpu(run: Run, scenario: string, name: string): string {
+  const micros = figure(run, scenario, name);
+  return micros === undefined ? 'CPU n/a' : `${micros} µs CPU`;
+}
+
 /** The issue's targets against what this run measured. */
 function summary(run: Run): SummaryRow[] {
   const physical = figure(run, 'physical limit', 'insertEventsPerSec');
@@ -72,7 +78,10 @@ function summary(run: Run): SummaryRow[] {
   const triggerEvents = figure(run, 'trigger ingestion', 'storedEventsPerSec');
   rows.push({
     figure: `1. Trigger ingestion (N = ${fmt(figure(run, 'trigger ingestion', 'triggers') ?? 0)})`,
-    measured: triggers === undefined ? 'not run' : `${fmt(triggers)} triggers/s (${fmt(triggerEvents ?? 0)} events/s)`,
+    measured:
+      triggers === undefined
+        ? 'not run'
+        : `${fmt(triggers)} triggers/s (${fmt(triggerEvents ?? 0)} events/s; ${cpu(run, 'trigger ingestion', 'cpuMicrosPerTrigger')} each)`,
     target: '≥ 20,000 triggers/s',
     met: met(triggers === undefined ? undefined : triggers >= 20_000),
     ratio: ratio(triggerEvents),
@@ -97,7 +106,10 @@ function summary(run: Run): SummaryRow[] {
   const full = members === 1_000_000;
   rows.push({
     figure: `3. Segment enrolment (${fmt(members ?? segmentMembers(run.quick))} members)`,
-    measured: enrolSeconds === undefined ? 'not run' : `${enrolSeconds} s (${fmt(enrolled ?? 0)} members/s)`,
+    measured:
+      enrolSeconds === undefined
+        ? 'not run'
+        : `${enrolSeconds} s (${fmt(enrolled ?? 0)} members/s; ${cpu(run, 'segment enrolment', 'cpuMicrosPerMember')} each)`,
     target: '1,000,000 in < 60 s',
     met: met(
       enrolled === undefined ? undefined : full ? enrolSeconds! < 60 : enrolled >= 1_000_000 / 60,
@@ -110,7 +122,8 @@ function summary(run: Run): SummaryRow[] {
   const fired = figure(run, 'timers', 'timersFiredPerSec');
   rows.push({
     figure: `4. Timers fired (${fmt(waiting ?? 0)} waiting)`,
-    measured: fired === undefined ? 'not run' : `${fmt(fired)} timers/s`,
+    measured:
+      fired === undefined ? 'not run' : `${fmt(fired)} timers/s (${cpu(run, 'timers', 'cpuMicrosPerTimer')} each)`,
     target: '—',
     met: '—',
     ratio: ratio(figure(run, 'timers', 'storedEventsPerSec')),
@@ -130,7 +143,10 @@ function summary(run: Run): SummaryRow[] {
   const rebuild = figure(run, 'projection rebuild', 'eventsPerSec');
   rows.push({
     figure: `5. Projection rebuild (${fmt(figure(run, 'projection rebuild', 'events') ?? 0)} events)`,
-    measured: rebuild === undefined ? 'not run' : `${fmt(rebuild)} events/s`,
+    measured:
+      rebuild === undefined
+        ? 'not run'
+        : `${fmt(rebuild)} events/s (${cpu(run, 'projection rebuild', 'cpuMicrosPerEvent')} each)`,
     target: '> 100,000 events/s',
     met: met(rebuild === undefined ? undefined : rebuild > 100_000),
     ratio: ratio(rebuild),
