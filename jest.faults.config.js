@@ -7,7 +7,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
   // Suites that mount file systems or spawn the service run one at a time on a 2-core machine.
   maxWorkers: 1,
-  // No suite here needs Kafka yet: skip the throwaway broker the base config starts.
+  // The Kafka suite runs a broker of its own (it stops and restarts it mid-load): no shared one needed.
   globalSetup: undefined,
   globalTeardown: undefined,
   testTimeout: 120_000,
