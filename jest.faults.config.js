@@ -1,4 +1,4 @@
-// The reliability harness (npm run test:faults): bad input, concurrency, security and store faults.
+// The reliability harness (npm run test:faults): bad input, concurrency, security, store and Kafka faults.
 // FAULTS_SCALE=reduced (the default, CI) or full sizes the runs; plain `npm test` never picks these up.
 const base = require('./jest.config');
 
