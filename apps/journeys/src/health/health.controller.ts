@@ -5,11 +5,14 @@ import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
 import { EVENT_STORE } from '../infrastructure/storage.module';
 import { KafkaMessaging, type KafkaHealth } from '../messaging/kafka-messaging.service';
+import { JourneyEngine } from '../runtime/engine/journey-engine';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   eventStore: { status: 'up' | 'down'; head?: string; error?: string };
   projections: { position: string; lag?: string; caughtUp: boolean; running: boolean; lastError?: string };
+  /** The runtime engine: how far it has read the store (its own progress events are skipped) and its last error. */
+  engine: { position: string; lag?: string; lastError?: string };
   /** Present when KAFKA_BROKERS is set: consumer lag per topic and the forwarder's position and lag. */
   kafka?: KafkaHealth;
 }
@@ -29,6 +32,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly projections: ProjectionRunner,
+    private readonly engine: JourneyEngine,
     @Optional() private readonly kafka?: KafkaMessaging,
   ) {}
 
@@ -47,10 +51,13 @@ export class HealthController {
       eventStore = { status: 'down', error: error instanceof Error ? error.message : String(error) };
     }
     const kafka = this.kafka?.health(head);
+    const engine = this.engine.status();
+    const lag = (position: bigint) =>
+      head === undefined ? undefined : (head > position ? head - position : 0n).toString();
     const status =
       eventStore.status === 'down'
         ? 'down'
-        : projections.lastError || !projections.running || kafkaDegraded(kafka)
+        : projections.lastError || !projections.running || engine.lastError || kafkaDegraded(kafka)
           ? 'degraded'
           : 'ok';
     if (status === 'down') void reply.status(503);
@@ -59,12 +66,12 @@ export class HealthController {
       eventStore,
       projections: {
         position: projections.position.toString(),
-        lag:
-          head === undefined ? undefined : (head > projections.position ? head - projections.position : 0n).toString(),
+        lag: lag(projections.position),
         caughtUp: projections.caughtUp,
         running: projections.running,
         lastError: projections.lastError,
       },
+      engine: { position: engine.position.toString(), lag: lag(engine.position), lastError: engine.lastError },
       ...(kafka ? { kafka } : {}),
     };
   }
