@@ -141,7 +141,7 @@ describe.each(FAULTS)(`store faults (${sizes.scale}): $name`, (fault) => {
       let faultInjected = false;
       let refusedAfterFault = 0;
       const load = (async () => {
-        for (let n = 0; refusedAfterFault < 3; n++) {
+        for (let n = 0; refusedAfterFault < 3 && n < 500; n++) {
           const batch = triggersFor('crossing', n * 20, 20);
           const answer = await ingest('/triggers', batch);
           const ids = batch.map((m) => m.id);
@@ -158,6 +158,7 @@ describe.each(FAULTS)(`store faults (${sizes.scale}): $name`, (fault) => {
         }
       })();
       await load;
+      expect(refusedAfterFault).toBe(3);
       expect(crossing.other).toEqual([]);
       expect(crossing.acknowledged.length).toBeGreaterThan(0);
 
