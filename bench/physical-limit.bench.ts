@@ -85,8 +85,8 @@ export async function benchPhysicalLimit(opts: { quick: boolean; dir: string; so
         readEventsPerSec: round(read / (readMs / 1000)),
       },
       notes:
-        `${inserted} event rows ${opts.source ? `copied from the store the segment and timers scenarios filled (runs of ${BATCH} spread evenly over it)` : "shaped like the engine's (synthetic)"} ` +
-        `(average ${round(bytes / inserted)} bytes of stream, id, type, data and metadata), inserted by a bare ` +
+        `${inserted} event rows ${opts.source ? `copied from the store the segment and timers scenarios filled in runs of ${BATCH} spread evenly over it,` : "shaped like the engine's (synthetic),"} ` +
+        `averaging ${round(bytes / inserted)} bytes of stream, id, type, data and metadata, inserted by a bare ` +
         `better-sqlite3 loop in transactions of ${BATCH} into a fresh file with the event store's schema (two unique ` +
         'indexes), WAL, synchronous=FULL and wal_autocheckpoint=10000; only the insert transactions are timed. ' +
         `Then read back in position order in pages of ${BATCH} (readEventsPerSec, no JSON decoding).`,
