@@ -8,7 +8,11 @@ import { dirname } from 'node:path';
  * everything in it can be dropped and rebuilt from the event store.
  */
 export class ReadModelStore {
-  private constructor(readonly db: Database.Database) {}
+  private readonly statements: ReturnType<typeof prepareCheckpoints>;
+
+  private constructor(readonly db: Database.Database) {
+    this.statements = prepareCheckpoints(db);
+  }
 
   static open(file: string): ReadModelStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -27,22 +31,16 @@ export class ReadModelStore {
 
   /** The position a projection has processed up to, or undefined when it has processed nothing. */
   checkpoint(name: string): { position: bigint; version: number } | undefined {
-    const row = this.db.prepare('SELECT position, version FROM rm_checkpoints WHERE name = ?').get(name) as
-      { position: string; version: number } | undefined;
+    const row = this.statements.read.get(name) as { position: string; version: number } | undefined;
     return row ? { position: BigInt(row.position), version: row.version } : undefined;
   }
 
   saveCheckpoint(name: string, position: bigint, version: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO rm_checkpoints (name, position, version) VALUES (?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET position = excluded.position, version = excluded.version`,
-      )
-      .run(name, position.toString(), version);
+    this.statements.save.run(name, position.toString(), version);
   }
 
   deleteCheckpoint(name: string): void {
-    this.db.prepare('DELETE FROM rm_checkpoints WHERE name = ?').run(name);
+    this.statements.remove.run(name);
   }
 
   transaction<T>(work: () => T): T {
@@ -52,4 +50,16 @@ export class ReadModelStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Checkpoint statements, prepared once: they run on every batch of every consumer. */
+function prepareCheckpoints(db: Database.Database) {
+  return {
+    read: db.prepare('SELECT position, version FROM rm_checkpoints WHERE name = ?'),
+    save: db.prepare(
+      `INSERT INTO rm_checkpoints (name, position, version) VALUES (?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET position = excluded.position, version = excluded.version`,
+    ),
+    remove: db.prepare('DELETE FROM rm_checkpoints WHERE name = ?'),
+  };
 }

@@ -78,9 +78,9 @@ export class EngineState {
       activeOfVersion: db.prepare(
         "SELECT state FROM rt_instances WHERE journey_id = ? AND version = ? AND status = 'active' LIMIT ?",
       ),
-      countActive: db.prepare(
-        "SELECT COUNT(*) AS n FROM rt_instances WHERE journey_id = ? AND version = ? AND status = 'active'",
-      ),
+      anyActive: db
+        .prepare("SELECT 1 FROM rt_instances WHERE journey_id = ? AND version = ? AND status = 'active' LIMIT 1")
+        .pluck(true),
       saveInstance: db.prepare(
         `INSERT INTO rt_instances (instance_id, journey_id, version, customer_id, status, ended_at, state)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -143,8 +143,9 @@ export class EngineState {
       (r) => JSON.parse(r.state) as InstanceState,
     );
   }
-  countActive(journeyId: string, version: number): number {
-    return (this.s.countActive.get(journeyId, version) as { n: number }).n;
+  /** Whether any customer is still inside the version (an index probe, not a count). */
+  hasActive(journeyId: string, version: number): boolean {
+    return this.s.anyActive.get(journeyId, version) !== undefined;
   }
   saveInstance(state: InstanceState): void {
     if (state.status === 'new') return;

@@ -179,7 +179,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     for (const key of batch.versionsTouched) {
       const [journeyId, version] = key.split('#');
       const info = this.catalog.version(journeyId, Number(version));
-      if (info?.state === 'Completing' && this.state.countActive(journeyId, info.version) === 0) {
+      if (info?.state === 'Completing' && !this.state.hasActive(journeyId, info.version)) {
         batch.lifecycle.push({ journeyId, version: info.version, move: 'completed' });
       }
     }
