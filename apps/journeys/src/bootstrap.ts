@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, Logger, ValidationPipe, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@journeys/messaging/json-depth';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProjectionRunner } from '@journeys/read-models';
@@ -33,7 +34,14 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') done(null, undefined);
-    else parse(request, text, done);
+    else if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(
+        new ValidationFailed([
+          { code: 'TooDeep', path: '$', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` },
+        ]),
+        undefined,
+      );
+    } else parse(request, text, done);
   });
 }
 

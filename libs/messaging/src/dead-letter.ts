@@ -1,3 +1,4 @@
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth';
 /**
  * Why a message went to the dead-letter topic. Every reason is final: retrying the same bytes can
  * never succeed, so the partition moves on.
@@ -60,6 +61,9 @@ export function decodeJsonObject(raw: Buffer | null, maxBytes: number): DecodedV
     };
   }
   const text = raw.toString('utf8');
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return { ok: false, reason: 'TOO_LARGE', message: `The message nests deeper than ${MAX_JSON_DEPTH} levels`, text };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

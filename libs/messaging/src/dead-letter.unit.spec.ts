@@ -3,6 +3,13 @@ import { decodeJsonObject, deadLetter, DEAD_LETTER_VALUE_KEEP_BYTES } from './de
 describe('decodeJsonObject', () => {
   const decode = (text: string | null, max = 1024) => decodeJsonObject(text === null ? null : Buffer.from(text), max);
 
+  it('refuses nesting deeper than any message needs, before parsing it, and keeps brackets in strings apart', () => {
+    const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    expect(decode(deep, 1_000_000)).toMatchObject({ ok: false, reason: 'TOO_LARGE', message: /nests deeper than 64/ });
+    const shallowWithBrackets = `{"text":"${'[{'.repeat(200)}"}`;
+    expect(decode(shallowWithBrackets)).toMatchObject({ ok: true });
+  });
+
   it('accepts a JSON object and keeps its text', () => {
     expect(decode('{"id":"t1","n":1}')).toEqual({ ok: true, value: { id: 't1', n: 1 }, text: '{"id":"t1","n":1}' });
   });

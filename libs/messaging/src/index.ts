@@ -5,3 +5,4 @@ export * from './dead-letter';
 export * from './event-forwarder';
 export * from './kafka/kafka-client';
 export * from './kafka/batch-consumer';
+export * from './json-depth';

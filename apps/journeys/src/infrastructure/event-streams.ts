@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { type CommandContext, toNewEvents } from '../common/command-context';
-import { StaleRevision } from '../common/errors';
+import { ConcurrentModification, StaleRevision } from '../common/errors';
 import { EVENT_STORE } from './storage.module';
 
 export interface Decided<State> {
@@ -73,7 +73,9 @@ export class EventStreams {
           eventCount: events.length,
         };
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // A refusal like any other (409, audited), not a bug: the client may retry.
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrentModification(stream);
       }
     }
   }
