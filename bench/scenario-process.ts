@@ -6,6 +6,7 @@
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
 import { benchAppends } from './event-store-append.bench';
 import { benchKafkaRaw } from './kafka-raw.bench';
+import { benchKafkaTriggers } from './kafka-triggers.bench';
 import { benchPhysicalLimit } from './physical-limit.bench';
 import { benchProjectionRebuild } from './projection-rebuild.bench';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
@@ -29,14 +30,6 @@ export interface ScenarioOptions {
 export type ScenarioOutcome = { results: BenchResult[] } | { notRun: string } | { failed: string };
 
 const profile = (o: ScenarioOptions, name: string) => (o.profilePrefix ? `${o.profilePrefix}-${name}` : undefined);
-
-/**
- * Scenario 7b, Kafka end to end: triggers produced on journeys.triggers until their actions are
- * published on journeys.actions. The slot for `bench/kafka-triggers.bench.ts` once the Kafka
- * consumers land; until then the report says "not run".
- */
-const benchKafkaTriggers = undefined as
-  ((o: ScenarioOptions & { brokers: string[] }) => Promise<BenchResult>) | undefined;
 
 /** Every scenario, in the order `run.ts` runs them. */
 export const SCENARIOS = {
@@ -74,7 +67,6 @@ export const SCENARIOS = {
   },
   'kafka-triggers': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
-    if (!benchKafkaTriggers) return { notRun: 'the Kafka trigger consumer and its scenario have not landed yet' };
     return { results: [await benchKafkaTriggers({ ...o, brokers: o.brokers })] };
   },
 } as const;
