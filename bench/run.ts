@@ -279,11 +279,14 @@ async function main(): Promise<void> {
   console.table(summary(run));
   const json = JSON.stringify(run, null, 2);
   const md = markdown(run);
-  for (const name of [stamp, quick ? 'latest-quick' : 'latest']) {
+  // A partial run (--only) keeps its timestamped report but leaves the latest complete one in place.
+  for (const name of only ? [stamp] : [stamp, quick ? 'latest-quick' : 'latest']) {
     writeFileSync(join(out, `${name}.json`), json);
     writeFileSync(join(out, `${name}.md`), md);
   }
-  console.log(`\nReports: bench/results/${stamp}.{json,md} and bench/results/${quick ? 'latest-quick' : 'latest'}.*`);
+  console.log(
+    `\nReports: bench/results/${stamp}.{json,md}${only ? '' : ` and bench/results/${quick ? 'latest-quick' : 'latest'}.*`}`,
+  );
   if (run.outcomes.some(({ outcome }) => 'failed' in outcome)) process.exitCode = 1;
 }
 
