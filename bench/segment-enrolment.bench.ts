@@ -8,10 +8,9 @@
  * Run alone: node -r ./libs/testing/src/ts-register.js bench/segment-enrolment.bench.ts [--quick] [--profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchApp, cpuSeconds, ManualClock, seconds } from './support/bench-app';
-import { MiB, printResult, round, type BenchResult } from './support/bench-result';
+import { MiB, round, runAlone, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 
 const MEMBERSHIP_BATCH = 10_000;
@@ -104,13 +103,4 @@ export async function benchSegmentEnrolment(opts: {
   }
 }
 
-if (require.main === module) {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
-  benchSegmentEnrolment({
-    quick: process.argv.includes('--quick'),
-    dir,
-    profile: process.argv.includes('--profile') ? join(dir, 'segment-enrolment') : undefined,
-  })
-    .then(printResult)
-    .finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone('segment-enrolment', benchSegmentEnrolment);

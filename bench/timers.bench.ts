@@ -6,10 +6,9 @@
  * Run alone: node -r ./libs/testing/src/ts-register.js bench/timers.bench.ts [--quick] [--profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchApp, cpuSeconds, ManualClock, RssSampler, seconds } from './support/bench-app';
-import { MiB, printResult, round, type BenchResult } from './support/bench-result';
+import { MiB, round, runAlone, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
 
@@ -118,13 +117,4 @@ function completedCount(bench: BenchApp): number {
   ).n;
 }
 
-if (require.main === module) {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
-  benchTimers({
-    quick: process.argv.includes('--quick'),
-    dir,
-    profile: process.argv.includes('--profile') ? join(dir, 'timers') : undefined,
-  })
-    .then(printResult)
-    .finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone('timers', benchTimers);

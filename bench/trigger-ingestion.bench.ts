@@ -7,10 +7,9 @@
  * Run alone: node -r ./libs/testing/src/ts-register.js bench/trigger-ingestion.bench.ts [--quick] [--profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchApp, cpuSeconds, seconds, welcomeJourney } from './support/bench-app';
-import { printResult, round, type BenchResult } from './support/bench-result';
+import { runAlone, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 
 const BATCH = 1_000;
@@ -90,13 +89,4 @@ export async function benchTriggerIngestion(opts: {
   }
 }
 
-if (require.main === module) {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
-  benchTriggerIngestion({
-    quick: process.argv.includes('--quick'),
-    dir,
-    profile: process.argv.includes('--profile') ? join(dir, 'trigger-ingestion') : undefined,
-  })
-    .then(printResult)
-    .finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone('trigger-ingestion', benchTriggerIngestion);

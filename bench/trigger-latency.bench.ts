@@ -10,10 +10,9 @@
  * Run alone: node -r ./libs/testing/src/ts-register.js bench/trigger-latency.bench.ts [--quick] [--profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchApp, welcomeJourney } from './support/bench-app';
-import { printResult, round, type BenchResult } from './support/bench-result';
+import { runAlone, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
 
 const RATE_PER_SEC = 2_000;
@@ -162,13 +161,4 @@ export async function benchTriggerLatency(opts: {
   }
 }
 
-if (require.main === module) {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
-  benchTriggerLatency({
-    quick: process.argv.includes('--quick'),
-    dir,
-    profile: process.argv.includes('--profile') ? join(dir, 'trigger-latency') : undefined,
-  })
-    .then(printResult)
-    .finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone('trigger-latency', benchTriggerLatency);

@@ -1,4 +1,6 @@
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import type { HotSpots } from './cpu-profile';
 
 /** What one scenario measured: its sizes and figures (numbers only), how it ran, and where the time went. */
@@ -49,3 +51,21 @@ export function round(value: number, digits = 0): number {
 }
 
 export const MiB = 2 ** 20;
+
+/**
+ * Runs one scenario when its file is executed directly (`node -r ./libs/testing/src/ts-register.js
+ * bench/<file>.ts [--quick] [--profile]`): a scratch directory, the flags, the printed result.
+ */
+export function runAlone(
+  name: string,
+  scenario: (opts: { quick: boolean; dir: string; profile?: string }) => Promise<BenchResult>,
+): void {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
+  scenario({
+    quick: process.argv.includes('--quick'),
+    dir,
+    profile: process.argv.includes('--profile') ? join(dir, name) : undefined,
+  })
+    .then(printResult)
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
