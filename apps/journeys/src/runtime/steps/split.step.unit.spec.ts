@@ -1,20 +1,12 @@
 import { pickSplitBranch, splitKey, type SplitStep } from '@journeys/definition';
 import { assignSplit } from './split.step';
 import type { StepRun } from './step-run';
+import { stepRun } from './testing/step-run.fixture';
 
-const NOW = new Date('2026-03-10T09:00:00.000Z');
-const runFor = (customerId: string, journeyId = 'j1', version = 1): StepRun => ({
-  ref: { instanceId: `${journeyId}_${version}_${customerId}_1`, journeyId, version, customerId, entry: 1, at: '' },
-  now: NOW,
-  nowMs: NOW.getTime(),
-  timeZone: 'UTC',
-  trigger: {},
-  profile: {},
-  inSegment: () => false,
-  actions: {},
-  visit: 1,
-  revisit: false,
-});
+const runFor = (customerId: string, journeyId = 'j1', version = 1): StepRun =>
+  stepRun({
+    ref: { instanceId: `${journeyId}_${version}_${customerId}_1`, journeyId, version, customerId, entry: 1, at: '' },
+  });
 
 const channelTest: SplitStep = {
   id: 'channel-test',

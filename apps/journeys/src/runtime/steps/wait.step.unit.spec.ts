@@ -1,21 +1,9 @@
 import { WAIT_MAX_MS, type WaitStep } from '@journeys/definition';
 import type { StepRun } from './step-run';
+import { NOW, stepRun } from './testing/step-run.fixture';
 import { endWait, enterWait } from './wait.step';
 
-const NOW = new Date('2026-03-10T09:00:00.000Z');
-const runAt = (now: Date, overrides: Partial<StepRun> = {}): StepRun => ({
-  ref: { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1, at: now.toISOString() },
-  now,
-  nowMs: now.getTime(),
-  timeZone: 'UTC',
-  trigger: {},
-  profile: {},
-  inSegment: () => false,
-  actions: {},
-  visit: 2,
-  revisit: false,
-  ...overrides,
-});
+const runAt = (now: Date, overrides: Partial<StepRun> = {}): StepRun => stepRun({ now, visit: 2, ...overrides });
 const run = (overrides: Partial<StepRun> = {}): StepRun => runAt(NOW, overrides);
 const wait = (fields: Partial<WaitStep>): WaitStep => ({ id: 'settle', type: 'wait', next: 'after', ...fields });
 
