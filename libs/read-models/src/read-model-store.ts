@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from '@journeys/event-store/sqlite/wal-checkpointer';
 
 /**
  * The SQLite file that holds every read model (journey state, audit history, analytics, the timer
@@ -10,8 +11,11 @@ import { dirname } from 'node:path';
 export class ReadModelStore {
   private readonly statements: ReturnType<typeof prepareCheckpoints>;
 
+  private readonly stopCheckpointing: () => void;
+
   private constructor(readonly db: Database.Database) {
     this.statements = prepareCheckpoints(db);
+    this.stopCheckpointing = WalCheckpointer.register(db.name);
   }
 
   static open(file: string): ReadModelStore {
@@ -21,6 +25,9 @@ export class ReadModelStore {
     // NORMAL is enough: the checkpoint commits with the read model, so a lost tail is replayed.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536');
+    // Checkpoints run on the checkpointer's thread; this threshold is only its backstop.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     db.exec(`CREATE TABLE IF NOT EXISTS rm_checkpoints (
       name TEXT PRIMARY KEY,
       position TEXT NOT NULL,
@@ -49,6 +56,7 @@ export class ReadModelStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.stopCheckpointing();
   }
 }
 
