@@ -12,7 +12,10 @@ export interface EventMetadata {
   schemaVersion: number;
 }
 
-/** An event about to be appended. `id` is chosen by the caller and makes the append idempotent. */
+/**
+ * An event about to be appended. `id` is chosen by the caller and makes the append idempotent.
+ * Treat it as immutable once appended: the embedded store hands the same objects to subscribers.
+ */
 export interface NewEvent<Type extends string = string, Data = unknown> {
   id: string;
   type: Type;

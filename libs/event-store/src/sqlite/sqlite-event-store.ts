@@ -14,6 +14,7 @@ import {
   SubscriptionBatch,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { RecentEvents } from './recent-events';
 import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
 
@@ -31,6 +32,13 @@ const DEFAULT_MAX_BATCH_EVENTS = 5_000;
 const DEFAULT_SUBSCRIPTION_BATCH = 1_000;
 /** Enough heads for the hot streams; older entries are reloaded from the index when needed. */
 const MAX_CACHED_STREAMS = 100_000;
+/** Newest events kept in memory for subscribers at the head: ten 2,000-event batches. */
+const RECENT_EVENTS = 20_000;
+/**
+ * Under test, appended events are deep-frozen: subscribers share them with the appender (see
+ * {@link RecentEvents}), and a mutation anywhere then fails loudly instead of corrupting a reader.
+ */
+const FREEZE_APPENDED = process.env.NODE_ENV === 'test';
 
 /**
  * `position` is the rowid. Events are never deleted, so a new rowid (max + 1) is always greater
@@ -61,12 +69,13 @@ interface StreamHead {
 
 const NO_STREAM: StreamHead = { revision: -1, position: -1n };
 
-/** An event serialised for the events table. */
+/** An event serialised for the events table, with the event it came from. */
 interface EventRow {
   id: string;
   type: string;
   data: string;
   metadata: string;
+  event: NewEvent;
 }
 
 interface PendingAppend {
@@ -142,7 +151,12 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private readonly selectStream: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly writeProbe: Database.Statement;
-  private readonly commitInTransaction: (group: PendingAppend[], touched: Map<string, StreamHead>) => AppendOutcome[];
+  private readonly commitInTransaction: (
+    group: PendingAppend[],
+    touched: Map<string, StreamHead>,
+    written: RecordedEvent[],
+  ) => AppendOutcome[];
+  private readonly recent: RecentEvents;
 
   private readonly heads = new Map<string, StreamHead>();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -187,8 +201,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     const maxPosition = db.prepare('SELECT max(position) FROM events').pluck(true).safeIntegers(true).get() as
       bigint | null;
     this.head = maxPosition ?? -1n;
-    this.commitInTransaction = db.transaction((group: PendingAppend[], touched: Map<string, StreamHead>) =>
-      group.map((pending) => this.applyAppend(pending, touched)),
+    this.recent = new RecentEvents(this.head, RECENT_EVENTS);
+    this.commitInTransaction = db.transaction(
+      (group: PendingAppend[], touched: Map<string, StreamHead>, stored: RecordedEvent[]) =>
+        group.map((pending) => this.applyAppend(pending, touched, stored)),
     );
   }
 
@@ -283,6 +299,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** @internal Used by subscriptions. */
   readPage(after: bigint, maxCount: number, eventTypes?: readonly string[]): RecordedEvent[] {
     if (this.closed) return [];
+    const recent = this.recent.read(after, maxCount, eventTypes);
+    if (recent) return recent;
     if (!eventTypes) return (this.selectAll.all(after, maxCount) as StoredRow[]).map(toRecordedEvent);
     return (this.selectTyped(eventTypes).all(after, ...eventTypes, maxCount) as StoredRow[]).map(toRecordedEvent);
   }
@@ -349,13 +367,15 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   /**
-   * Runs one transaction. New heads are staged in `touched` and only cached once the commit has
-   * succeeded, so a rolled-back transaction leaves the cache as correct as it was.
+   * Runs one transaction. New heads and written events are staged and only cached once the commit
+   * has succeeded, so a rolled-back transaction leaves the caches as correct as they were.
    */
   private commitGroup(group: PendingAppend[]): AppendOutcome[] {
     const touched = new Map<string, StreamHead>();
-    const outcomes = this.commitInTransaction(group, touched);
+    const stored: RecordedEvent[] = [];
+    const outcomes = this.commitInTransaction(group, touched, stored);
     this.transactions++;
+    this.recent.add(stored);
     let written = false;
     for (const [stream, streamHead] of touched) {
       this.cacheHead(stream, streamHead);
@@ -369,7 +389,11 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   /** One append inside the group transaction; a revision conflict is an outcome, not a throw. */
-  private applyAppend(pending: PendingAppend, touched: Map<string, StreamHead>): AppendOutcome {
+  private applyAppend(
+    pending: PendingAppend,
+    touched: Map<string, StreamHead>,
+    stored: RecordedEvent[],
+  ): AppendOutcome {
     const { streamName, rows, expected } = pending;
     const current = touched.get(streamName) ?? this.storedHead(streamName);
     if (!revisionMatches(expected, current.revision)) {
@@ -391,6 +415,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       if (info.changes === 1) {
         revision++;
         lastRowid = info.lastInsertRowid as number;
+        const { id, type, data, metadata } = row.event;
+        stored.push({ id, type, data, metadata, streamName, revision, position: toPosition(lastRowid) });
       }
     }
     const written = revision - current.revision;
@@ -452,14 +478,21 @@ function toRows(events: readonly NewEvent[]): EventRow[] {
       throw new TypeError('Event metadata must be an object');
     if (seen.has(event.id)) continue;
     seen.add(event.id);
-    rows.push({
-      id: event.id,
-      type: event.type,
-      data: JSON.stringify(event.data) ?? 'null',
-      metadata: JSON.stringify(event.metadata),
-    });
+    const data = JSON.stringify(event.data) ?? 'null';
+    const metadata = JSON.stringify(event.metadata);
+    if (FREEZE_APPENDED) {
+      deepFreeze(event.data);
+      deepFreeze(event.metadata);
+    }
+    rows.push({ id: event.id, type: event.type, data, metadata, event });
   }
   return rows;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 function toRecordedEvent(row: StoredRow): RecordedEvent {
