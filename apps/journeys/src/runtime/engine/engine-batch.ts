@@ -8,6 +8,8 @@ import type { EngineJob, EngineState } from './engine-state';
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
+const NO_ENTRIES = Object.freeze({ entries: 0, lastEntryAt: 0 });
+
 /**
  * One unit of engine work: reads go through caches (so later decisions in the batch see earlier
  * ones), outputs are collected per stream, and `commit` writes every state change in one
@@ -67,6 +69,56 @@ export class EngineBatch {
       this.customerInstances.set(customerId, ids);
     }
     return ids.map((id) => this.instances.get(id)).filter((s): s is Present => !!s && s.status !== 'new');
+  }
+
+  /**
+   * Loads what deciding for these customers reads (their instances, memberships and profiles, and
+   * their entry counts in `entryJourneys`) with a few batch queries, instead of one point query per
+   * customer and table as each is first touched.
+   */
+  prefetchCustomers(customerIds: Iterable<string>, entryJourneys: Iterable<string> = []): void {
+    const ids = [...new Set(customerIds)].filter((id) => !this.customerInstances.has(id));
+    if (!ids.length) return;
+    const stored = this.state.instancesOfCustomers(ids);
+    for (const customerId of ids) {
+      const list: string[] = [];
+      for (const s of stored.get(customerId) ?? []) {
+        if (s.status === 'new') continue;
+        if (!this.instances.has(s.ref.instanceId)) this.instances.set(s.ref.instanceId, s);
+        list.push(s.ref.instanceId);
+      }
+      this.customerInstances.set(customerId, list);
+    }
+    this.prefetchContext(ids);
+    for (const journeyId of new Set(entryJourneys)) {
+      const counts = this.state.entriesOf(journeyId, ids);
+      for (const customerId of ids) {
+        const key = `${journeyId}\u0000${customerId}`;
+        if (!this.entryCounts.has(key)) this.entryCounts.set(key, counts.get(customerId) ?? NO_ENTRIES);
+      }
+    }
+  }
+
+  /** Loads the instances (for due timers) and their customers' memberships and profiles in batches. */
+  prefetchInstances(instanceIds: readonly string[]): void {
+    const customers: string[] = [];
+    for (const s of this.state.instancesById(instanceIds.filter((id) => !this.instances.has(id)))) {
+      if (s.status === 'new') continue;
+      this.instances.set(s.ref.instanceId, s);
+      customers.push(s.ref.customerId);
+    }
+    this.prefetchContext(customers);
+  }
+
+  private prefetchContext(customerIds: readonly string[]): void {
+    const ids = customerIds.filter((id) => !this.segments.has(id) || !this.profiles.has(id));
+    if (!ids.length) return;
+    const segments = this.state.segmentsOfCustomers(ids);
+    const profiles = this.state.profilesOf(ids);
+    for (const customerId of ids) {
+      if (!this.segments.has(customerId)) this.segments.set(customerId, segments.get(customerId) ?? new Set());
+      if (!this.profiles.has(customerId)) this.profiles.set(customerId, profiles.get(customerId) ?? {});
+    }
   }
 
   entries(journeyId: string, customerId: string): { entries: number; lastEntryAt: number } {

@@ -21,6 +21,10 @@ export type EngineJob =
     }
   | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number };
 
+/** Values bound per `IN (...)` list: one statement execution loads this many customers. */
+const IN_LIST = 256;
+const IN_PLACEHOLDERS = Array.from({ length: IN_LIST }, () => '?').join(', ');
+
 export interface ActionRow {
   seq: number;
   actionId: string;
@@ -119,7 +123,63 @@ export class EngineState {
       ),
       removeJob: db.prepare('DELETE FROM rt_jobs WHERE job_id = ?'),
       hasJob: db.prepare('SELECT 1 FROM rt_jobs WHERE job_id = ?').pluck(true),
+      // Batch loads: one execution per IN_LIST ids instead of one point query per customer.
+      instancesByCustomers: db
+        .prepare(`SELECT customer_id, state FROM rt_instances WHERE customer_id IN (${IN_PLACEHOLDERS})`)
+        .raw(true),
+      instancesByIds: db
+        .prepare(`SELECT state FROM rt_instances WHERE instance_id IN (${IN_PLACEHOLDERS})`)
+        .pluck(true),
+      segmentsByCustomers: db
+        .prepare(`SELECT customer_id, segment_id FROM rt_segments WHERE customer_id IN (${IN_PLACEHOLDERS})`)
+        .raw(true),
+      profilesByCustomers: db
+        .prepare(`SELECT customer_id, attributes FROM rt_profiles WHERE customer_id IN (${IN_PLACEHOLDERS})`)
+        .raw(true),
+      entriesByCustomers: db
+        .prepare(
+          `SELECT customer_id, entries, last_entry_at FROM rt_entries WHERE journey_id = ? AND customer_id IN (${IN_PLACEHOLDERS})`,
+        )
+        .raw(true),
     };
+  }
+
+  /** Every instance (any state) of each of the customers, keyed by customer. */
+  instancesOfCustomers(customerIds: readonly string[]): Map<string, InstanceState[]> {
+    const found = new Map<string, InstanceState[]>();
+    for (const [customerId, state] of inLists<[string, string]>(this.s.instancesByCustomers, customerIds)) {
+      const list = found.get(customerId);
+      const instance = JSON.parse(state) as InstanceState;
+      if (list) list.push(instance);
+      else found.set(customerId, [instance]);
+    }
+    return found;
+  }
+  /** The stored instances among the ids (missing ones are left out). */
+  instancesById(instanceIds: readonly string[]): InstanceState[] {
+    return inLists<string>(this.s.instancesByIds, instanceIds).map((state) => JSON.parse(state) as InstanceState);
+  }
+  /** Segment memberships of each of the customers, keyed by customer. */
+  segmentsOfCustomers(customerIds: readonly string[]): Map<string, Set<string>> {
+    const found = new Map<string, Set<string>>();
+    for (const [customerId, segmentId] of inLists<[string, string]>(this.s.segmentsByCustomers, customerIds)) {
+      const set = found.get(customerId);
+      if (set) set.add(segmentId);
+      else found.set(customerId, new Set([segmentId]));
+    }
+    return found;
+  }
+  /** Stored profiles of the customers, keyed by customer. */
+  profilesOf(customerIds: readonly string[]): Map<string, Record<string, unknown>> {
+    const rows = inLists<[string, string]>(this.s.profilesByCustomers, customerIds);
+    return new Map(
+      rows.map(([customerId, attributes]) => [customerId, JSON.parse(attributes) as Record<string, unknown>]),
+    );
+  }
+  /** Entry counts in one journey of the customers that have entered it, keyed by customer. */
+  entriesOf(journeyId: string, customerIds: readonly string[]): Map<string, { entries: number; lastEntryAt: number }> {
+    const rows = inLists<[string, number, number]>(this.s.entriesByCustomers, customerIds, journeyId);
+    return new Map(rows.map(([customerId, entries, lastEntryAt]) => [customerId, { entries, lastEntryAt }]));
   }
 
   journeys(): JourneyState[] {
@@ -262,4 +322,19 @@ export class EngineState {
   hasJob(jobId: string): boolean {
     return this.s.hasJob.get(jobId) !== undefined;
   }
+}
+
+/**
+ * Runs a statement whose last parameters are an `IN (...)` list of IN_LIST values over `ids`, chunk
+ * by chunk. The last chunk is padded by repeating its last id: a repeated value in an IN list
+ * matches nothing twice, and one prepared statement serves every chunk.
+ */
+function inLists<Row>(statement: Database.Statement, ids: readonly string[], ...leading: unknown[]): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < ids.length; i += IN_LIST) {
+    const chunk = ids.slice(i, i + IN_LIST);
+    while (chunk.length < IN_LIST) chunk.push(chunk[chunk.length - 1]);
+    for (const row of statement.all(...leading, ...chunk) as Row[]) rows.push(row);
+  }
+  return rows;
 }

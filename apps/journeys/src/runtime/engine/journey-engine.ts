@@ -155,6 +155,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
     const batch = new EngineBatch(this.state);
+    this.prefetch(batch, events);
     for (const event of events) {
       if (JOURNEY_EVENT_TYPES.has(event.type)) this.onJourneyEvent(batch, event);
       else if (event.type === 'TriggerReceived')
@@ -168,6 +169,22 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     await this.finish(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
     this.processed = last;
     this.lastError = undefined;
+  }
+
+  /** Loads the state of every customer the batch's triggers and segment changes touch, in bulk. */
+  private prefetch(batch: EngineBatch, events: readonly RecordedEvent[]): void {
+    const customers: string[] = [];
+    const entryJourneys = new Set<string>();
+    for (const event of events) {
+      if (event.type === 'TriggerReceived') {
+        const message = event.data as TriggerMessage;
+        customers.push(message.customerId);
+        for (const info of this.catalog.enteredBy(message.trigger)) entryJourneys.add(info.journeyId);
+      } else if (event.type === 'SegmentMembershipChanged') {
+        customers.push((event.data as SegmentChangeMessage).customerId);
+      }
+    }
+    batch.prefetchCustomers(customers, entryJourneys);
   }
 
   /** Appends the batch's outputs, commits its state, then makes the life-cycle moves it caused. */
@@ -412,6 +429,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       const due = this.state.dueTimers(now, CHUNK);
       if (!due.length) break;
       const batch = new EngineBatch(this.state);
+      batch.prefetchInstances(due.map((timer) => timer.instanceId));
       for (const timer of due) {
         batch.removeTimer(timer.timerId);
         const instance = batch.instance(timer.instanceId);
@@ -492,6 +510,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     const mode = audience.frequency?.mode ?? 'once';
     const members = this.state.membersAfter(job.segments, job.cursor, CHUNK);
     const cause = `enrol:${job.journeyId}:${job.version}:${job.occurrence}`;
+    batch.prefetchCustomers(members, [job.journeyId]);
     for (const customerId of members) {
       const already = batch
         .instancesOf(customerId)
