@@ -25,7 +25,6 @@ export class ReadModelStore {
     // NORMAL is enough: the checkpoint commits with the read model, so a lost tail is replayed.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -65536');
     // Checkpoints run on the checkpointer's thread; this threshold is only its backstop.
     db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     db.exec(`CREATE TABLE IF NOT EXISTS rm_checkpoints (

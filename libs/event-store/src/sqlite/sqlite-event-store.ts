@@ -178,8 +178,6 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // Checkpoints run on the checkpointer's thread; this threshold is only its backstop.
     db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     db.pragma('journal_size_limit = 67108864');
-    // 64 MiB of page cache: a group's inserts touch index pages all over both indexes.
-    db.pragma('cache_size = -65536');
     db.exec(SCHEMA);
     this.stopCheckpointing = WalCheckpointer.register(db.name);
     this.insertEvent = db.prepare(
