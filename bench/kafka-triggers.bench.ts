@@ -3,7 +3,7 @@
  * batches) into a Live journey (send, one-hour wait, send), timed until every customer's action is
  * published on journeys.actions. The service runs in this process on the embedded store.
  *
- * Run alone (needs a broker): KAFKA_BROKERS=127.0.0.1:9092 node -r ./libs/testing/src/ts-register.js bench/kafka-triggers.bench.ts [--quick]
+ * Run alone (needs a broker): KAFKA_BROKERS=127.0.0.1:9092 node -r ./libs/testing/src/ts-register.js bench/kafka-triggers.bench.ts [--quick] [--profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,9 @@ import { createApp } from '../apps/journeys/src/bootstrap';
 import { topicVariable } from '../apps/journeys/src/config/app-config';
 import { KafkaMessaging } from '../apps/journeys/src/messaging/kafka-messaging.service';
 import { ReadModelStore } from '../libs/read-models/src/read-model-store';
-import { printResult, type BenchResult } from './support/bench-result';
-import { seconds, welcomeJourney } from './support/bench-app';
+import { printResult, round, type BenchResult } from './support/bench-result';
+import { cpuSeconds, seconds, welcomeJourney } from './support/bench-app';
+import { profiled } from './support/cpu-profile';
 
 const KEY = 'bench-admin-secret-0001';
 
@@ -23,6 +24,8 @@ export async function benchKafkaTriggers(opts: {
   quick: boolean;
   dir: string;
   brokers: string[];
+  /** Path prefix for the measured phase's .cpuprofile (unset: not profiled). */
+  profile?: string;
 }): Promise<BenchResult> {
   const triggers = opts.quick ? 20_000 : 100_000;
   const batch = 1_000;
@@ -65,38 +68,50 @@ export async function benchKafkaTriggers(opts: {
     });
     await producer.connect();
 
-    const now = new Date().toISOString();
-    const began = performance.now();
-    const sends: Promise<unknown>[] = [];
-    for (let i = 0; i < triggers; i += batch) {
-      const messages = Array.from({ length: Math.min(batch, triggers - i) }, (_, k) => {
-        const customerId = `c-${i + k}`;
-        const value = {
-          id: `t-${i + k}`,
-          trigger: 'signed-up',
-          customerId,
-          occurredAt: now,
-          attributes: { plan: 'pro' },
-        };
-        return { key: customerId, value: JSON.stringify(value) };
-      });
-      sends.push(producer.send({ topic: topics.triggers, acks: -1, messages }));
-      if (sends.length >= 4) await sends.shift();
-    }
-    await Promise.all(sends);
-    const producedAt = performance.now();
-    // Phase marks: every trigger stored by the consumer, every customer at the wait (engine).
+    const messaging = app.get(KafkaMessaging);
     const db = app.get(ReadModelStore).db;
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const now = new Date().toISOString();
+    const cpuBefore = process.cpuUsage();
+    const loopBefore = performance.eventLoopUtilization();
+    const began = performance.now();
+    // Phase marks: every trigger stored and its offset committed (Kafka intake), every customer known
+    // to the engine, every customer at the wait, every action read back from journeys.actions.
+    let producedAt = 0;
+    let consumedAt = 0;
     let storedAt = 0;
     let enteredAt = 0;
-    while (!enteredAt) {
-      if (!storedAt && count('SELECT COUNT(*) AS n FROM rt_profiles') >= triggers) storedAt = performance.now();
-      if (count('SELECT COUNT(*) AS n FROM rt_timers') >= triggers) enteredAt = performance.now();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await allPublished;
+    const { hotSpots } = await profiled('kafka triggers', opts.profile, async () => {
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < triggers; i += batch) {
+        const messages = Array.from({ length: Math.min(batch, triggers - i) }, (_, k) => {
+          const customerId = `c-${i + k}`;
+          const value = {
+            id: `t-${i + k}`,
+            trigger: 'signed-up',
+            customerId,
+            occurredAt: now,
+            attributes: { plan: 'pro' },
+          };
+          return { key: customerId, value: JSON.stringify(value) };
+        });
+        sends.push(producer.send({ topic: topics.triggers, acks: -1, messages }));
+        if (sends.length >= 4) await sends.shift();
+      }
+      await Promise.all(sends);
+      producedAt = performance.now();
+      while (!enteredAt) {
+        if (!consumedAt && messaging.consumed(topics.triggers) >= triggers) consumedAt = performance.now();
+        if (!storedAt && count('SELECT COUNT(*) AS n FROM rt_profiles') >= triggers) storedAt = performance.now();
+        if (count('SELECT COUNT(*) AS n FROM rt_timers') >= triggers) enteredAt = performance.now();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      consumedAt ||= enteredAt;
+      await allPublished;
+    });
     const total = seconds(began);
+    const cpu = cpuSeconds(cpuBefore);
+    const mainThreadBusyMs = performance.eventLoopUtilization(loopBefore).active;
     return {
       name: 'kafka triggers',
       figures: {
@@ -105,12 +120,20 @@ export async function benchKafkaTriggers(opts: {
         producedSeconds: Number(seconds(began, producedAt).toFixed(2)),
         secondsUntilAllEngineProcessed: Number(seconds(began, storedAt).toFixed(2)),
         secondsUntilAllAtWait: Number(seconds(began, enteredAt).toFixed(2)),
+        secondsUntilAllConsumed: Number(seconds(began, consumedAt).toFixed(2)),
         secondsUntilAllActionsPublished: Number(total.toFixed(2)),
+        cpuMicrosPerTrigger: round((cpu * 1e6) / triggers),
+        mainThreadBusyMicrosPerTrigger: round((mainThreadBusyMs * 1e3) / triggers),
       },
       notes:
         `N = ${triggers} triggers for distinct customers produced on journeys.triggers (batches of ${batch}, 4 in flight, ` +
         'acks -1) into a Live journey (send, one-hour wait, send); timed from the first produce until every ' +
-        "customer's action request was read back from journeys.actions. One broker, one service process.",
+        "customer's action request was read back from journeys.actions. One broker, one service process. " +
+        'secondsUntilAllConsumed: every trigger stored and its offset committed by the triggers consumer. ' +
+        'cpuMicrosPerTrigger: CPU time of the process (all threads; the bench producer and reader included) ' +
+        'until the last action was read back, per trigger; mainThreadBusyMicros: the part the main thread (engine, ' +
+        'store, consumers, forwarder) was busy (event loop utilisation), the thread that bounds the throughput.',
+      hotSpots: hotSpots && [hotSpots],
     };
   } finally {
     await consumer.disconnect().catch(() => undefined);
@@ -124,7 +147,8 @@ if (require.main === module) {
   const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
   if (!brokers?.length) throw new Error('KAFKA_BROKERS is not set');
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
-  benchKafkaTriggers({ quick: process.argv.includes('--quick'), dir, brokers })
+  const profile = process.argv.includes('--profile') ? join(dir, 'kafka-triggers') : undefined;
+  benchKafkaTriggers({ quick: process.argv.includes('--quick'), dir, brokers, profile })
     .then(printResult)
     .finally(() => rmSync(dir, { recursive: true, force: true }));
 }

@@ -140,6 +140,12 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     };
   }
 
+  /** Messages of `topic` this replica has finished and will commit (sum of its partitions' next offsets). */
+  consumed(topic: string): number {
+    const status = this.consumers.find((c) => c.status().topic === topic)?.status();
+    return (status?.partitions ?? []).reduce((sum, p) => sum + Number(p.next), 0);
+  }
+
   private pruneProcessedCommands(): void {
     try {
       const pruned = this.processed.prune(this.clock.now());
