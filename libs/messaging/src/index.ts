@@ -6,3 +6,4 @@ export * from './event-forwarder';
 export * from './kafka/kafka-client';
 export * from './kafka/batch-consumer';
 export * from './json-depth';
+export * from './kafka/threaded-publisher';

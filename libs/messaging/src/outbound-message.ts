@@ -12,6 +12,28 @@ export interface OutboundMessage {
  */
 export interface MessagePublisher {
   publish(messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * A publisher whose calls are sent one after another in call order, so that a caller can make
+   * the next call before the previous one resolved (pipelining) and still keep the order per key.
+   * Once a call fails, every later call of the sequence fails unsent. Optional: {@link inSequence}
+   * builds one for any publisher.
+   */
+  sequence?(): MessagePublisher;
+}
+
+/**
+ * Calls of `publisher` one after another in call order; after a failure the later calls fail
+ * unsent. The next call starts only when this thread sees the previous one resolve, so a publisher
+ * that can queue calls where it sends them (`sequence()`) keeps the broker busier.
+ */
+export function inSequence(publisher: MessagePublisher): MessagePublisher {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    publish(messages) {
+      tail = tail.then(() => publisher.publish(messages));
+      return tail;
+    },
+  };
 }
 
 /** Counters the Kafka pieces report to; the service turns them into `/metrics`. */

@@ -6,16 +6,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Producer } from 'kafkajs';
 import type { EventStore } from '@journeys/event-store';
 import {
   cloudEventsRoute,
   createKafka,
-  createProducer,
   ensureTopics,
   EventForwarder,
   KafkaBatchConsumer,
-  KafkaPublisher,
+  ThreadedKafkaPublisher,
   TOPIC_ROLES,
   type BatchConsumerStatus,
   type BatchHandler,
@@ -71,7 +69,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private startup: Promise<void> | undefined;
   private markReady: () => void = () => undefined;
   private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
-  private producer: Producer | undefined;
+  private publisher: ThreadedKafkaPublisher | undefined;
   private consumers: KafkaBatchConsumer[] = [];
   private forwarder: EventForwarder | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -174,10 +172,8 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
 
   private async start(): Promise<void> {
     const { kafka: settings, kafkaBrokers } = this.config;
-    const kafka = createKafka(
-      { brokers: kafkaBrokers, clientId: settings.clientId, ssl: settings.ssl, sasl: settings.sasl },
-      this.kafkaLogger(),
-    );
+    const connection = { brokers: kafkaBrokers, clientId: settings.clientId, ssl: settings.ssl, sasl: settings.sasl };
+    const kafka = createKafka(connection, this.kafkaLogger());
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -187,9 +183,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
       await admin.disconnect();
     }
 
-    this.producer = createProducer(kafka);
-    await this.producer.connect();
-    const publisher = new KafkaPublisher(this.producer, this.observer);
+    // Every publish (events, actions, command results, dead letters) encodes on the producer thread.
+    const publisher = new ThreadedKafkaPublisher({ connection, observer: this.observer, logger: this.kafkaLogger() });
+    this.publisher = publisher;
+    await publisher.start();
     const { topics } = settings;
     this.forwarder = new EventForwarder(this.store, this.readModels, publisher, {
       name: FORWARDER_CHECKPOINT,
@@ -246,10 +243,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
       ...this.consumers.map((c) => quietly(() => c.stop())),
       quietly(async () => this.forwarder?.stop()),
     ]);
-    await quietly(async () => this.producer?.disconnect());
+    await quietly(async () => this.publisher?.stop());
     this.consumers = [];
     this.forwarder = undefined;
-    this.producer = undefined;
+    this.publisher = undefined;
   }
 
   /** The ingestion path, when this build has one (it is resolved across modules, not imported). */
