@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
 import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
-import type { MessagePublisher, MessagingLogger, OutboundMessage } from './outbound-message';
+import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
 
 /** Where the forwarder keeps its position; the read-model store fits it. */
 export interface CheckpointStore {
@@ -35,6 +35,12 @@ export interface EventForwarderOptions {
   batchSize?: number;
   /** Most value bytes per publish call, so one broker request stays small (default 512 KiB). */
   maxPublishBytes?: number;
+  /**
+   * Rounds published but not yet acknowledged (default 4): the next rounds are read and encoded
+   * while the broker works on the earlier ones. They go out in order (the publisher's `sequence()`)
+   * and are checkpointed in order.
+   */
+  maxRoundsInFlight?: number;
   /** How long `stop()` waits for the round in flight (default 10 s); an unfinished round is resent later. */
   stopTimeoutMs?: number;
   logger?: MessagingLogger;
@@ -65,6 +71,7 @@ export class EventForwarder {
   private lastError: string | undefined;
   private readonly batchSize: number;
   private readonly maxPublishBytes: number;
+  private readonly maxRoundsInFlight: number;
 
   constructor(
     private readonly store: EventStore,
@@ -74,6 +81,7 @@ export class EventForwarder {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxPublishBytes = options.maxPublishBytes ?? 512 * 1024;
+    this.maxRoundsInFlight = Math.max(1, options.maxRoundsInFlight ?? 4);
   }
 
   start(): void {
@@ -83,7 +91,7 @@ export class EventForwarder {
     this.loop = this.follow();
   }
 
-  /** Stops after the round in flight is acknowledged and checkpointed (or the stop timeout passes). */
+  /** Stops after the rounds in flight are acknowledged and checkpointed (or the stop timeout passes). */
   async stop(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
@@ -112,25 +120,21 @@ export class EventForwarder {
   private async follow(): Promise<void> {
     let delay = 250;
     while (!this.stopping) {
+      const rounds: Promise<void>[] = [];
+      const from = this.position;
       try {
-        const after = this.position < 0n ? undefined : this.position;
-        this.iterator = this.store.subscribeToAll({ after, maxBatchSize: this.batchSize })[Symbol.asyncIterator]();
-        for (;;) {
-          const next = await this.iterator.next();
-          if (next.done) return;
-          if (next.value.events.length) await this.forward(next.value.events);
-          this.caughtUp = next.value.caughtUp;
-          this.lastError = undefined;
-          delay = 250;
-          if (this.stopping) return;
-        }
+        await this.followOnce(rounds);
+        return;
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.logger?.error(
           `${this.options.name}: publishing failed, resending from ${this.position}: ${this.lastError}`,
         );
         await this.iterator?.return?.().catch(() => undefined);
+        // Rounds after the failed one fail unsent; waiting for them keeps the checkpoint where it is.
+        await Promise.allSettled(rounds);
         if (this.stopping) return;
+        if (this.position !== from) delay = 250;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5_000);
       }
@@ -138,26 +142,74 @@ export class EventForwarder {
   }
 
   /**
-   * Publishes the batch's messages in order, in runs that fit `maxPublishBytes`, then checkpoints
-   * the batch. A failure part-way resends the whole batch (at least once, same ids).
+   * Reads from the checkpoint and publishes round after round, up to `maxRoundsInFlight` of them
+   * unacknowledged; returns when stopped with every round in flight acknowledged and checkpointed.
+   * A failed round ends the subscription at once (even one waiting for new events) and throws.
    */
-  private async forward(events: readonly RecordedEvent[]): Promise<void> {
-    const messages = (await Promise.all(this.options.routes.map((route) => route(events)))).flat();
+  private async followOnce(rounds: Promise<void>[]): Promise<void> {
+    const after = this.position < 0n ? undefined : this.position;
+    const iterator = this.store.subscribeToAll({ after, maxBatchSize: this.batchSize })[Symbol.asyncIterator]();
+    this.iterator = iterator;
+    const publisher = this.publisher.sequence?.() ?? inSequence(this.publisher);
+    let failure: { error: unknown } | undefined;
+    let previous: Promise<void> = Promise.resolve();
+    const add = (round: Promise<void>) => {
+      previous = round;
+      rounds.push(round);
+      round.catch((error: unknown) => {
+        failure ??= { error };
+        void iterator.return?.();
+      });
+    };
+    for (;;) {
+      const next = await iterator.next();
+      if (failure) throw failure.error;
+      if (next.done) break;
+      const { events, caughtUp } = next.value;
+      if (events.length) add(this.round(publisher, events, caughtUp, previous, await this.messagesOf(events)));
+      else add(previous.then(() => void (this.caughtUp = caughtUp)));
+      while (rounds.length >= this.maxRoundsInFlight) await rounds.shift();
+      if (this.stopping) break;
+    }
+    await previous;
+  }
+
+  private async messagesOf(events: readonly RecordedEvent[]): Promise<OutboundMessage[]> {
+    return (await Promise.all(this.options.routes.map((route) => route(events)))).flat();
+  }
+
+  /**
+   * Publishes the round's messages in runs that fit `maxPublishBytes` (all handed to the publisher
+   * now, so they queue behind the earlier rounds), then checkpoints the round once it and every
+   * earlier round are acknowledged. A failure part-way resends from the checkpoint (at least once,
+   * same ids).
+   */
+  private async round(
+    publisher: MessagePublisher,
+    events: readonly RecordedEvent[],
+    caughtUp: boolean,
+    previous: Promise<void>,
+    messages: readonly OutboundMessage[],
+  ): Promise<void> {
+    const published: Promise<void>[] = [];
     let run: OutboundMessage[] = [];
     let bytes = 0;
     for (const m of messages) {
       const size = Buffer.byteLength(m.value) + (m.key === null ? 0 : Buffer.byteLength(m.key));
       if (run.length && bytes + size > this.maxPublishBytes) {
-        await this.publisher.publish(run);
+        published.push(publisher.publish(run));
         run = [];
         bytes = 0;
       }
       run.push(m);
       bytes += size;
     }
-    await this.publisher.publish(run);
+    published.push(publisher.publish(run));
+    await Promise.all([previous, ...published]);
     const last = events[events.length - 1].position;
     this.checkpoints.saveCheckpoint(this.options.name, last, CHECKPOINT_VERSION);
     this.position = last;
+    this.caughtUp = caughtUp;
+    this.lastError = undefined;
   }
 }
