@@ -3,6 +3,7 @@
  * `run.ts` forks this file with the scenario and its options as JSON, and gets the results back over
  * the IPC channel: `{ results }`, `{ notRun }` or `{ failed }`.
  */
+import { existsSync } from 'node:fs';
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
 import { benchAppends } from './event-store-append.bench';
 import { benchKafkaRaw } from './kafka-raw.bench';
@@ -28,6 +29,12 @@ export interface ScenarioOptions {
 }
 
 export type ScenarioOutcome = { results: BenchResult[] } | { notRun: string } | { failed: string };
+
+/** The store segment-and-timers filled, or undefined when it did not run (e.g. left out by --only). */
+const filledStore = (o: ScenarioOptions) => {
+  const file = storageFiles(o.filledDataDir).eventStore;
+  return existsSync(file) ? file : undefined;
+};
 
 const profile = (o: ScenarioOptions, name: string) => (o.profilePrefix ? `${o.profilePrefix}-${name}` : undefined);
 
@@ -55,11 +62,16 @@ export const SCENARIOS = {
   },
   'projection-rebuild': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [
-      await benchProjectionRebuild({ ...o, dataDir: o.filledDataDir, profile: profile(o, 'projection-rebuild') }),
+      await benchProjectionRebuild({
+        ...o,
+        // Without the filled store the scenario fills a data directory of its own.
+        dataDir: filledStore(o) ? o.filledDataDir : undefined,
+        profile: profile(o, 'projection-rebuild'),
+      }),
     ],
   }),
   'physical-limit': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
-    results: [await benchPhysicalLimit({ ...o, source: storageFiles(o.filledDataDir).eventStore })],
+    results: [await benchPhysicalLimit({ ...o, source: filledStore(o) })],
   }),
   'kafka-raw': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
