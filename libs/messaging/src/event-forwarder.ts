@@ -16,6 +16,11 @@ export type ForwardRoute = (
   events: readonly RecordedEvent[],
 ) => readonly OutboundMessage[] | Promise<readonly OutboundMessage[]>;
 
+/** One object for every CloudEvent message: the producer thread gets it once per batch, not once per message. */
+const CLOUD_EVENTS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': CLOUD_EVENTS_CONTENT_TYPE,
+});
+
 /** Every event to `topic` as a CloudEvents 1.0 structured JSON envelope, keyed by {@link eventKey}. */
 export function cloudEventsRoute(topic: string, source: string): ForwardRoute {
   return (events) =>
@@ -23,7 +28,7 @@ export function cloudEventsRoute(topic: string, source: string): ForwardRoute {
       topic,
       key: eventKey(event),
       value: JSON.stringify(toCloudEvent(event, source)),
-      headers: { 'content-type': CLOUD_EVENTS_CONTENT_TYPE },
+      headers: CLOUD_EVENTS_HEADERS,
     }));
 }
 

@@ -7,7 +7,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagingLogger, OutboundMessage } from '../outbound-message';
 import { createKafka, createProducer, KafkaPublisher } from './kafka-client';
-import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './producer-protocol';
+import {
+  fromColumns,
+  type FromProducerThread,
+  type ProducerThreadData,
+  type ToProducerThread,
+} from './producer-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('producer-worker runs only as a worker thread');
@@ -31,8 +36,8 @@ const sequences = new Map<number, { tail: Promise<void>; failed?: string }>();
 
 port.on('message', (message: ToProducerThread) => {
   if (message.type === 'stop') void stop();
-  else if (message.sequence === undefined) track(publish(message.id, message.messages));
-  else track(publishInSequence(message.sequence, message.id, message.messages));
+  else if (message.sequence === undefined) track(publish(message.id, fromColumns(message.messages)));
+  else track(publishInSequence(message.sequence, message.id, fromColumns(message.messages)));
 });
 
 producer.connect().then(
