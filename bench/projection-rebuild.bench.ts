@@ -36,21 +36,26 @@ export async function benchProjectionRebuild(opts: {
     const cpu = cpuSeconds(cpuBefore);
     if (bench.projections.status().position !== head) throw new Error('The rebuild did not reach the head');
     const files = storageFiles(dataDir);
+    // Positions are rowids from 1 and events are never deleted: the head is the number of events.
+    const storeEvents = Number(head);
     return {
       name: 'projection rebuild',
       figures: {
-        events: rebuilt.events,
+        events: storeEvents,
+        eventsApplied: rebuilt.events,
         projections: rebuilt.projections.length,
         seconds: round(rebuilt.ms / 1000, 2),
-        eventsPerSec: round(rebuilt.events / (rebuilt.ms / 1000)),
-        cpuMicrosPerEvent: round((cpu * 1e6) / rebuilt.events, 1),
+        eventsPerSec: round(storeEvents / (rebuilt.ms / 1000)),
+        cpuMicrosPerEvent: round((cpu * 1e6) / storeEvents, 1),
         eventStoreMiB: round(statSync(files.eventStore).size / MiB),
         readModelsMiB: round(statSync(files.readModels).size / MiB),
       },
       notes:
         `All ${rebuilt.projections.length} read models (${rebuilt.projections.join(', ')}) dropped and rebuilt from ` +
-        `the ${rebuilt.events} events of the store, in a service just started on that data directory ` +
-        '(the engine idle, no new events); cpuMicrosPerEvent: CPU time of the process per event replayed.',
+        `the ${storeEvents} events of the store, in a service just started on that data directory ` +
+        `(the engine idle, no new events). ${rebuilt.events} of them are of types some read model reads; the ` +
+        'others (triggers and segment changes as received) are skipped by the subscription unread. eventsPerSec and ' +
+        'cpuMicrosPerEvent count every event of the store.',
       hotSpots: hotSpots && [hotSpots],
     };
   } finally {

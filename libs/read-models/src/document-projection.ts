@@ -6,6 +6,8 @@ import type { Projection } from './projection';
 export interface DocumentProjectionSpec<Doc> {
   name: string;
   version: number;
+  /** The event types `keys` can answer for (see {@link Projection.eventTypes}). */
+  eventTypes?: readonly string[];
   /** The documents an event changes; an empty array for events the projection ignores. */
   keys(event: RecordedEvent): readonly string[];
   /** The next state of one document; null deletes it. Pure. */
@@ -63,6 +65,7 @@ export function documentProjection<Doc>(spec: DocumentProjectionSpec<Doc>): Docu
   return {
     name: spec.name,
     version: spec.version,
+    eventTypes: spec.eventTypes,
     setup(db) {
       db.exec(
         `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, doc TEXT NOT NULL${columns

@@ -123,6 +123,31 @@ describe('ProjectionRunner', () => {
     await again.stop();
   });
 
+  it('reads only the types its projections name, and reaches the head past events none of them reads', async () => {
+    const counted = documentProjection<{ n: number; types: string[] }>({
+      name: 'counted',
+      version: 1,
+      eventTypes: ['Counted'],
+      keys: () => ['all'],
+      evolve: (doc, e) => ({ n: (doc?.n ?? 0) + 1, types: [...new Set([...(doc?.types ?? []), e.type])] }),
+    });
+    const runner = new ProjectionRunner(store, readModels, [counted]);
+    runner.start();
+    await runner.waitFor(await appendMany(90));
+    expect(counted.get(readModels.db, 'all')).toEqual({ n: 60, types: ['Counted'] });
+
+    // The newest events are all of a type nobody reads: the runner still gets to the head.
+    const head = (await store.append('other', [event(1, 'Other'), event(2, 'Other')])).position;
+    await runner.waitFor(head);
+    expect(runner.status().position).toBe(head);
+    expect(counted.get(readModels.db, 'all')).toEqual({ n: 60, types: ['Counted'] });
+
+    const rebuilt = await runner.rebuild();
+    expect(rebuilt.events).toBe(60);
+    expect(counted.get(readModels.db, 'all')).toEqual({ n: 60, types: ['Counted'] });
+    await runner.stop();
+  });
+
   it('rebuilds only the named projection', async () => {
     const a = tallies();
     const runner = new ProjectionRunner(store, readModels, [a]);

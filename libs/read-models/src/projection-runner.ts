@@ -40,6 +40,8 @@ export class ProjectionRunner {
   private readonly checkpoints = new Map<string, bigint>();
   /** Events read since the last start or rebuild. */
   private replayed = 0;
+  /** Every type some projection reads, or undefined when one of them reads all events. */
+  private readonly eventTypes: readonly string[] | undefined;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -50,6 +52,9 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 2_000;
     const names = new Set(projections.map((p) => p.name));
     if (names.size !== projections.length) throw new Error('Projection names must be unique');
+    this.eventTypes = projections.every((p) => p.eventTypes)
+      ? [...new Set(projections.flatMap((p) => p.eventTypes!))]
+      : undefined;
   }
 
   /** Creates the read models, rebuilds those whose version changed, and starts following the store. */
@@ -152,16 +157,24 @@ export class ProjectionRunner {
     let position = after;
     while (!this.stopping) {
       try {
-        const subscription = this.eventStore.subscribeToAll({ after: position, maxBatchSize: this.batchSize });
+        const subscription = this.eventStore.subscribeToAll({
+          after: position,
+          maxBatchSize: this.batchSize,
+          eventTypes: this.eventTypes,
+        });
         this.iterator = subscription[Symbol.asyncIterator]();
         for (;;) {
           const next = await this.iterator.next();
           if (next.done || this.stopping) break;
-          const { events, caughtUp } = next.value;
-          if (events.length) {
-            this.applyBatch(events);
-            position = events[events.length - 1].position;
-          }
+          const { events, caughtUp, checkpoint } = next.value;
+          // With a type filter the subscription may have read past its last event: no projection
+          // reads anything up to `checkpoint`, so every one of them is there too.
+          const lastEvent = events.length ? events[events.length - 1].position : undefined;
+          const reached =
+            checkpoint !== undefined && (lastEvent === undefined || checkpoint > lastEvent) ? checkpoint : lastEvent;
+          if (events.length) this.applyBatch(events, reached!);
+          else if (reached !== undefined && reached > this.applied) this.applied = reached;
+          if (reached !== undefined) position = reached;
           this.caughtUp = caughtUp;
           this.notify();
         }
@@ -175,9 +188,9 @@ export class ProjectionRunner {
     }
   }
 
-  private applyBatch(events: readonly RecordedEvent[]): void {
+  /** Applies a batch and moves every projection's checkpoint to `last` (at or past its last event). */
+  private applyBatch(events: readonly RecordedEvent[], last: bigint): void {
     const db = this.readModels.db;
-    const last = events[events.length - 1].position;
     const advanced: Projection[] = [];
     this.readModels.transaction(() => {
       for (const p of this.projections) {

@@ -13,6 +13,11 @@ export interface Projection {
   setup(db: Database.Database): void;
   /** Removes everything the projection stored (the runner then replays from the start). */
   reset(db: Database.Database): void;
+  /**
+   * The event types `apply` reads. When every projection names them, the runner's subscription
+   * leaves the other types unread (never loaded nor decoded); omit it to receive every event.
+   */
+  readonly eventTypes?: readonly string[];
   /** Applies events in position order. Runs inside a transaction; must not do other I/O. */
   apply(events: readonly RecordedEvent[], db: Database.Database): void;
 }

@@ -7,6 +7,7 @@ export type TemplateView = TemplateSaved['data'] & { createdAt: string; createdB
 const projection = documentProjection<TemplateView>({
   name: 'templates',
   version: 1,
+  eventTypes: ['TemplateSaved'],
   keys: (event) => (event.type === 'TemplateSaved' ? [(event.data as TemplateSaved['data']).templateId] : []),
   // Templates are immutable: the one event is the whole document.
   evolve: (_, event) => ({

@@ -15,6 +15,7 @@ export type TriggerDefinitionView = Exclude<TriggerDefinitionState, { status: 'a
 export const triggerDefinitionsProjection = documentProjection<TriggerDefinitionView>({
   name: 'trigger_definitions',
   version: 1,
+  eventTypes: ['TriggerDefinitionCreated', 'TriggerDefinitionReady'],
   keys: (event) =>
     event.type === 'TriggerDefinitionCreated' || event.type === 'TriggerDefinitionReady'
       ? [(event.data as { name: string }).name]

@@ -36,6 +36,7 @@ export const auditHistoryProjection: Projection & {
 } = {
   name: 'audit_history',
   version: 1,
+  eventTypes: [...JOURNEY_EVENT_TYPES, 'TemplateSaved', 'JourneyCommandRefused'],
   setup(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS rm_audit_history (
       id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -51,6 +51,7 @@ export const nameKey = (name: string) => name.trim().toLowerCase();
 export const journeyStateProjection = documentProjection<JourneyView>({
   name: 'journey_state',
   version: 1,
+  eventTypes: [...JOURNEY_EVENT_TYPES],
   keys: (event) => (JOURNEY_EVENT_TYPES.has(event.type) ? [(event.data as { journeyId: string }).journeyId] : []),
   evolve: (view, event) => toView(view, evolve(stateOf(view), event as unknown as JourneyEvent), event),
   columns: { state: (view) => view.state, name_key: (view) => nameKey(view.name) },

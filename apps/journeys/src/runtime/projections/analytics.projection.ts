@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@journeys/event-store';
 import type { Projection } from '@journeys/read-models';
-import type { CustomerEntryBlocked, InstanceEvent } from '../instance.events';
+import { INSTANCE_EVENT_TYPES, type CustomerEntryBlocked, type InstanceEvent } from '../instance.events';
 
 export interface StepCounters {
   entered: number;
@@ -52,6 +52,7 @@ export const analyticsProjection: Projection & {
 } = {
   name: 'analytics',
   version: 1,
+  eventTypes: [...INSTANCE_EVENT_TYPES, 'CustomerEntryBlocked'],
   setup(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS rm_analytics (journey_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
                PRIMARY KEY (journey_id, version));

@@ -29,6 +29,7 @@ const STATUS: Partial<Record<InstanceEvent['type'], InstanceProgress['status']>>
 export const customerProgressProjection = documentProjection<CustomerProgress>({
   name: 'customer_progress',
   version: 1,
+  eventTypes: [...INSTANCE_EVENT_TYPES],
   keys: (event) => {
     if (!INSTANCE_EVENT_TYPES.has(event.type)) return [];
     const { journeyId, customerId } = event.data as { journeyId: string; customerId: string };
