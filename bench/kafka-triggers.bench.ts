@@ -14,6 +14,9 @@ import { createApp } from '../apps/journeys/src/bootstrap';
 import { topicVariable } from '../apps/journeys/src/config/app-config';
 import { KafkaMessaging } from '../apps/journeys/src/messaging/kafka-messaging.service';
 import { ReadModelStore } from '../libs/read-models/src/read-model-store';
+import type { EventStore } from '../libs/event-store/src/event-store.port';
+import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
+import { EVENT_STORE } from '../apps/journeys/src/infrastructure/storage.module';
 import { printResult, round, type BenchResult } from './support/bench-result';
 import { cpuSeconds, seconds, welcomeJourney } from './support/bench-app';
 import { profiled } from './support/cpu-profile';
@@ -74,6 +77,8 @@ export async function benchKafkaTriggers(opts: {
     const now = new Date().toISOString();
     const cpuBefore = process.cpuUsage();
     const mainBefore = mainThreadCpuSeconds();
+    const store = app.get<EventStore>(EVENT_STORE);
+    const transactionsBefore = store instanceof SqliteEventStore ? store.transactionCount : NaN;
     const began = performance.now();
     // Phase marks: every trigger stored and its offset committed (Kafka intake), every customer known
     // to the engine, every customer at the wait, every action read back from journeys.actions.
@@ -112,6 +117,7 @@ export async function benchKafkaTriggers(opts: {
     const total = seconds(began);
     const cpu = cpuSeconds(cpuBefore);
     const mainThreadCpu = mainThreadCpuSeconds() - mainBefore;
+    const transactions = store instanceof SqliteEventStore ? store.transactionCount - transactionsBefore : NaN;
     return {
       name: 'kafka triggers',
       figures: {
@@ -124,6 +130,7 @@ export async function benchKafkaTriggers(opts: {
         secondsUntilAllActionsPublished: Number(total.toFixed(2)),
         cpuMicrosPerTrigger: round((cpu * 1e6) / triggers),
         mainThreadCpuMicrosPerTrigger: round((mainThreadCpu * 1e6) / triggers),
+        storeTransactions: transactions,
       },
       notes:
         `N = ${triggers} triggers for distinct customers produced on journeys.triggers (batches of ${batch}, 4 in flight, ` +
