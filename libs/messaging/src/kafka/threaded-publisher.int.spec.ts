@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../../../testing/src/kafka-broker';
 import type { OutboundMessage } from '../outbound-message';
@@ -78,6 +79,23 @@ describeKafka('ThreadedKafkaPublisher (real broker)', () => {
     reader = await TopicReader.open(kafka, [topic]);
     await reader.waitFor((m) => m.length >= 2, 15_000, 'two messages');
     expect(reader.messages.map((m) => m.value)).toEqual(['first', 'outside the sequence']);
+  }, 30_000);
+
+  it('fails what a dead thread had, fails its sequences for good, and starts a new thread for the next call', async () => {
+    const topic = await smallTopic();
+    publisher = new ThreadedKafkaPublisher({ connection: { brokers, clientId: uniqueKafkaName('tp') } });
+    await publisher.start();
+    const sequence = publisher.sequence();
+    await sequence.publish(messages(topic, '"before"'));
+    const inFlight = sequence.publish(messages(topic, '"lost with the thread"'));
+    await (publisher as unknown as { worker: Worker }).worker.terminate();
+    await expect(inFlight).rejects.toThrow(/exited/);
+    await expect(sequence.publish(messages(topic, '"after"'))).rejects.toThrow(/earlier publish/);
+    await publisher.publish(messages(topic, '"on a new thread"'));
+
+    reader = await TopicReader.open(kafka, [topic]);
+    await reader.waitFor((m) => m.some((x) => x.value === 'on a new thread'), 15_000, 'the message after the restart');
+    expect(reader.messages.map((m) => m.value)).not.toContain('after');
   }, 30_000);
 
   it('rejects start-up while the broker is unreachable', async () => {
