@@ -17,12 +17,17 @@ import {
 import { RecentEvents } from './recent-events';
 import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
+import { GroupRequest, StoreFault, storeFaultOf, WireError, WriterReply } from './writer-protocol';
+import { WriterStoppedError, WriterThread } from './writer-thread';
+
+export { storeFaultOf };
+export type { StoreFault };
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; missing parent directories are created. */
   file: string;
   /**
-   * Events that make a group flush at once instead of at the end of the current event-loop turn.
+   * Events that close a group at once instead of at the end of the current event-loop turn.
    * `1` commits every append in its own transaction (for comparison only).
    */
   maxBatchEvents?: number;
@@ -30,10 +35,15 @@ export interface SqliteEventStoreOptions {
 
 const DEFAULT_MAX_BATCH_EVENTS = 5_000;
 const DEFAULT_SUBSCRIPTION_BATCH = 1_000;
-/** Enough heads for the hot streams; older entries are reloaded from the index when needed. */
-const MAX_CACHED_STREAMS = 100_000;
 /** Newest events kept in memory for subscribers at the head: ten 2,000-event batches. */
 const RECENT_EVENTS = 20_000;
+/** 64 MiB of page cache for the writer: a group's inserts touch index pages all over both indexes. */
+const WRITER_CACHE_KIB = 65_536;
+/**
+ * Groups the writer thread may hold at once: one committing, one waiting, so it never idles while
+ * this thread is busy before it handles a reply. Appends beyond that fill the next group.
+ */
+const MAX_GROUPS_IN_FLIGHT = 2;
 /**
  * Under test, appended events are deep-frozen: subscribers share them with the appender (see
  * {@link RecentEvents}), and a mutation anywhere then fails loudly instead of corrupting a reader.
@@ -61,14 +71,6 @@ const SCHEMA = `
 
 const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata';
 
-/** The last event of a stream; `revision` -1 means the stream does not exist. */
-interface StreamHead {
-  revision: number;
-  position: bigint;
-}
-
-const NO_STREAM: StreamHead = { revision: -1, position: -1n };
-
 /** An event serialised for the events table, with the event it came from. */
 interface EventRow {
   id: string;
@@ -86,20 +88,18 @@ interface PendingAppend {
   reject(error: unknown): void;
 }
 
-type AppendOutcome = { kind: 'appended'; result: AppendResult } | { kind: 'failed'; error: unknown };
-
-/** Why the store cannot write: the file system refuses, has no space left, or fails. */
-export type StoreFault = 'read_only' | 'disk_full' | 'io_error';
-
 const FAULT_DESCRIPTIONS: Record<StoreFault, string> = {
   read_only: 'the data directory is read-only',
   disk_full: 'the disk holding the data directory is full',
   io_error: 'writing to the data directory fails (a read-only file system or a disk error)',
+  writer_stopped: 'its writer thread stopped; it restarts on the next write',
 };
 
 /**
  * The store cannot write now (read-only or full disk, I/O errors); nothing of the failed append was
  * stored. Reads still work. Writes resume by themselves once the fault clears, so a caller may retry.
+ * (Should the writer thread stop in the middle of a commit, the append may have been stored: a
+ * retry, idempotent by event id, then writes nothing twice.)
  */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'EVENT_STORE_UNAVAILABLE';
@@ -114,22 +114,6 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
-/** The storage fault a SQLite error reports, or undefined for any other error. */
-export function storeFaultOf(error: unknown): StoreFault | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL') return 'disk_full';
-  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) return 'read_only';
-  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_') || code === 'SQLITE_CANTOPEN') return 'io_error';
-  return undefined;
-}
-
-/** A storage fault as the typed error; any other error unchanged. */
-function asUnavailable(error: unknown): unknown {
-  const fault = storeFaultOf(error);
-  return fault ? new EventStoreUnavailableError(fault, (error as { code: string }).code) : error;
-}
-
 /**
  * A row as read: positions come back as numbers and are converted, which is exact below 2^53 (far
  * more events than one SQLite file holds) and measurably faster than reading with safeIntegers.
@@ -141,31 +125,40 @@ type StoredRow = [number, string, number, string, string, string, string];
  * disk when its promise resolves.
  *
  * Appends made in the same event-loop turn are committed together in one transaction (group commit),
- * each with its own expected-revision check. Subscribers are woken after each commit and read from
- * the table themselves. One instance owns the file: stream heads are cached in memory.
+ * each with its own expected-revision check. The transactions run on a writer thread that owns the
+ * write connection (`writer-thread.worker.ts`), so this thread, which also serves HTTP, the engine and
+ * the projections, only serialises the events and posts the group. The writer holds at most
+ * {@link MAX_GROUPS_IN_FLIGHT} groups; appends made meanwhile queue up here and go as the next group.
+ * Groups commit one at a time in the order they were posted, and replies come back in that order:
+ * only then do the group's events join the in-memory tail ({@link RecentEvents}), the committed head
+ * move and subscribers wake, so positions only grow and a subscriber never sees a later position
+ * before an earlier one. Reads use a connection of this thread (WAL lets them run beside the writer).
+ *
+ * Measured on trigger ingestion (2 cores), this took the main thread's CPU per trigger from about
+ * 115 to 85 µs and raised throughput by about 30%; the process as a whole spends as much CPU as
+ * before (a pure append load spends about 20% more, on copying the rows to the writer).
  */
 export class SqliteEventStore implements EventStore, SubscriptionSource {
-  private readonly insertEvent: Database.Statement;
-  private readonly selectStreamHead: Database.Statement;
-  private readonly selectEventId: Database.Statement;
   private readonly selectStream: Database.Statement;
   private readonly selectAll: Database.Statement;
-  private readonly writeProbe: Database.Statement;
-  private readonly commitInTransaction: (
-    group: PendingAppend[],
-    touched: Map<string, StreamHead>,
-    written: RecordedEvent[],
-  ) => AppendOutcome[];
-  private readonly recent: RecentEvents;
+  private readonly selectMaxPosition: Database.Statement;
+  private readonly writer: WriterThread;
+  private recent: RecentEvents;
 
-  private readonly heads = new Map<string, StreamHead>();
   private readonly subscriptions = new Set<SqliteSubscription>();
+  /** The group being filled. */
   private queue: PendingAppend[] = [];
   private queuedEvents = 0;
+  /** Groups closed (full, or their turn ended) and waiting for the writer, oldest first. */
+  private readonly closedGroups: PendingAppend[][] = [];
+  /** Groups posted to the writer and not answered yet (it commits them in the order posted). */
+  private committing = 0;
   private flushTimer: NodeJS.Immediate | undefined;
   private head: bigint;
   private transactions = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
   private readonly stopCheckpointing: () => void;
 
   private constructor(
@@ -173,37 +166,27 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     private readonly maxBatchEvents: number,
   ) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    // Checkpoints run on the checkpointer's thread; this threshold is only its backstop.
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-    db.pragma('journal_size_limit = 67108864');
     db.exec(SCHEMA);
+    // This connection only reads from now on: the writer thread never waits for it.
+    db.pragma('query_only = ON');
     this.stopCheckpointing = WalCheckpointer.register(db.name);
-    this.insertEvent = db.prepare(
-      `INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (stream, event_id) DO NOTHING`,
-    );
-    this.selectStreamHead = db
-      .prepare('SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
-      .raw(true)
-      .safeIntegers(true);
-    this.selectEventId = db.prepare('SELECT 1 FROM events WHERE stream = ? AND event_id = ?').pluck(true);
     this.selectStream = db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
       .raw(true);
+    // Bounded by the committed head: a group the writer committed but whose reply has not arrived
+    // yet stays invisible to subscribers until the head moves past it.
     this.selectAll = db
-      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`)
       .raw(true);
-    this.writeProbe = db.prepare('INSERT OR REPLACE INTO write_probe (id, at) VALUES (1, ?)');
-    const maxPosition = db.prepare('SELECT max(position) FROM events').pluck(true).safeIntegers(true).get() as
-      bigint | null;
-    this.head = maxPosition ?? -1n;
+    this.selectMaxPosition = db.prepare('SELECT max(position) FROM events').pluck(true).safeIntegers(true);
+    this.head = (this.selectMaxPosition.get() as bigint | null) ?? -1n;
     this.recent = new RecentEvents(this.head, RECENT_EVENTS);
-    this.commitInTransaction = db.transaction(
-      (group: PendingAppend[], touched: Map<string, StreamHead>, stored: RecordedEvent[]) =>
-        group.map((pending) => this.applyAppend(pending, touched, stored)),
+    this.writer = new WriterThread(
+      { file: db.name, walAutocheckpointPages: BACKSTOP_AUTOCHECKPOINT_PAGES, cacheKiB: WRITER_CACHE_KIB },
+      () => this.writerLost(),
     );
+    this.writer.start();
   }
 
   /** Opens (and creates when missing) the store in `options.file`. */
@@ -239,8 +222,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamName, rows, expected: options.expectedRevision ?? 'any', resolve, reject });
       this.queuedEvents += rows.length;
-      if (this.queuedEvents >= this.maxBatchEvents) this.flush();
-      else this.flushTimer ??= setImmediate(() => this.flush());
+      if (this.queuedEvents >= this.maxBatchEvents) {
+        this.closeGroup();
+        this.sendNext();
+      } else this.flushTimer ??= setImmediate(() => this.endOfTurn());
     });
   }
 
@@ -272,26 +257,41 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   /**
-   * Resolves when the store can write now: it commits a one-row probe (with the durability of an
-   * append), so a read-only or full disk shows here even while no appends arrive, and a cleared fault
-   * shows without waiting for traffic. Rejects with {@link EventStoreUnavailableError} otherwise.
+   * Resolves when the store can write now: the writer thread commits a one-row probe (with the
+   * durability of an append), so a read-only or full disk shows here even while no appends arrive,
+   * and a cleared fault shows without waiting for traffic. Rejects with
+   * {@link EventStoreUnavailableError} otherwise.
    */
   async ping(): Promise<void> {
     this.assertOpen();
+    let reply: WriterReply;
     try {
-      this.writeProbe.run(Date.now());
+      reply = await this.writer.request({ kind: 'ping' });
     } catch (error) {
-      throw asUnavailable(error);
+      throw this.lostWriterError(error);
     }
+    if (reply.kind === 'ping' && !reply.error) return;
+    throw fromWire(reply.kind === 'group' ? undefined : reply.error);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    for (const subscription of [...this.subscriptions]) subscription.end();
-    this.db.close();
-    this.stopCheckpointing();
+  /** Commits the appends already made, then ends subscriptions, stops the writer and closes the file. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      if (this.flushTimer) clearImmediate(this.flushTimer);
+      this.flushTimer = undefined;
+      this.closeGroup();
+      this.sendNext();
+      if (this.committing > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      for (const subscription of [...this.subscriptions]) subscription.end();
+      try {
+        await this.writer.stop();
+      } finally {
+        this.db.close();
+        this.stopCheckpointing();
+      }
+    })();
+    return this.closing;
   }
 
   /** @internal Used by subscriptions. */
@@ -299,8 +299,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (this.closed) return [];
     const recent = this.recent.read(after, maxCount, eventTypes);
     if (recent) return recent;
-    if (!eventTypes) return (this.selectAll.all(after, maxCount) as StoredRow[]).map(toRecordedEvent);
-    return (this.selectTyped(eventTypes).all(after, ...eventTypes, maxCount) as StoredRow[]).map(toRecordedEvent);
+    if (!eventTypes) return (this.selectAll.all(after, this.head, maxCount) as StoredRow[]).map(toRecordedEvent);
+    return (this.selectTyped(eventTypes).all(after, this.head, ...eventTypes, maxCount) as StoredRow[]).map(
+      toRecordedEvent,
+    );
   }
 
   /** Statements for filtered pages, one per distinct type list (consumers use a fixed list each). */
@@ -313,7 +315,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       const placeholders = eventTypes.map(() => '?').join(', ');
       statement = this.db
         .prepare(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (${placeholders})
+             ORDER BY position LIMIT ?`,
         )
         .raw(true);
       this.typedStatements.set(key, statement);
@@ -331,124 +334,117 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     this.subscriptions.delete(subscription);
   }
 
-  private flush(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
+  /**
+   * The turn in which appends were made has ended: their group goes now, unless the writer already
+   * has as many as it may hold; then it keeps filling until a reply arrives.
+   */
+  private endOfTurn(): void {
     this.flushTimer = undefined;
-    const group = this.queue;
-    this.queue = [];
-    this.queuedEvents = 0;
-    if (group.length === 0) return;
-
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = this.commitGroup(group);
-    } catch (error) {
-      const unavailable = asUnavailable(error);
-      if (unavailable instanceof EventStoreUnavailableError) {
-        // The disk refuses every write alike: retrying one by one would fail each the same way.
-        outcomes = group.map(() => ({ kind: 'failed', error: unavailable }));
-      } else {
-        // Something other than a revision conflict broke the transaction: commit one by one so only
-        // the append that causes it fails.
-        outcomes = group.length === 1 ? [{ kind: 'failed', error }] : group.map((pending) => this.commitAlone(pending));
-      }
-    }
-    group.forEach((pending, i) => settle(pending, outcomes[i]));
+    if (this.committing >= MAX_GROUPS_IN_FLIGHT) return; // the next reply sends it
+    this.closeGroup();
+    this.sendNext();
   }
 
-  private commitAlone(pending: PendingAppend): AppendOutcome {
-    try {
-      return this.commitGroup([pending])[0];
-    } catch (error) {
-      return { kind: 'failed', error: asUnavailable(error) };
+  private closeGroup(): void {
+    if (this.queue.length === 0) return;
+    this.closedGroups.push(this.queue);
+    this.queue = [];
+    this.queuedEvents = 0;
+  }
+
+  /** Posts closed groups, oldest first, while the writer holds fewer than it may. */
+  private sendNext(): void {
+    while (this.committing < MAX_GROUPS_IN_FLIGHT) {
+      const group = this.closedGroups.shift();
+      if (!group) break;
+      this.committing++;
+      this.writer.request(toRequest(group)).then(
+        (reply) => this.committed(group, reply),
+        (error: unknown) => this.committed(group, undefined, error),
+      );
+    }
+    if (this.committing === 0 && this.drained) {
+      this.drained();
+      this.drained = undefined;
     }
   }
 
   /**
-   * Runs one transaction. New heads and written events are staged and only cached once the commit
-   * has succeeded, so a rolled-back transaction leaves the caches as correct as they were.
+   * The writer answered `group`: the next group goes first (the writer is idle until it arrives),
+   * then this one's events join the tail, the head moves, subscribers wake and the appends settle.
    */
-  private commitGroup(group: PendingAppend[]): AppendOutcome[] {
-    const touched = new Map<string, StreamHead>();
+  private committed(group: PendingAppend[], reply: WriterReply | undefined, error?: unknown): void {
+    this.committing--;
+    // Whatever queued up meanwhile goes now, as one group, without waiting for the end of the turn.
+    if (this.closedGroups.length === 0) this.closeGroup();
+    this.sendNext();
+
+    if (reply?.kind !== 'group') {
+      const failure = reply === undefined ? this.lostWriterError(error) : fromWire(reply.error);
+      for (const pending of group) pending.reject(failure);
+      return;
+    }
+    const { results, positions, failures, transactions } = reply;
+    this.transactions += transactions;
+    const failed = new Map(failures);
     const stored: RecordedEvent[] = [];
-    const outcomes = this.commitInTransaction(group, touched, stored);
-    this.transactions++;
-    this.recent.add(stored);
-    let written = false;
-    for (const [stream, streamHead] of touched) {
-      this.cacheHead(stream, streamHead);
-      if (streamHead.position > this.head) {
-        this.head = streamHead.position;
-        written = true;
+    let row = 0;
+    group.forEach((pending, i) => {
+      const written = results[i * 3 + 2];
+      if (!failed.has(i) && written > 0) {
+        let revision = results[i * 3] - written;
+        for (let r = 0; r < pending.rows.length; r++) {
+          const position = positions[row + r];
+          if (position === 0) continue;
+          revision++;
+          const { id, type, data, metadata } = pending.rows[r].event;
+          stored.push({
+            id,
+            type,
+            data,
+            metadata,
+            streamName: pending.streamName,
+            revision,
+            position: toPosition(position),
+          });
+        }
       }
+      row += pending.rows.length;
+    });
+    if (stored.length > 0) {
+      this.recent.add(stored);
+      this.head = stored[stored.length - 1].position;
+      for (const subscription of this.subscriptions) subscription.wake();
     }
-    if (written) for (const subscription of this.subscriptions) subscription.wake();
-    return outcomes;
+    group.forEach((pending, i) => {
+      const failure = failed.get(i);
+      if (failure) pending.reject(fromWire(failure));
+      else {
+        pending.resolve({
+          nextExpectedRevision: results[i * 3],
+          position: toPosition(results[i * 3 + 1]),
+          written: results[i * 3 + 2],
+        });
+      }
+    });
   }
 
-  /** One append inside the group transaction; a revision conflict is an outcome, not a throw. */
-  private applyAppend(
-    pending: PendingAppend,
-    touched: Map<string, StreamHead>,
-    stored: RecordedEvent[],
-  ): AppendOutcome {
-    const { streamName, rows, expected } = pending;
-    const current = touched.get(streamName) ?? this.storedHead(streamName);
-    if (!revisionMatches(expected, current.revision)) {
-      // A retry of an append that was already stored succeeds whatever revision it expected.
-      if (current.revision >= 0 && rows.every((row) => this.selectEventId.get(streamName, row.id) !== undefined)) {
-        return {
-          kind: 'appended',
-          result: { nextExpectedRevision: current.revision, position: current.position, written: 0 },
-        };
-      }
-      const actual = current.revision < 0 ? 'no_stream' : current.revision;
-      return { kind: 'failed', error: new WrongExpectedRevisionError(streamName, expected, actual) };
-    }
-    let revision = current.revision;
-    let lastRowid = 0;
-    for (const row of rows) {
-      // An id the stream already holds is skipped by the unique (stream, event_id) index.
-      const info = this.insertEvent.run(streamName, revision + 1, row.id, row.type, row.data, row.metadata);
-      if (info.changes === 1) {
-        revision++;
-        lastRowid = info.lastInsertRowid as number;
-        const { id, type, data, metadata } = row.event;
-        stored.push({ id, type, data, metadata, streamName, revision, position: toPosition(lastRowid) });
-      }
-    }
-    const written = revision - current.revision;
-    if (written === 0) {
-      return { kind: 'appended', result: { nextExpectedRevision: revision, position: current.position, written } };
-    }
-    const position = toPosition(lastRowid);
-    touched.set(streamName, { revision, position });
-    return { kind: 'appended', result: { nextExpectedRevision: revision, position, written } };
+  /**
+   * The writer thread stopped unasked. A group it was committing may be on disk without its reply:
+   * the head moves to what the file holds and the in-memory tail starts after it, so subscribers read
+   * those events from the table. The next append starts a new thread.
+   */
+  private writerLost(): void {
+    if (this.closed) return;
+    const stored = (this.selectMaxPosition.get() as bigint | null) ?? -1n;
+    if (stored <= this.head) return;
+    this.head = stored;
+    this.recent = new RecentEvents(stored, RECENT_EVENTS);
+    for (const subscription of this.subscriptions) subscription.wake();
   }
 
-  /** The committed head of a stream, from the cache or the (stream, revision) index. */
-  private storedHead(streamName: string): StreamHead {
-    const cached = this.heads.get(streamName);
-    if (cached) return cached;
-    const row = this.selectStreamHead.get(streamName) as [bigint, bigint] | undefined;
-    const streamHead = row ? { revision: Number(row[0]), position: row[1] } : NO_STREAM;
-    this.cacheHead(streamName, streamHead);
-    return streamHead;
-  }
-
-  private cacheHead(streamName: string, streamHead: StreamHead): void {
-    // Delete first so the entry moves to the young end of the Map's insertion order.
-    this.heads.delete(streamName);
-    this.heads.set(streamName, streamHead);
-    if (this.heads.size > MAX_CACHED_STREAMS) {
-      // Evict the oldest tenth in one pass: deleting one entry from the front of a large Map each
-      // time makes V8 skip every deleted slot before it on the next call (O(n) per append).
-      let evict = Math.ceil(MAX_CACHED_STREAMS / 10);
-      for (const key of this.heads.keys()) {
-        this.heads.delete(key);
-        if (--evict === 0) break;
-      }
-    }
+  private lostWriterError(error: unknown): unknown {
+    return error instanceof WriterStoppedError ? new EventStoreUnavailableError('writer_stopped', error.code) : error;
   }
 
   private assertOpen(): void {
@@ -456,10 +452,40 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 }
 
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current < 0;
-  return expected === current;
+/** The group as the writer thread takes it: flat arrays, the JSON already serialised here. */
+function toRequest(group: PendingAppend[]): GroupRequest {
+  const streams: string[] = [];
+  const expected: ExpectedRevision[] = [];
+  const counts: number[] = [];
+  const cells: string[] = [];
+  for (const pending of group) {
+    streams.push(pending.streamName);
+    expected.push(pending.expected);
+    counts.push(pending.rows.length);
+    for (const row of pending.rows) cells.push(row.id, row.type, row.data, row.metadata);
+  }
+  return { kind: 'group', streams, expected, counts, cells };
+}
+
+/** The error the writer thread reported, as the type callers know. */
+function fromWire(error: WireError | undefined): Error {
+  if (!error) return new Error('The SQLite event store writer sent an unexpected reply');
+  switch (error.type) {
+    case 'conflict':
+      return new WrongExpectedRevisionError(error.streamName, error.expected, error.actual);
+    case 'unavailable':
+      return new EventStoreUnavailableError(error.fault, error.code);
+    case 'error': {
+      if (error.code) return new Database.SqliteError(error.message, error.code);
+      const plain = new Error(error.message);
+      plain.name = error.name;
+      return plain;
+    }
+    default: {
+      const unexpected: never = error;
+      throw new Error(`Unknown writer error ${JSON.stringify(unexpected)}`);
+    }
+  }
 }
 
 /** Serialises events up front (so a bad one fails only its own append) and drops repeated ids. */
@@ -509,17 +535,4 @@ function toRecordedEvent(row: StoredRow): RecordedEvent {
 function toPosition(position: number): bigint {
   if (!Number.isSafeInteger(position)) throw new RangeError(`Position ${position} is beyond 2^53`);
   return BigInt(position);
-}
-
-function settle(pending: PendingAppend, outcome: AppendOutcome): void {
-  switch (outcome.kind) {
-    case 'appended':
-      return pending.resolve(outcome.result);
-    case 'failed':
-      return pending.reject(outcome.error);
-    default: {
-      const unexpected: never = outcome;
-      throw new Error(`Unknown append outcome ${JSON.stringify(unexpected)}`);
-    }
-  }
 }

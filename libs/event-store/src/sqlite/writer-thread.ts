@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WriterOptions, WriterReply, WriterRequest } from './writer-protocol';
+
+/** The writer thread stopped unasked; what it was committing may or may not be on disk. */
+export class WriterStoppedError extends Error {
+  readonly code = 'WRITER_EXITED';
+
+  constructor(exitCode: number, cause?: Error) {
+    super(`The SQLite event store's writer thread stopped (exit code ${exitCode})${cause ? `: ${cause.message}` : ''}`);
+    this.name = 'WriterStoppedError';
+  }
+}
+
+interface Waiting {
+  resolve(reply: WriterReply): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The main-thread handle on the store's writer thread (`writer-thread.worker.ts`): posts requests,
+ * hands each reply to the request it answers (the thread answers in order), and starts the thread
+ * again on the next request should it stop.
+ *
+ * The thread is unreferenced while nothing is in flight, so an idle store never keeps the process
+ * (or jest) alive, and referenced while a reply is awaited, so a process that only awaits an append
+ * does not exit before it.
+ */
+export class WriterThread {
+  private worker: Worker | undefined;
+  private readonly waiting: Waiting[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: WriterOptions,
+    /** Called once a thread has stopped unasked, before the requests it held are rejected. */
+    private readonly onLost: (error: Error) => void,
+  ) {}
+
+  /** Starts the thread now instead of on the first request, so that request does not wait for it. */
+  start(): void {
+    this.worker ??= this.spawn();
+  }
+
+  request(message: WriterRequest): Promise<WriterReply> {
+    if (this.stopping) return Promise.reject(new Error('The SQLite event store writer is stopping'));
+    const worker = (this.worker ??= this.spawn());
+    return new Promise<WriterReply>((resolve, reject) => {
+      try {
+        worker.postMessage(message);
+      } catch (error) {
+        // Not cloneable (a caller passed something odd): only this request fails.
+        reject(error as Error);
+        return;
+      }
+      this.waiting.push({ resolve, reject });
+      if (this.waiting.length === 1) worker.ref();
+    });
+  }
+
+  /** Closes the connection and ends the thread once every request in flight is answered. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const worker = this.worker;
+      if (!worker) return;
+      worker.ref();
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ kind: 'close' } satisfies WriterRequest);
+      await exited;
+    })();
+    return this.stopping;
+  }
+
+  private spawn(): Worker {
+    const worker = startWorker(this.options);
+    worker.unref();
+    let failure: Error | undefined;
+    worker.on('message', (reply: WriterReply) => {
+      const waiting = this.waiting.shift();
+      if (this.waiting.length === 0) worker.unref();
+      waiting?.resolve(reply);
+    });
+    worker.on('error', (error) => (failure = error));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (this.stopping) return;
+      const error = new WriterStoppedError(code, failure);
+      this.onLost(error);
+      for (const waiting of this.waiting.splice(0)) waiting.reject(error);
+    });
+    return worker;
+  }
+}
+
+/**
+ * Under jest and `node -r ts-register.js` this file is TypeScript and so is the worker, which a
+ * worker thread cannot load by itself: the thread registers the same compiler first. The compiled
+ * build (dist) loads the sibling .js.
+ */
+function startWorker(options: WriterOptions): Worker {
+  const typescript = __filename.endsWith('.ts');
+  const script = resolve(__dirname, `writer-thread.worker${typescript ? '.ts' : '.js'}`);
+  const loader = typescript
+    ? `require(${JSON.stringify(resolve(__dirname, '../../../testing/src/ts-register.js'))});`
+    : '';
+  return new Worker(`${loader} require(${JSON.stringify(script)}).runSqliteWriter();`, {
+    eval: true,
+    workerData: options,
+  });
+}
