@@ -189,6 +189,79 @@ describe('SqliteEventStore', () => {
     expect(flags).toEqual([false, false, true]);
   });
 
+  it('commits appends made while a group is with the writer as the next group, in order', async () => {
+    const store = openStore();
+    const positions: bigint[] = [];
+    const seen: bigint[] = [];
+    const consuming = consume(store.subscribeToAll(), (batch) => {
+      seen.push(...batch.events.map((e) => e.position));
+      return seen.length >= 30;
+    });
+
+    const first = Array.from({ length: 10 }, (_, i) => store.append(`pipe-${i}`, [newEvent()]));
+    // The first group is with the writer now; these queue up behind it, over several turns.
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = Array.from({ length: 10 }, (_, i) =>
+      store.append(`pipe-${i}`, [newEvent()], { expectedRevision: 0 }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = Array.from({ length: 10 }, (_, i) => store.append(`pipe-${i}`, [newEvent()], { expectedRevision: 1 }));
+    for (const result of await Promise.all([...first, ...later, ...last])) positions.push(result.position);
+    await consuming;
+
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    expect(seen).toEqual(positions);
+    expect(await store.headPosition()).toBe(positions[positions.length - 1]);
+  });
+
+  it('fails the appends a stopped writer thread held, starts a new one, and keeps subscribers in order', async () => {
+    const file = newFile();
+    const store = openStore({ file });
+    await store.append('before-1', [newEvent()]);
+    const delivered: bigint[] = [];
+    const until: { position?: bigint } = {};
+    const consuming = consume(store.subscribeToAll(), (batch) => {
+      delivered.push(...batch.events.map((e) => e.position));
+      return until.position !== undefined && delivered.includes(until.position);
+    });
+    await waitUntil(() => delivered.length === 1);
+
+    // A commit whose reply never came: on disk, unknown to the store.
+    const admin = new Database(file);
+    admin
+      .prepare(
+        `INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, 0, ?, 'Lost', '{}', '{}')`,
+      )
+      .run('lost-1', randomUUID());
+    admin.close();
+    const inFlight = store.append(
+      'big-1',
+      Array.from({ length: 20_000 }, () => newEvent()),
+    );
+    await new Promise((resolve) => setImmediate(resolve)); // posted to the writer
+    await writerOf(store).terminate();
+
+    await expect(inFlight).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE', fault: 'writer_stopped' });
+    const after = await store.append('after-1', [newEvent()], { expectedRevision: 'no_stream' });
+    until.position = after.position;
+    await store.ping();
+    await consuming;
+
+    const stored = (await store.readAll()).map((e) => e.position);
+    expect(stored[stored.length - 1]).toBe(after.position);
+    // The lost commit's event too, from the table, in order.
+    expect(delivered).toEqual(stored);
+    expect(await store.headPosition()).toBe(stored[stored.length - 1]);
+    // Whatever the stopped thread had written, its connection let go of the write lock.
+    expect((await store.append('big-1', [newEvent()])).written).toBe(1);
+  });
+
+  function writerOf(store: SqliteEventStore): { terminate(): Promise<number> } {
+    const writer = (store as unknown as { writer: { worker?: { terminate(): Promise<number> } } }).writer;
+    if (!writer.worker) throw new Error('No writer thread');
+    return writer.worker;
+  }
+
   function newFile(): string {
     return join(dir, randomUUID(), 'events.sqlite');
   }
