@@ -80,6 +80,7 @@ export class ThreadedKafkaPublisher implements MessagePublisher {
       const acknowledged = new Promise<void>((resolve, reject) =>
         this.pending.set(id, { resolve, reject, counts, sequence }),
       );
+      if (this.pending.size === 1) worker.ref();
       worker.postMessage({ type: 'publish', id, messages: toColumns(messages), sequence } satisfies ToProducerThread);
       await acknowledged;
     } catch (error) {
@@ -117,7 +118,8 @@ export class ThreadedKafkaPublisher implements MessagePublisher {
     const data: ProducerThreadData = { connection: this.options.connection, log: this.options.logger !== undefined };
     const worker = startWorker(data);
     this.worker = worker;
-    // The thread never keeps the process alive on its own: the service stops it on shutdown.
+    // Idle, the thread does not keep the process alive (the service stops it on shutdown); with
+    // publishes in flight it does, so that a process never ends before its acknowledgements.
     worker.unref();
     return new Promise<Worker>((resolve, reject) => {
       worker.on('message', (message: FromProducerThread) => {
@@ -143,6 +145,7 @@ export class ThreadedKafkaPublisher implements MessagePublisher {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
+      if (this.pending.size === 0) this.worker?.unref();
       if (message.type === 'failed') this.fail(pending, new Error(message.error));
       else {
         for (const [topic, count] of pending.counts) this.options.observer?.published(topic, count);
