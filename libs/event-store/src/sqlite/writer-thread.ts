@@ -44,7 +44,13 @@ export class WriterThread {
 
   request(message: WriterRequest): Promise<WriterReply> {
     if (this.stopping) return Promise.reject(new Error('The SQLite event store writer is stopping'));
-    const worker = (this.worker ??= this.spawn());
+    let worker: Worker;
+    try {
+      worker = this.worker ??= this.spawn();
+    } catch (error) {
+      // No thread to be had (out of memory or threads): this request fails, the next one tries again.
+      return Promise.reject(error as Error);
+    }
     return new Promise<WriterReply>((resolve, reject) => {
       try {
         worker.postMessage(message);
