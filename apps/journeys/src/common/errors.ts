@@ -120,7 +120,10 @@ export function fromStorage(error: unknown): AppError | undefined {
  */
 export function storageUnavailable(error: unknown): ServiceUnavailable | undefined {
   if (error instanceof EventStoreUnavailableError) {
-    return new ServiceUnavailable(`${error.message}; nothing was stored, retry later`, [
+    // A writer thread that stopped mid-group may have committed it first: only a retry (idempotent
+    // by event id) tells, so the message must not promise that nothing was stored.
+    const outcome = error.fault === 'writer_stopped' ? 'it may or may not have been stored' : 'nothing was stored';
+    return new ServiceUnavailable(`${error.message}; ${outcome}, retry later (retries are safe)`, [
       { store: 'events', fault: error.fault, code: error.sqliteCode },
     ]);
   }
