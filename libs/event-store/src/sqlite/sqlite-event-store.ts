@@ -493,6 +493,9 @@ function toRows(events: readonly NewEvent[]): EventRow[] {
   if (!Array.isArray(events) || events.length === 0) throw new TypeError('An append needs at least one event');
   const seen = new Set<string>();
   const rows: EventRow[] = [];
+  // Events of one decision usually share one metadata object: serialise it once.
+  let previousMetadata: unknown;
+  let previousMetadataJson = '';
   for (const event of events) {
     if (typeof event.id !== 'string' || event.id.length === 0)
       throw new TypeError('Event id must be a non-empty string');
@@ -503,7 +506,11 @@ function toRows(events: readonly NewEvent[]): EventRow[] {
     if (seen.has(event.id)) continue;
     seen.add(event.id);
     const data = JSON.stringify(event.data) ?? 'null';
-    const metadata = JSON.stringify(event.metadata);
+    if (event.metadata !== previousMetadata) {
+      previousMetadata = event.metadata;
+      previousMetadataJson = JSON.stringify(event.metadata);
+    }
+    const metadata = previousMetadataJson;
     if (FREEZE_APPENDED) {
       deepFreeze(event.data);
       deepFreeze(event.metadata);

@@ -1,4 +1,4 @@
-import type { NewEvent } from '@journeys/event-store';
+import type { EventMetadata, NewEvent } from '@journeys/event-store';
 import { SCHEMA_VERSION } from '../../common/command-context';
 import { customerStream, triggerEventId } from '../../ingestion/customer.events';
 import type { JourneyState } from '../../journeys/journey.decider';
@@ -44,6 +44,7 @@ export class EngineBatch {
   private readonly jobsSaved = new Map<string, EngineJob>();
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
+  private lastMetadata: EventMetadata | undefined;
 
   constructor(private readonly state: EngineState) {}
 
@@ -196,20 +197,26 @@ export class EngineBatch {
     this.sequence.set(key, n);
     const id = `${cause}|${stream}|${n}`;
     const list = this.outputs.get(stream);
-    const record: NewEvent = {
-      id,
-      type: event.type,
-      data: event.data,
-      metadata: {
-        occurredAt: at,
-        correlationId: cause,
-        causationId: cause,
-        actor: 'engine',
-        schemaVersion: SCHEMA_VERSION,
-      },
-    };
+    const record: NewEvent = { id, type: event.type, data: event.data, metadata: this.metadata(cause, at) };
     if (list) list.push(record);
     else this.outputs.set(stream, [record]);
+  }
+
+  /**
+   * The metadata of events with this cause and time. Consecutive events of one decision share the
+   * object (the store then serialises it once); events are immutable once emitted, so sharing is safe.
+   */
+  private metadata(cause: string, at: string): EventMetadata {
+    const last = this.lastMetadata;
+    if (last?.causationId === cause && last.occurredAt === at) return last;
+    this.lastMetadata = {
+      occurredAt: at,
+      correlationId: cause,
+      causationId: cause,
+      actor: 'engine',
+      schemaVersion: SCHEMA_VERSION,
+    };
+    return this.lastMetadata;
   }
 
   /** Records an instance's new events: state, timers, actions, raised triggers. */
