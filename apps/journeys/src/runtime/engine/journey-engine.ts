@@ -37,6 +37,7 @@ const MAX_SLEEP_MS = 200;
 const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY_EVENT_TYPES];
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
+type EnrolJob = Extract<EngineJob, { kind: 'enrol' }>;
 
 /**
  * The data plane: one serial worker that consumes stored events (triggers, segment changes, life-cycle
@@ -189,9 +190,18 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Appends the batch's outputs, commits its state, then makes the life-cycle moves it caused. */
   private async finish(batch: EngineBatch, checkpoint?: () => void): Promise<void> {
-    await Promise.all(
+    await this.appendOutputs(batch);
+    await this.complete(batch, checkpoint);
+  }
+
+  private appendOutputs(batch: EngineBatch): Promise<unknown> {
+    return Promise.all(
       [...batch.outputs].map(([stream, events]) => this.store.append(stream, events, { expectedRevision: 'any' })),
     );
+  }
+
+  /** Once the batch's events are stored: commits its state, then makes the life-cycle moves it caused. */
+  private async complete(batch: EngineBatch, checkpoint?: () => void): Promise<void> {
     batch.commit(checkpoint);
     for (const key of batch.versionsTouched) {
       const [journeyId, version] = key.split('#');
@@ -463,49 +473,83 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async runJob(job: EngineJob): Promise<void> {
+    if (job.kind === 'enrol') return this.runEnrolment(job);
+    await this.stopChunk(job);
+  }
+
+  /** Removes one chunk of a stopped version's customers and withdraws their undelivered actions. */
+  private async stopChunk(job: Extract<EngineJob, { kind: 'stop' }>): Promise<void> {
+    const batch = new EngineBatch(this.state);
+    const cause = `stop:${job.journeyId}:${job.version}`;
+    const instances = this.state.activeOfVersion(job.journeyId, job.version, CHUNK);
+    for (const instance of instances) this.run(batch, instance, { type: 'Remove' }, job.startAt, cause);
+    const actions = this.state.undeliveredOfVersion(job.journeyId, job.version, CHUNK);
+    for (const action of actions) {
+      // Withdrawn from the outbox at once: no reader can be handed it while the events are written.
+      this.state.setActionStatus(action.actionId, 'cancelling');
+      const payload = JSON.parse(action.payload) as { stepId: string };
+      const instance = batch.instance(action.instanceId);
+      if (instance && instance.status !== 'new') {
+        batch.record(
+          instance,
+          [
+            {
+              type: 'ActionCancelled',
+              data: {
+                ...instance.ref,
+                at: new Date(job.startAt).toISOString(),
+                actionId: action.actionId,
+                stepId: payload.stepId,
+                reason: 'versionStopped',
+              },
+            },
+          ],
+          cause,
+        );
+      }
+    }
+    if (!instances.length && !actions.length) {
+      batch.removeJob(job.jobId);
+      batch.lifecycle.push({ journeyId: job.journeyId, version: job.version, move: 'stopped' });
+    }
+    await this.finish(batch);
+  }
+
+  /**
+   * Enrols a segment's members chunk by chunk, deciding the next chunk while the writer thread
+   * stores the one before: chunks hold distinct customers, so no decision reads what the chunk
+   * before it changes. Each chunk's state (with the job's cursor) still commits only after its own
+   * events and every earlier chunk's state are stored, so a crash resumes at the last committed
+   * cursor and re-decides the same events (same ids).
+   */
+  private async runEnrolment(first: EnrolJob): Promise<void> {
+    let chain: Promise<void> = Promise.resolve();
+    try {
+      for (let job: EnrolJob | undefined = first; job;) {
+        const chunk = this.enrolChunk(job);
+        const appended = this.appendOutputs(chunk.batch);
+        // A failed append surfaces through the chain; this only keeps it from being unhandled meanwhile.
+        appended.catch(() => undefined);
+        const previous = chain;
+        chain = previous.then(() => appended).then(() => this.complete(chunk.batch));
+        await previous;
+        job = this.stopping ? undefined : chunk.next;
+      }
+      await chain;
+    } catch (error) {
+      await chain.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Decides one chunk of an enrolment; `next` is the job to continue with at once, if any. */
+  private enrolChunk(job: EnrolJob): { batch: EngineBatch; next?: EnrolJob } {
     const batch = new EngineBatch(this.state);
     const info = this.catalog.version(job.journeyId, job.version);
-    if (job.kind === 'stop') {
-      const cause = `stop:${job.journeyId}:${job.version}`;
-      const instances = this.state.activeOfVersion(job.journeyId, job.version, CHUNK);
-      for (const instance of instances) this.run(batch, instance, { type: 'Remove' }, job.startAt, cause);
-      const actions = this.state.undeliveredOfVersion(job.journeyId, job.version, CHUNK);
-      for (const action of actions) {
-        // Withdrawn from the outbox at once: no reader can be handed it while the events are written.
-        this.state.setActionStatus(action.actionId, 'cancelling');
-        const payload = JSON.parse(action.payload) as { stepId: string };
-        const instance = batch.instance(action.instanceId);
-        if (instance && instance.status !== 'new') {
-          batch.record(
-            instance,
-            [
-              {
-                type: 'ActionCancelled',
-                data: {
-                  ...instance.ref,
-                  at: new Date(job.startAt).toISOString(),
-                  actionId: action.actionId,
-                  stepId: payload.stepId,
-                  reason: 'versionStopped',
-                },
-              },
-            ],
-            cause,
-          );
-        }
-      }
-      if (!instances.length && !actions.length) {
-        batch.removeJob(job.jobId);
-        batch.lifecycle.push({ journeyId: job.journeyId, version: job.version, move: 'stopped' });
-      }
-      await this.finish(batch);
-      return;
-    }
     const audience = info?.definition.audience;
     if (!info || info.state !== 'Live' || audience?.type !== 'segment') {
       batch.removeJob(job.jobId);
-      await this.finish(batch);
-      return;
+      return { batch };
     }
     const mode = audience.frequency?.mode ?? 'once';
     const members = this.state.membersAfter(job.segments, job.cursor, CHUNK);
@@ -519,8 +563,11 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       this.enter(batch, info, customerId, job.startAt, cause, { segmentId: job.segments[0] }, true);
     }
     if (members.length === CHUNK) {
-      batch.saveJob({ ...job, cursor: members[members.length - 1] });
-    } else if (mode === 'recurring' && audience.frequency?.mode === 'recurring') {
+      const next = { ...job, cursor: members[members.length - 1] };
+      batch.saveJob(next);
+      return { batch, next };
+    }
+    if (mode === 'recurring' && audience.frequency?.mode === 'recurring') {
       const { every, occurrences } = audience.frequency;
       const step = parseIsoDuration(every);
       if (occurrences !== undefined && job.occurrence >= occurrences) {
@@ -547,6 +594,6 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
         });
       }
     }
-    await this.finish(batch);
+    return { batch };
   }
 }
