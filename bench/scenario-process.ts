@@ -79,7 +79,8 @@ export const SCENARIOS = {
   },
   'kafka-triggers': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
-    return { results: [await benchKafkaTriggers({ ...o, brokers: o.brokers })] };
+    const run = { ...o, brokers: o.brokers, profile: profile(o, 'kafka-triggers') };
+    return { results: [await benchKafkaTriggers(run)] };
   },
 } as const;
 
