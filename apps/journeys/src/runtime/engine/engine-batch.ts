@@ -31,6 +31,8 @@ export class EngineBatch {
   private readonly customerInstances = new Map<string, string[]>();
   private readonly entryCounts = new Map<string, { entries: number; lastEntryAt: number }>();
   private readonly dirtyEntries = new Set<string>();
+  /** Customers with an entry count in `entryCounts`. */
+  private readonly entryCustomers = new Set<string>();
   private readonly segments = new Map<string, Set<string>>();
   private readonly profiles = new Map<string, Record<string, unknown>>();
   private readonly dirtyInstances = new Set<string>();
@@ -46,11 +48,23 @@ export class EngineBatch {
   private readonly sequence = new Map<string, number>();
   private lastMetadata: EventMetadata | undefined;
 
-  constructor(private readonly state: EngineState) {}
+  /**
+   * `parent`: the batch decided just before this one whose state may not be committed yet. Reads go
+   * through it before the database, so this batch sees everything it changed; once it has
+   * committed, {@link forgetParent} cuts the link (the database then holds the same).
+   */
+  constructor(
+    private readonly state: EngineState,
+    private parent?: EngineBatch,
+  ) {}
+
+  forgetParent(): void {
+    this.parent = undefined;
+  }
 
   instance(instanceId: string): InstanceState | undefined {
     if (!this.instances.has(instanceId)) {
-      const stored = this.state.instance(instanceId);
+      const stored = this.parent ? this.parent.instance(instanceId) : this.state.instance(instanceId);
       if (!stored) return undefined;
       this.instances.set(instanceId, stored);
     }
@@ -62,7 +76,8 @@ export class EngineBatch {
     let ids = this.customerInstances.get(customerId);
     if (!ids) {
       ids = [];
-      for (const s of this.state.instancesOfCustomer(customerId)) {
+      const known = this.parent ? this.parent.instancesOf(customerId) : this.state.instancesOfCustomer(customerId);
+      for (const s of known) {
         if (s.status === 'new') continue;
         if (!this.instances.has(s.ref.instanceId)) this.instances.set(s.ref.instanceId, s);
         ids.push(s.ref.instanceId);
@@ -78,7 +93,8 @@ export class EngineBatch {
    * customer and table as each is first touched.
    */
   prefetchCustomers(customerIds: Iterable<string>, entryJourneys: Iterable<string> = []): void {
-    const ids = [...new Set(customerIds)].filter((id) => !this.customerInstances.has(id));
+    // Customers the parent has read or changed are read through it, lazily.
+    const ids = [...new Set(customerIds)].filter((id) => !this.customerInstances.has(id) && !this.parent?.knows(id));
     if (!ids.length) return;
     const stored = this.state.instancesOfCustomers(ids);
     for (const customerId of ids) {
@@ -95,7 +111,9 @@ export class EngineBatch {
       const counts = this.state.entriesOf(journeyId, ids);
       for (const customerId of ids) {
         const key = `${journeyId}\u0000${customerId}`;
-        if (!this.entryCounts.has(key)) this.entryCounts.set(key, counts.get(customerId) ?? NO_ENTRIES);
+        if (this.entryCounts.has(key)) continue;
+        this.entryCounts.set(key, counts.get(customerId) ?? NO_ENTRIES);
+        this.entryCustomers.add(customerId);
       }
     }
   }
@@ -112,7 +130,9 @@ export class EngineBatch {
   }
 
   private prefetchContext(customerIds: readonly string[]): void {
-    const ids = customerIds.filter((id) => !this.segments.has(id) || !this.profiles.has(id));
+    const ids = customerIds.filter(
+      (id) => (!this.segments.has(id) || !this.profiles.has(id)) && !this.parent?.knows(id),
+    );
     if (!ids.length) return;
     const segments = this.state.segmentsOfCustomers(ids);
     const profiles = this.state.profilesOf(ids);
@@ -126,8 +146,9 @@ export class EngineBatch {
     const key = `${journeyId}\u0000${customerId}`;
     let value = this.entryCounts.get(key);
     if (!value) {
-      value = this.state.entries(journeyId, customerId);
+      value = this.parent ? this.parent.entries(journeyId, customerId) : this.state.entries(journeyId, customerId);
       this.entryCounts.set(key, value);
+      this.entryCustomers.add(customerId);
     }
     return value;
   }
@@ -144,7 +165,8 @@ export class EngineBatch {
   segmentsOf(customerId: string): Set<string> {
     let set = this.segments.get(customerId);
     if (!set) {
-      set = this.state.segmentsOf(customerId);
+      // A copy: setMembership changes this batch's set, never the parent's.
+      set = this.parent ? new Set(this.parent.segmentsOf(customerId)) : this.state.segmentsOf(customerId);
       this.segments.set(customerId, set);
     }
     return set;
@@ -160,7 +182,7 @@ export class EngineBatch {
   profile(customerId: string): Record<string, unknown> {
     let profile = this.profiles.get(customerId);
     if (!profile) {
-      profile = this.state.profile(customerId);
+      profile = this.parent ? this.parent.profile(customerId) : this.state.profile(customerId);
       this.profiles.set(customerId, profile);
     }
     return profile;
@@ -169,6 +191,14 @@ export class EngineBatch {
   mergeProfile(customerId: string, attributes: Record<string, unknown>): void {
     this.profiles.set(customerId, { ...this.profile(customerId), ...attributes });
     this.dirtyProfiles.add(customerId);
+  }
+
+  /** Whether this batch has read or changed anything of the customer (prefetching must not bypass it). */
+  private knows(customerId: string): boolean {
+    if (this.customerInstances.has(customerId) || this.segments.has(customerId) || this.profiles.has(customerId)) {
+      return true;
+    }
+    return this.entryCustomers.has(customerId);
   }
 
   saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {

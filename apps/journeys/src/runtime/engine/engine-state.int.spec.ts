@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import type { InstanceState } from '../instance.decider';
+import { initialState, type InstanceState } from '../instance.decider';
+import type { InstanceEvent } from '../instance.events';
 import { EngineBatch } from './engine-batch';
 import { EngineState } from './engine-state';
 
@@ -15,6 +16,21 @@ function instance(customerId: string, journeyId: string): InstanceState {
     goalReached: false,
     stepsEntered: 1,
   };
+}
+
+/** A CustomerEntered event starting an instance of the journey. */
+function entered(customerId: string, journeyId: string): InstanceEvent {
+  return {
+    type: 'CustomerEntered',
+    data: {
+      instanceId: `${journeyId}_1_${customerId}_1`,
+      journeyId,
+      version: 1,
+      customerId,
+      entry: 1,
+      at: new Date(0).toISOString(),
+    },
+  } as InstanceEvent;
 }
 
 describe('EngineState batch loads', () => {
@@ -62,5 +78,30 @@ describe('EngineState batch loads', () => {
     byId.prefetchInstances([`j2_1_c-3_1`, 'missing']);
     expect(byId.instance('j2_1_c-3_1')).toEqual(instance('c-3', 'j2'));
     expect(byId.profile('c-3')).toEqual({ n: 3 });
+  });
+
+  it('a batch decided before its parent commits reads the parent’s changes, prefetched or not', () => {
+    const parent = new EngineBatch(state);
+    parent.prefetchCustomers(['c-0', 'c-1'], ['j1']);
+    parent.record(initialState(), [entered('c-1', 'j3')], 'cause');
+    parent.recordEntry('j1', 'c-0', 5_000);
+    parent.setMembership('gold', 'c-1', true);
+    parent.mergeProfile('c-0', { plan: 'pro' });
+
+    const child = new EngineBatch(state, parent);
+    child.prefetchCustomers(['c-0', 'c-1', 'c-2'], ['j1']);
+    expect(child.instancesOf('c-1').map((i) => i.ref.journeyId)).toEqual(['j3']);
+    expect(child.entries('j1', 'c-0')).toEqual({ entries: 1, lastEntryAt: 5_000 });
+    expect(child.segmentsOf('c-1')).toEqual(new Set(['gold']));
+    expect(child.profile('c-0')).toEqual({ n: 0, plan: 'pro' });
+    // Its own changes stay its own.
+    child.setMembership('silver', 'c-1', true);
+    expect(parent.segmentsOf('c-1')).toEqual(new Set(['gold']));
+
+    // Once the parent has committed, the link is cut and the database answers the same.
+    parent.commit();
+    child.forgetParent();
+    expect(child.instancesOf('c-1').map((i) => i.ref.journeyId)).toEqual(['j3']);
+    expect(new EngineBatch(state).entries('j1', 'c-0')).toEqual({ entries: 1, lastEntryAt: 5_000 });
   });
 });

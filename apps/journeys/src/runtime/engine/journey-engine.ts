@@ -53,6 +53,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
+  /** The input batch whose events are being stored and whose state is not committed yet. */
+  private pending: { batch: EngineBatch; done: Promise<void> } | undefined;
+  /** Why a pending batch failed; the follow loop restarts from the checkpoint. */
+  private pipelineError: unknown;
   private stopping = false;
   private processed = -1n;
   private lastError: string | undefined;
@@ -79,6 +83,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     await this.iterator?.return?.();
     await this.loop;
     await this.serial;
+    await this.pending?.done.catch(() => undefined);
   }
 
   status() {
@@ -100,7 +105,20 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     await this.serial;
   }
 
+  /**
+   * Serial work that reads or writes the engine's state directly (timers, jobs, checkpoints): it
+   * runs once the pending batch has committed, and the next input batch reads the database afresh
+   * instead of through that batch, whose cached state this work may have changed.
+   */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    return this.enqueueRaw(async () => {
+      await this.pending?.done;
+      this.pending = undefined;
+      return work();
+    });
+  }
+
+  private enqueueRaw<T>(work: () => Promise<T>): Promise<T> {
     const next = this.serial.then(work);
     this.serial = next.catch(() => undefined);
     return next;
@@ -115,9 +133,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
           [Symbol.asyncIterator]();
         for (;;) {
           const next = await this.iterator.next();
+          if (this.pipelineError !== undefined) throw this.pipelineError;
           if (next.done || this.stopping) return;
           const { events, checkpoint } = next.value;
-          if (events.length) await this.enqueue(() => this.processEvents(events, checkpoint));
+          if (events.length) await this.enqueueRaw(() => this.processEvents(events, checkpoint));
           else if (checkpoint !== undefined && checkpoint > this.processed) {
             // Nothing for the engine up to here (its own progress events are filtered out).
             await this.enqueue(async () => {
@@ -131,7 +150,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
         this.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`Engine batch failed, retrying from the checkpoint: ${this.lastError}`);
         // The failed batch may have moved the catalog ahead of the committed state: reload it.
-        await this.enqueue(async () => {
+        await this.enqueueRaw(async () => {
+          await this.pending?.done.catch(() => undefined);
+          this.pending = undefined;
+          this.pipelineError = undefined;
           this.catalog = new JourneyCatalog(this.state.journeys());
         });
         await new Promise((r) => setTimeout(r, 500));
@@ -154,8 +176,16 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     this.timer.unref?.();
   }
 
+  /**
+   * Decides a batch of inputs and starts storing its events, then returns once the batch before it
+   * has committed, so the next batch is decided while this one's events are with the store's writer.
+   * The next batch reads through this one (its parent) until it has committed. Commits stay in
+   * order, each after its own events are stored; a failure stops the follow loop, which restarts
+   * from the last committed checkpoint and decides the same events again (same ids).
+   */
   private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
-    const batch = new EngineBatch(this.state);
+    const previous = this.pending;
+    const batch = new EngineBatch(this.state, previous?.batch);
     this.prefetch(batch, events);
     for (const event of events) {
       if (JOURNEY_EVENT_TYPES.has(event.type)) this.onJourneyEvent(batch, event);
@@ -167,9 +197,29 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     }
     const lastEvent = events[events.length - 1].position;
     const last = checkpoint !== undefined && checkpoint > lastEvent ? checkpoint : lastEvent;
-    await this.finish(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
-    this.processed = last;
-    this.lastError = undefined;
+    const appended = this.appendOutputs(batch);
+    // A failed append surfaces through `done`; this only keeps it from being unhandled meanwhile.
+    appended.catch(() => undefined);
+    const done = (async () => {
+      await previous?.done;
+      await appended;
+      await this.complete(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
+      this.processed = last;
+      this.lastError = undefined;
+    })();
+    this.pending = { batch, done };
+    done.then(
+      () => {
+        if (this.pending?.done === done) this.pending = undefined;
+      },
+      (error: unknown) => {
+        // Nobody may be waiting on this batch: end the subscription so the follow loop restarts.
+        this.pipelineError ??= error;
+        void this.iterator?.return?.();
+      },
+    );
+    await previous?.done;
+    batch.forgetParent();
   }
 
   /** Loads the state of every customer the batch's triggers and segment changes touch, in bulk. */
