@@ -22,7 +22,7 @@ export class WalCheckpointer {
    * reference-counted, so two connections to one file share one checkpointing connection.
    */
   static register(file: string): () => void {
-    if (file === ':memory:' || process.env.JOURNEYS_WAL_CHECKPOINTER === 'off') return () => undefined;
+    if (file === ':memory:') return () => undefined;
     const count = WalCheckpointer.files.get(file) ?? 0;
     WalCheckpointer.files.set(file, count + 1);
     if (count === 0) WalCheckpointer.post({ open: file });
