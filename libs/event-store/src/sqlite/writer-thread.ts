@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker';
 import type { WriterOptions, WriterReply, WriterRequest } from './writer-protocol';
 
 /** The writer thread stopped unasked; what it was committing may or may not be on disk. */
@@ -78,7 +78,12 @@ export class WriterThread {
   }
 
   private spawn(): Worker {
-    const worker = startWorker(this.options);
+    const worker = startModuleWorker(
+      __dirname,
+      'writer-thread.worker',
+      { workerData: this.options },
+      'runSqliteWriter',
+    );
     worker.unref();
     let failure: Error | undefined;
     worker.on('message', (reply: WriterReply) => {
@@ -97,21 +102,4 @@ export class WriterThread {
     });
     return worker;
   }
-}
-
-/**
- * Under jest and `node -r ts-register.js` this file is TypeScript and so is the worker, which a
- * worker thread cannot load by itself: the thread registers the same compiler first. The compiled
- * build (dist) loads the sibling .js.
- */
-function startWorker(options: WriterOptions): Worker {
-  const typescript = __filename.endsWith('.ts');
-  const script = resolve(__dirname, `writer-thread.worker${typescript ? '.ts' : '.js'}`);
-  const loader = typescript
-    ? `require(${JSON.stringify(resolve(__dirname, '../../../testing/src/ts-register.js'))});`
-    : '';
-  return new Worker(`${loader} require(${JSON.stringify(script)}).runSqliteWriter();`, {
-    eval: true,
-    workerData: options,
-  });
 }

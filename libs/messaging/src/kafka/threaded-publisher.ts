@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@journeys/event-store/module-worker';
 import type { MessagePublisher, MessagingLogger, MessagingObserver, OutboundMessage } from '../outbound-message';
 import type { KafkaConnection } from './kafka-client';
 import {
@@ -116,7 +116,7 @@ export class ThreadedKafkaPublisher implements MessagePublisher {
 
   private spawn(): Promise<Worker> {
     const data: ProducerThreadData = { connection: this.options.connection, log: this.options.logger !== undefined };
-    const worker = startWorker(data);
+    const worker = startModuleWorker(__dirname, 'producer-worker', { workerData: data, stdout: false, stderr: false });
     this.worker = worker;
     // Idle, the thread does not keep the process alive (the service stops it on shutdown); with
     // publishes in flight it does, so that a process never ends before its acknowledgements.
@@ -172,19 +172,4 @@ export class ThreadedKafkaPublisher implements MessagePublisher {
     if (pending.sequence !== undefined) this.failedSequences.add(pending.sequence);
     pending.reject(error);
   }
-}
-
-/**
- * The compiled service runs `producer-worker.js`; from TypeScript sources (jest, benches, the
- * fault harness) the thread compiles them with the repository's loader, as child processes do.
- */
-function startWorker(data: ProducerThreadData): Worker {
-  const options = { workerData: data, stdout: false, stderr: false };
-  if (__filename.endsWith('.js')) return new Worker(resolve(__dirname, 'producer-worker.js'), options);
-  const loader = resolve(__dirname, '../../../testing/src/ts-register.js');
-  const script = resolve(__dirname, 'producer-worker.ts');
-  return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(script)});`, {
-    ...options,
-    eval: true,
-  });
 }
