@@ -1,7 +1,8 @@
 /**
  * Scenario 6, the physical limit: the same event rows the service stored, inserted into a fresh
- * SQLite file with the event store's schema and settings (WAL, synchronous=FULL, the same indexes
- * and checkpoint interval) in batched transactions by a bare better-sqlite3 loop, with no service,
+ * SQLite file with the event store's schema and settings (WAL, synchronous=FULL, the same indexes;
+ * checkpoints left to SQLite, where the store runs them on a thread of its own) in batched
+ * transactions by a bare better-sqlite3 loop, with no service,
  * no JSON encoding and no revision checks around them. Also reads them back in position order.
  * Every throughput of the other scenarios is reported as a ratio to `insertEventsPerSec`.
  *
@@ -12,24 +13,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MAX_BATCH_EVENTS, SCHEMA } from '../libs/event-store/src/sqlite/sqlite-event-store';
 import { printResult, round, type BenchResult } from './support/bench-result';
 
-/** The event store's group size limit (SqliteEventStore's DEFAULT_MAX_BATCH_EVENTS). */
-const BATCH = 5_000;
-
-const SCHEMA = `
-  CREATE TABLE events (
-    position INTEGER PRIMARY KEY,
-    stream   TEXT    NOT NULL,
-    revision INTEGER NOT NULL,
-    event_id TEXT    NOT NULL,
-    type     TEXT    NOT NULL,
-    data     TEXT    NOT NULL,
-    metadata TEXT    NOT NULL
-  );
-  CREATE UNIQUE INDEX events_stream_revision ON events (stream, revision);
-  CREATE UNIQUE INDEX events_stream_event_id ON events (stream, event_id);
-`;
+/** Rows per transaction: the event store's group size limit. */
+const BATCH = DEFAULT_MAX_BATCH_EVENTS;
 
 type Row = [stream: string, revision: number, eventId: string, type: string, data: string, metadata: string];
 

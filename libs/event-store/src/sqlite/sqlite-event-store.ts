@@ -33,7 +33,7 @@ export interface SqliteEventStoreOptions {
   maxBatchEvents?: number;
 }
 
-const DEFAULT_MAX_BATCH_EVENTS = 5_000;
+export const DEFAULT_MAX_BATCH_EVENTS = 5_000;
 const DEFAULT_SUBSCRIPTION_BATCH = 1_000;
 /** Newest events kept in memory for subscribers at the head: ten 2,000-event batches. */
 const RECENT_EVENTS = 20_000;
@@ -54,7 +54,7 @@ const FREEZE_APPENDED = process.env.NODE_ENV === 'test';
  * `position` is the rowid. Events are never deleted, so a new rowid (max + 1) is always greater
  * than every earlier one; AUTOINCREMENT would add a sqlite_sequence update to every insert.
  */
-const SCHEMA = `
+export const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position INTEGER PRIMARY KEY,
     stream   TEXT    NOT NULL,
