@@ -30,7 +30,11 @@ export interface EventStoreDbTestServerOptions {
 }
 
 export interface DropOptions {
-  /** The status the calls end with; 'end' ends them cleanly. Default UNAVAILABLE ("Server Is Not Ready"). */
+  /**
+   * The status the calls end with; 'end' ends them cleanly. Default UNAVAILABLE ("Server Is Not
+   * Ready", a node restarting), on which the client also replaces its whole channel. UNKNOWN
+   * ("Exception was thrown by handler.") is how a subscription the server fails ends.
+   */
   code?: status | 'end';
 }
 
@@ -103,7 +107,8 @@ export class EventStoreDbTestServer {
     const code = options.code ?? status.UNAVAILABLE;
     for (const subscription of dropped) {
       if (code === 'end') subscription.end();
-      else subscription.end(code === status.UNAVAILABLE ? serverNotReady() : new ProtocolError(code, 'Dropped'));
+      else if (code === status.UNAVAILABLE) subscription.end(serverNotReady());
+      else subscription.end(new ProtocolError(code, 'Exception was thrown by handler.'));
     }
     return dropped.length;
   }
