@@ -1,4 +1,4 @@
-import type { EventStore, NewEvent } from '../event-store.port';
+import type { AppendResult, EventStore, NewEvent } from '../event-store.port';
 import { WrongExpectedRevisionError } from '../event-store.port';
 import {
   captureError,
@@ -175,7 +175,11 @@ export function appendContract(getStore: () => EventStore): void {
         Array.from({ length: appendersPerStream }, () => ({ stream, event: newEvent() })),
       );
 
-      const results = await Promise.all(attempts.map((a) => appendUntilWritten(a.stream, a.event)));
+      // Settled, not raced: a failure must not leave appenders running into the next test.
+      const settled = await Promise.allSettled(attempts.map((a) => appendUntilWritten(a.stream, a.event)));
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure) throw failure.reason;
+      const results = settled.map((s) => (s as PromiseFulfilledResult<AppendResult>).value);
 
       expect(conflicts).toBeGreaterThan(0);
       expect(results.every((r) => r.written === 1)).toBe(true);

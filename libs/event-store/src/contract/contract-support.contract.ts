@@ -87,3 +87,16 @@ export async function consumeUntil(
   }
   throw new Error('The subscription ended before the expected events arrived');
 }
+
+/** The promise's outcome, or a failure naming the wait when it takes longer than `ms`. */
+export async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Still pending after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -7,6 +7,7 @@ import {
   newEvent,
   newStreamName,
   readAllAfter,
+  settlesWithin,
 } from './contract-support.contract';
 
 /** Catch-up subscriptions to all events; positions as the place a reader resumes from. */
@@ -80,6 +81,21 @@ export function subscriptionContract(getStore: () => EventStore, faults?: Contra
       expect(delivered.every((e) => e.type === wanted)).toBe(true);
     });
 
+    // The engine, the forwarder and the projections stop this way, from outside their loops.
+    it('return() while a next() waits for new events ends the subscription at once', async () => {
+      const iterator = store.subscribeToAll({ after: await store.headPosition() })[Symbol.asyncIterator]();
+      let first = await iterator.next();
+      while (!first.done && !first.value.caughtUp) first = await iterator.next();
+      const waiting = iterator.next();
+
+      const returned = await settlesWithin(iterator.return!(), 2_000);
+      const pending = await settlesWithin(waiting, 2_000);
+
+      expect(returned).toMatchObject({ done: true });
+      // A batch appended meanwhile by someone else may still arrive; after it, nothing does.
+      if (!pending.done) await expect(settlesWithin(iterator.next(), 2_000)).resolves.toMatchObject({ done: true });
+    });
+
     it('lets several subscribers read the same events independently', async () => {
       const stream = newStreamName();
       const head = await store.headPosition();
@@ -148,6 +164,38 @@ export function subscriptionContract(getStore: () => EventStore, faults?: Contra
       });
 
       expect(delivered.map((e) => e.id)).toEqual([later.id]);
+    });
+
+    it('a live filtered subscription reports a checkpoint at the end of bursts it delivers nothing of', async () => {
+      const stream = newStreamName();
+      const wanted = `Wanted${randomUUID().slice(0, 8)}`;
+      const iterator = store
+        .subscribeToAll({ after: await store.headPosition(), eventTypes: [wanted] })
+        [Symbol.asyncIterator]();
+      try {
+        let next = await iterator.next();
+        while (!next.done && !next.value.caughtUp) next = await iterator.next();
+        // Bursts larger than a server's live buffer (EventStoreDB's is 32 events).
+        await store.append(
+          stream,
+          Array.from({ length: 100 }, () => newEvent('Unwanted')),
+        );
+        const last = await store.append(
+          stream,
+          Array.from({ length: 100 }, () => newEvent('Unwanted')),
+        );
+
+        let checkpoint = -1n;
+        while (checkpoint < last.position) {
+          next = await settlesWithin(iterator.next(), 5_000);
+          if (next.done) throw new Error('The subscription ended');
+          expect(next.value.events.filter((e) => e.streamName === stream)).toEqual([]);
+          if (next.value.checkpoint !== undefined) checkpoint = next.value.checkpoint;
+        }
+        expect(checkpoint).toBeGreaterThanOrEqual(last.position);
+      } finally {
+        await iterator.return?.();
+      }
     });
   });
 

@@ -31,6 +31,32 @@ describe('through the EventStoreDB protocol test server', () => {
 
   adapterSpecifics(() => server.connectionString);
 
+  it.each([
+    ['BatchAppend', true],
+    ['BatchAppend', false],
+    ['Append', true],
+    ['Append', false],
+  ])(
+    'an append whose answer is lost (over %s, written: %s) is checked against the stream, never doubled nor lost',
+    async (path, written) => {
+      const own = await EventStoreDbTestServer.start({ batchAppend: path === 'BatchAppend', statsPeriodMs: false });
+      const store = EventStoreDbEventStore.connect(own.connectionString);
+      const stream = `esdbTest-${randomUUID()}`;
+      try {
+        await store.append(stream, [newEvent('a')], { expectedRevision: 'no_stream' });
+        own.loseAnswers(1, { written });
+
+        const result = await store.append(stream, ['b', 'c'].map(newEvent), { expectedRevision: 0 });
+
+        expect(result).toMatchObject({ nextExpectedRevision: 2, written: written ? 0 : 2 });
+        expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['a', 'b', 'c']);
+      } finally {
+        await store.close();
+        await own.close();
+      }
+    },
+  );
+
   it('rides out an outage: appends fail while the server is down, the subscription resumes without a gap or a repeat', async () => {
     const own = await EventStoreDbTestServer.start({ statsPeriodMs: false });
     const warnings: string[] = [];

@@ -110,6 +110,7 @@ export class EventStoreDbEventStore implements EventStore {
     const appending = appendIdempotently(streamName, unique, requested, this.knownIds.get(streamName), {
       catchUp: (known) => this.catchUp(streamName, known),
       write: (known, pending, expected) => this.write(streamName, known, pending, expected),
+      isUnknownOutcome,
     });
     this.appendsInFlight.add(appending);
     const forget = () => this.appendsInFlight.delete(appending);
@@ -159,7 +160,7 @@ export class EventStoreDbEventStore implements EventStore {
       throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
     // Each `for await` gets its own server subscription, started on its first pull.
-    return { [Symbol.asyncIterator]: () => this.runSubscription(options.after, maxBatchSize, options.eventTypes) };
+    return { [Symbol.asyncIterator]: () => this.subscription(options.after, maxBatchSize, options.eventTypes) };
   }
 
   async headPosition(): Promise<bigint> {
@@ -207,10 +208,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async shutDown(): Promise<void> {
     await Promise.allSettled([...this.appendsInFlight]);
-    for (const subscription of this.subscriptions) {
-      subscription.abort.abort();
-      if (subscription.current) endSubscription(subscription.current);
-    }
+    for (const subscription of this.subscriptions) stopSubscription(subscription);
     await this.client.dispose();
   }
 
@@ -282,16 +280,42 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The batches of one subscription. An async generator's own `return()` waits for a pending
+   * `next()`, which waits for the next event: consumers that stop from outside their loop (the
+   * engine, the forwarder, the projections) would wait for ever. This `return()` ends the server
+   * subscription first, so the pending `next()` settles and the generator finishes.
+   */
+  private subscription(
+    after: bigint | undefined,
+    maxBatchSize: number,
+    eventTypes?: readonly string[],
+  ): AsyncIterator<SubscriptionBatch> {
+    this.assertOpen();
+    const active: ActiveSubscription = { abort: new AbortController(), current: undefined };
+    const batches = this.runSubscription(active, after, maxBatchSize, eventTypes);
+    return {
+      next: () => batches.next(),
+      return: async () => {
+        stopSubscription(active);
+        await batches.return(undefined);
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
   private async *runSubscription(
+    active: ActiveSubscription,
     after: bigint | undefined,
     maxBatchSize: number,
     eventTypes?: readonly string[],
   ): AsyncGenerator<SubscriptionBatch> {
-    this.assertOpen();
-    const active: ActiveSubscription = { abort: new AbortController(), current: undefined };
+    if (active.abort.signal.aborted) return;
     this.subscriptions.add(active);
     // Filtered on the client: the resubscription resumes from the last event seen, matched or not.
     const wanted = eventTypes ? new Set(eventTypes) : undefined;
+    // Batches with nothing wanted are not delivered; a later one carries their end as its checkpoint.
+    let seen: bigint | undefined;
     try {
       for await (const batch of resubscribingBatches({
         client: this.client,
@@ -302,11 +326,11 @@ export class EventStoreDbEventStore implements EventStore {
         onSubscribed: (subscription) => (active.current = subscription),
         logger: this.options.logger,
       })) {
+        seen = batch.events.at(-1)?.position ?? seen;
         if (!wanted) yield batch;
         else {
           const events = batch.events.filter((e) => wanted.has(e.type));
-          const checkpoint = batch.events.at(-1)?.position;
-          if (events.length || batch.caughtUp) yield { events, caughtUp: batch.caughtUp, checkpoint };
+          if (events.length || batch.caughtUp) yield { events, caughtUp: batch.caughtUp, checkpoint: seen };
         }
       }
     } finally {
@@ -317,6 +341,27 @@ export class EventStoreDbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closing) throw new Error('The EventStoreDB event store is closed');
   }
+}
+
+/**
+ * Failures after which a write may or may not have been stored: its deadline passed, the server
+ * answered with a (commit) timeout, or the connection went while it was in flight.
+ */
+const UNKNOWN_OUTCOME: ReadonlySet<ErrorType> = new Set([
+  ErrorType.DEADLINE_EXCEEDED,
+  ErrorType.TIMEOUT,
+  ErrorType.UNAVAILABLE,
+  ErrorType.CANCELLED,
+]);
+
+function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof Error && isCommandError(error) && UNKNOWN_OUTCOME.has(error.type);
+}
+
+/** Ends a subscription's server call and its resubscribing loop. */
+function stopSubscription(subscription: ActiveSubscription): void {
+  subscription.abort.abort();
+  if (subscription.current) endSubscription(subscription.current);
 }
 
 /** Reads a whole (bounded) read into memory; errors, StreamNotFound included, reject. */

@@ -165,14 +165,24 @@ export interface AppendIo {
    * the server reports a conflict.
    */
   write(known: StreamIds, events: NewEvent[], expected: number | 'no_stream'): Promise<AppendResult | undefined>;
+  /**
+   * Whether a write's failure leaves its outcome unknown (a deadline or a connection lost while
+   * the server may have written it). Such a write is checked against the stream, never repeated blind.
+   */
+  isUnknownOutcome?(error: unknown): boolean;
 }
 
 /** Bounds the read-check-write loop of an `'any'` append on a stream that keeps being written. */
 export const MAX_APPEND_STEPS = 64;
+/** Writes whose outcome was unknown that one append re-checks before it gives up with the error. */
+export const MAX_UNKNOWN_OUTCOMES = 3;
 
 /**
  * One append as a loop over {@link planAppend}: read what is unknown, write what is new against the
- * exact revision it was checked at, and after a conflict read again and decide again.
+ * exact revision it was checked at, and after a conflict read again and decide again. A write whose
+ * outcome is unknown is handled the same way: whether it landed or not, the stream read after it
+ * tells, and a late landing cannot double it (it names a revision the retry has then passed).
+ * An append found stored that way reports `written: 0`.
  */
 export async function appendIdempotently(
   streamName: string,
@@ -183,6 +193,7 @@ export async function appendIdempotently(
 ): Promise<AppendResult> {
   let known = initial;
   let fresh = false;
+  let unknownOutcomes = 0;
   for (let step = 0; step < MAX_APPEND_STEPS; step++) {
     const plan = planAppend(events, known, requested, fresh);
     switch (plan.kind) {
@@ -195,7 +206,12 @@ export async function appendIdempotently(
         fresh = true;
         break;
       case 'write': {
-        const result = await io.write(known, plan.events, plan.expected);
+        let result: AppendResult | undefined;
+        try {
+          result = await io.write(known, plan.events, plan.expected);
+        } catch (error) {
+          if (!io.isUnknownOutcome?.(error) || ++unknownOutcomes > MAX_UNKNOWN_OUTCOMES) throw error;
+        }
         if (result) return result;
         known = await io.catchUp(known);
         fresh = true;

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { AppendResult, ExpectedRevision, NewEvent, WrongExpectedRevisionError } from '../event-store.port';
-import { appendIdempotently, AppendStep, KnownStreamIds, planAppend, StreamIds, uniqueById } from './idempotent-append';
+import {
+  appendIdempotently,
+  AppendStep,
+  KnownStreamIds,
+  MAX_UNKNOWN_OUTCOMES,
+  planAppend,
+  StreamIds,
+  uniqueById,
+} from './idempotent-append';
 
 describe('StreamIds', () => {
   it('learns a prefix of the stream and grows it', () => {
@@ -196,6 +204,109 @@ describe('appendIdempotently', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('appendIdempotently when writes lose their answers', () => {
+  class LostAnswer extends Error {}
+
+  /** A write whose answer is lost may have landed or not; the append must find out, not guess. */
+  it('stores every event once and never reports success for events not stored', async () => {
+    const scenario = fc.record({
+      appends: fc.array(
+        fc.record({
+          ids: fc.array(fc.constantFrom('e1', 'e2', 'e3', 'e4'), { minLength: 1, maxLength: 3 }),
+          requested: fc.constantFrom<ExpectedRevision>('any', 'no_stream', 0, 1),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      // The first writes' fates; the rest are answered. At most as many losses as an append rides out.
+      fates: fc.array(fc.constantFrom('answered', 'landed, answer lost', 'not landed, answer lost'), {
+        maxLength: MAX_UNKNOWN_OUTCOMES,
+      }),
+      scheduler: fc.scheduler(),
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ appends, fates, scheduler }) => {
+        const server: string[] = [];
+        let writes = 0;
+        const readFrom = scheduler.scheduleFunction(async (from: number) => server.slice(from));
+        const tryWrite = scheduler.scheduleFunction(async (ids: string[], expected: number | 'no_stream') => {
+          const fate = fates[writes++] ?? 'answered';
+          const matches = (expected === 'no_stream' ? -1 : expected) === server.length - 1;
+          if (matches && fate !== 'not landed, answer lost') server.push(...ids);
+          if (fate !== 'answered') throw new LostAnswer();
+          return matches;
+        });
+        const io = {
+          catchUp: async (known: StreamIds) => {
+            const from = known.lastRevision + 1;
+            const tail = await readFrom(from);
+            known.extend(
+              from,
+              tail.map((id, i) => ({ id, revision: from + i })),
+              BigInt(from + tail.length - 1),
+            );
+            return known;
+          },
+          write: async (known: StreamIds, events: NewEvent[], expected: number | 'no_stream') => {
+            const ids = events.map((e) => e.id);
+            if (!(await tryWrite(ids, expected))) return undefined;
+            const first = expected === 'no_stream' ? 0 : expected + 1;
+            const last = first + ids.length - 1;
+            known.extend(
+              first,
+              ids.map((id, i) => ({ id, revision: first + i })),
+              BigInt(last),
+            );
+            return { nextExpectedRevision: last, position: BigInt(last), written: ids.length };
+          },
+          isUnknownOutcome: (error: unknown) => error instanceof LostAnswer,
+        };
+
+        const outcomes = appends.map(({ ids, requested }) =>
+          appendIdempotently('s-1', uniqueById(ids.map(event)), requested, new StreamIds(), io).catch(
+            (error: unknown) => {
+              if (error instanceof WrongExpectedRevisionError || error instanceof LostAnswer) return error;
+              throw error;
+            },
+          ),
+        );
+        const results = await scheduler.waitFor(Promise.all(outcomes));
+
+        expect(results.filter((r) => r instanceof LostAnswer)).toEqual([]);
+        expect(new Set(server).size).toBe(server.length);
+        const succeeded = results.filter((r): r is AppendResult => !(r instanceof Error));
+        expect(succeeded.reduce((sum, r) => sum + r.written, 0)).toBeLessThanOrEqual(server.length);
+        results.forEach((result, i) => {
+          if (result instanceof Error) return;
+          for (const id of appends[i].ids) {
+            expect(server).toContain(id);
+            expect(server.indexOf(id)).toBeLessThanOrEqual(result.nextExpectedRevision);
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives up with the error after a bounded number of unknown outcomes', async () => {
+    let reads = 0;
+    const io = {
+      catchUp: async (known: StreamIds) => {
+        reads++;
+        return known;
+      },
+      write: async (): Promise<AppendResult | undefined> => {
+        throw new LostAnswer('lost');
+      },
+      isUnknownOutcome: (error: unknown) => error instanceof LostAnswer,
+    };
+
+    await expect(appendIdempotently('s-1', [event('a')], 'any', new StreamIds(), io)).rejects.toBeInstanceOf(
+      LostAnswer,
+    );
+    expect(reads).toBe(MAX_UNKNOWN_OUTCOMES);
   });
 });
 

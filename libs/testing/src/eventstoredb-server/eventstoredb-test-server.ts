@@ -58,6 +58,7 @@ export class EventStoreDbTestServer {
   private server: Server | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
   private latencyMs = 0;
+  private readonly lostAnswers: { written: boolean }[] = [];
 
   private constructor(
     private readonly options: EventStoreDbTestServerOptions,
@@ -101,6 +102,14 @@ export class EventStoreDbTestServer {
     this.latencyMs = ms;
   }
 
+  /**
+   * The next `count` appends are answered with a timeout, as a commit timeout is: the client cannot
+   * tell whether they were written. `written` says whether they were (default true).
+   */
+  loseAnswers(count: number, options: { written?: boolean } = {}): void {
+    for (let i = 0; i < count; i++) this.lostAnswers.push({ written: options.written ?? true });
+  }
+
   /** Ends every open subscription as a server does when it drops them (restart, leader change). */
   dropSubscriptions(options: DropOptions = {}): number {
     const dropped = [...this.subscriptions];
@@ -140,6 +149,7 @@ export class EventStoreDbTestServer {
       streamsService(this.log, this.subscriptions, {
         maxAppendSize: this.options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
         appendLatencyMs: () => this.latencyMs,
+        takeLostAnswer: () => this.lostAnswers.shift(),
         liveBufferSize: this.options.liveBufferSize ?? DEFAULT_LIVE_BUFFER,
         sendFellBehind: this.options.sendFellBehind ?? true,
       }),

@@ -45,6 +45,11 @@ export interface StreamsServiceOptions {
   maxAppendSize: number;
   /** How long each append waits before it is written (simulates a slow server; deadlines then bite). */
   appendLatencyMs: () => number;
+  /**
+   * Whether to lose the answer to the next append: undefined to answer it, otherwise whether the
+   * append is written before the client is told it timed out (a commit timeout: outcome unknown).
+   */
+  takeLostAnswer: () => { written: boolean } | undefined;
   liveBufferSize: number;
   sendFellBehind: boolean;
 }
@@ -228,6 +233,11 @@ async function append(
   if (name === undefined || !expected) throw new ProtocolError(status.INVALID_ARGUMENT, 'An append needs options');
   const latency = options.appendLatencyMs();
   if (latency > 0) await delay(latency);
+  const lost = options.takeLostAnswer();
+  if (lost) {
+    if (lost.written) log.append(name, expected, events);
+    throw commitTimeout();
+  }
   const outcome = log.append(name, expected, events);
   if (outcome.kind === 'stream-deleted') throw streamDeleted(name);
   const response = new AppendResp();
@@ -376,6 +386,11 @@ async function writeBatch(
     return;
   }
   if (latency > 0) await delay(latency);
+  const lost = options.takeLostAnswer();
+  if (lost) {
+    if (lost.written) log.append(batch.name, batch.expected, batch.events);
+    return respond(batch, (r) => r.setError(batchStatus.timeout()));
+  }
   const outcome = log.append(batch.name, batch.expected, batch.events);
   respond(batch, (response) => {
     if (outcome.kind === 'stream-deleted') return response.setError(batchStatus.streamDeleted(batch.name));
@@ -463,6 +478,11 @@ function batchExpectedKind(
 
 function eventSize(event: ProposedEvent): number {
   return event.data.byteLength + event.metadata.byteLength + Buffer.byteLength(event.type);
+}
+
+/** `RpcExceptions.Timeout` of a commit timeout: ABORTED, the client's TimeoutError. */
+function commitTimeout(): ProtocolError {
+  return new ProtocolError(status.ABORTED, 'Operation timed out: Commit timed out.');
 }
 
 function notImplemented(what: string): ProtocolError {
