@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { NewEvent } from '@journeys/event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
-import { ReadModelStore } from '@journeys/read-models';
+import { ReadModelStore, readModelCheckpoints } from '@journeys/read-models';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../../testing/src/kafka-broker';
 import { cloudEventsRoute, EventForwarder } from './event-forwarder';
 import { createProducer, ensureTopics, KafkaPublisher } from './kafka/kafka-client';
@@ -86,7 +86,7 @@ describeKafka('EventForwarder (real SQLite store, real broker)', () => {
     await store.append('triggerDefinition-signed-up', [event('TriggerDefinitionCreated', { name: 'signed-up' })]);
 
     const options = { name: 'kafka_forwarder', routes: [cloudEventsRoute(topic, '/journeys')], batchSize: 2 };
-    const first = new EventForwarder(store, checkpoints, new KafkaPublisher(producer), options);
+    const first = new EventForwarder(store, readModelCheckpoints(checkpoints), new KafkaPublisher(producer), options);
     first.start();
     reader = await TopicReader.open(kafka, [topic]);
     await reader.waitFor((m) => m.length >= 4, 15_000, 'the first four events');
@@ -123,7 +123,7 @@ describeKafka('EventForwarder (real SQLite store, real broker)', () => {
       event('JourneyDraftDiscarded', { journeyId, version: 2 }),
     ]);
     const flaky = new FlakyPublisher(new KafkaPublisher(producer), 2);
-    const second = new EventForwarder(store, checkpoints, flaky, options);
+    const second = new EventForwarder(store, readModelCheckpoints(checkpoints), flaky, options);
     second.start();
     await store.append(`journey-${journeyId}`, [event('JourneyVersionStopRequested', { journeyId, version: 1 })]);
     const all = await store.readAll();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '@journeys/event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
-import { ReadModelStore } from '@journeys/read-models';
+import { ReadModelStore, readModelCheckpoints } from '@journeys/read-models';
 import { cloudEventsRoute, EventForwarder } from './event-forwarder';
 import type { MessagePublisher, OutboundMessage } from './outbound-message';
 
@@ -58,7 +58,7 @@ describe('EventForwarder rounds in flight (real SQLite store, held publisher)', 
     );
     const stored = await store.readAll();
     const publisher = new HeldPublisher();
-    const forwarder = new EventForwarder(store, checkpoints, publisher, {
+    const forwarder = new EventForwarder(store, readModelCheckpoints(checkpoints), publisher, {
       name: 'fwd',
       routes: [cloudEventsRoute('events', '/journeys')],
       batchSize: 2,

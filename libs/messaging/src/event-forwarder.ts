@@ -1,12 +1,6 @@
-import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
+import type { CheckpointStore, EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
 import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
 import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
-
-/** Where the forwarder keeps its position; the read-model store fits it. */
-export interface CheckpointStore {
-  checkpoint(name: string): { position: bigint; version: number } | undefined;
-  saveCheckpoint(name: string, position: bigint, version: number): void;
-}
 
 /**
  * Turns a run of stored events (in position order) into messages to publish. Routes may look
@@ -92,7 +86,6 @@ export class EventForwarder {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.position = this.checkpoints.checkpoint(this.options.name)?.position ?? -1n;
     this.loop = this.follow();
   }
 
@@ -124,7 +117,20 @@ export class EventForwarder {
 
   private async follow(): Promise<void> {
     let delay = 250;
+    let loaded = false;
     while (!this.stopping) {
+      if (!loaded) {
+        try {
+          this.position = (await this.checkpoints.load(this.options.name))?.position ?? -1n;
+          loaded = true;
+        } catch (error) {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.options.logger?.error(`${this.options.name}: cannot read the checkpoint, retrying: ${this.lastError}`);
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 5_000);
+          continue;
+        }
+      }
       const rounds: Promise<void>[] = [];
       const from = this.position;
       try {
@@ -212,7 +218,7 @@ export class EventForwarder {
     published.push(publisher.publish(run));
     await Promise.all([previous, ...published]);
     const last = events[events.length - 1].position;
-    this.checkpoints.saveCheckpoint(this.options.name, last, CHECKPOINT_VERSION);
+    await this.checkpoints.save(this.options.name, { position: last, version: CHECKPOINT_VERSION });
     this.position = last;
     this.caughtUp = caughtUp;
     this.lastError = undefined;

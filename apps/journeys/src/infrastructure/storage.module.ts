@@ -1,14 +1,16 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
-import type { EventStore } from '@journeys/event-store';
+import type { CheckpointStore, EventStore } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
-import { ProjectionRunner, ReadModelStore } from '@journeys/read-models';
+import { ProjectionRunner, readModelCheckpoints, ReadModelStore } from '@journeys/read-models';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { PROJECTIONS } from './projections';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+/** Checkpoints of readers whose loss would show outside (the Kafka forwarder): see {@link CheckpointStore}. */
+export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
 
 /** Where the embedded files live inside the data directory. */
 export function storageFiles(dataDir: string) {
@@ -22,8 +24,16 @@ export function openEventStore(config: AppConfig): EventStore {
 }
 
 /**
+ * Durable checkpoints: in EventStoreDB when it is the event store (the data directory is then
+ * disposable, a pod's emptyDir), else in the read-model file beside the embedded event store.
+ */
+export function openCheckpointStore(store: EventStore, readModels: ReadModelStore): CheckpointStore {
+  return store instanceof EventStoreDbEventStore ? store.checkpoints() : readModelCheckpoints(readModels);
+}
+
+/**
  * The event store (EventStoreDB when configured, else the embedded SQLite file), the read-model
- * store and the projection runner that feeds it.
+ * store and the projection runner that feeds it, and the store of durable checkpoints.
  */
 @Global()
 @Module({
@@ -44,8 +54,9 @@ export function openEventStore(config: AppConfig): EventStore {
       },
       inject: [EVENT_STORE, ReadModelStore],
     },
+    { provide: CHECKPOINT_STORE, useFactory: openCheckpointStore, inject: [EVENT_STORE, ReadModelStore] },
   ],
-  exports: [EVENT_STORE, ReadModelStore, ProjectionRunner],
+  exports: [EVENT_STORE, ReadModelStore, ProjectionRunner, CHECKPOINT_STORE],
 })
 export class StorageModule implements OnApplicationShutdown {
   constructor(

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { EventStore } from '@journeys/event-store';
+import type { Checkpoint, CheckpointStore, EventStore } from '@journeys/event-store';
 import {
   cloudEventsRoute,
   createKafka,
@@ -21,25 +21,21 @@ import {
   type MessagingObserver,
   type TopicSpec,
 } from '@journeys/messaging';
-import { ReadModelStore } from '@journeys/read-models';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Ingestion } from '../ingestion/ingestion.port';
-import { EVENT_STORE } from '../infrastructure/storage.module';
+import { CHECKPOINT_STORE, EVENT_STORE } from '../infrastructure/storage.module';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';
 import { ingestionHandler } from './kafka-ingestion.handler';
 import { messagingMetrics } from './messaging-metrics';
-import { ProcessedCommands } from './processed-commands';
 
-/** Checkpoint of the outbound forwarder in the read-model store. */
+/** Checkpoint of the outbound forwarder (in the event store with EventStoreDB, else the read-model file). */
 export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
 /** `source` of every CloudEvent the service publishes. */
 export const CLOUD_EVENTS_SOURCE = '/journeys';
-/** How often processed command ids past their retention are dropped. */
-const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
 const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
 
@@ -72,14 +68,14 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private publisher: ThreadedKafkaPublisher | undefined;
   private consumers: KafkaBatchConsumer[] = [];
   private forwarder: EventForwarder | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
+  /** The forwarder's position while it does not run (from its checkpoint, or its last status). */
+  private forwarderPosition = -1n;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly readModels: ReadModelStore,
     private readonly commandConsumer: KafkaCommandConsumer,
-    private readonly processed: ProcessedCommands,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     private readonly routes: ForwardRoutes,
     private readonly moduleRef: ModuleRef,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -95,8 +91,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.pruneProcessedCommands();
-    this.pruneTimer = setInterval(() => this.pruneProcessedCommands(), PRUNE_INTERVAL_MS).unref();
+    this.checkpoints.load(FORWARDER_CHECKPOINT).then(
+      (checkpoint: Checkpoint | undefined) => (this.forwarderPosition = checkpoint?.position ?? this.forwarderPosition),
+      () => undefined,
+    );
     this.state = 'starting';
     this.startup = this.startWithRetry();
   }
@@ -110,7 +108,6 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
     this.stopping = true;
-    clearInterval(this.pruneTimer);
     await this.startup;
     await this.teardown();
     this.state = 'stopped';
@@ -119,7 +116,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   health(head: bigint | undefined): KafkaHealth | undefined {
     if (!this.enabled) return undefined;
     const forwarder = this.forwarder?.status();
-    const position = forwarder?.position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n;
+    const position = forwarder?.position ?? this.forwarderPosition;
     return {
       state: this.state,
       brokers: this.config.kafkaBrokers,
@@ -142,15 +139,6 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   consumed(topic: string): number {
     const status = this.consumers.find((c) => c.status().topic === topic)?.status();
     return (status?.partitions ?? []).reduce((sum, p) => sum + Number(p.next), 0);
-  }
-
-  private pruneProcessedCommands(): void {
-    try {
-      const pruned = this.processed.prune(this.clock.now());
-      if (pruned) this.logger.log(`Forgot ${pruned} processed command id(s) past their retention`);
-    } catch (error) {
-      this.logger.warn(`Could not prune processed command ids: ${String(error)}`);
-    }
   }
 
   private async startWithRetry(): Promise<void> {
@@ -188,7 +176,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     this.publisher = publisher;
     await publisher.start();
     const { topics } = settings;
-    this.forwarder = new EventForwarder(this.store, this.readModels, publisher, {
+    this.forwarder = new EventForwarder(this.store, this.checkpoints, publisher, {
       name: FORWARDER_CHECKPOINT,
       routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
       logger: this.logger,
@@ -245,6 +233,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     ]);
     await quietly(async () => this.publisher?.stop());
     this.consumers = [];
+    if (this.forwarder) this.forwarderPosition = this.forwarder.status().position;
     this.forwarder = undefined;
     this.publisher = undefined;
   }
@@ -279,7 +268,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
         }),
     );
     metrics.gauge('journeys_kafka_forwarder_position', 'Event store position the broker has acknowledged.', () =>
-      Number(this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n),
+      Number(this.forwarder?.status().position ?? this.forwarderPosition),
     );
   }
 

@@ -33,6 +33,8 @@ import {
   toEventData,
   toRecordedEvent,
 } from './eventstoredb-mapping';
+import type { CheckpointStore } from '../checkpoint-store';
+import { EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
 import { endSubscription, resubscribingBatches } from './eventstoredb-subscription';
 import { appendIdempotently, KnownStreamIds, StreamIds, uniqueById } from './idempotent-append';
 
@@ -87,6 +89,11 @@ export class EventStoreDbEventStore implements EventStore {
     private readonly options: EventStoreDbOptions,
   ) {
     this.knownIds = new KnownStreamIds(options.knownIdsCapacity ?? DEFAULT_KNOWN_IDS);
+  }
+
+  /** Checkpoints kept in this EventStoreDB (system streams), over the same connection. */
+  checkpoints(): CheckpointStore {
+    return new EventStoreDbCheckpointStore(this.client);
   }
 
   /** Connects lazily (on first use) with an `esdb://` or `esdb+discover://` connection string. */
