@@ -1,5 +1,6 @@
 import { describeKafka } from '../libs/testing/src/kafka-broker';
 import type { ReadMessage } from '@journeys/messaging/testing/topic-reader';
+import { ProcessedCommands } from '../apps/journeys/src/messaging/processed-commands';
 import { startKafkaTestApp, type KafkaTestApp } from './support/kafka-app';
 
 const definition = {
@@ -90,6 +91,33 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     expect(second.value).toEqual(first.value);
     const journeys = await k.t.request('viewer', 'GET', '/journeys');
     expect(journeys.body.journeys.filter((j: { name: string }) => j.name === 'Only once')).toHaveLength(1);
+  }, 30_000);
+
+  it('runs a command once when processing fails between its events and its outcome record', async () => {
+    // The command's events are stored, then recording its outcome fails: the batch is retried.
+    const save = jest.spyOn(k.t.app.get(ProcessedCommands), 'save');
+    save.mockRejectedValueOnce(new Error('the process died here'));
+    await k.produce(k.topics.commands, [
+      command('create-torn', 'CreateJourney', { payload: { ...definition, name: 'Torn once' } }),
+    ]);
+    const created = await resultOf('create-torn');
+    const journeyId: string = created.result.id;
+    save.mockRejectedValueOnce(new Error('the process died here'));
+    await k.produce(k.topics.commands, [command('publish-torn', 'PublishJourney', { journeyId })]);
+    const published = await resultOf('publish-torn');
+    save.mockRestore();
+
+    expect(created).toMatchObject({ ok: true, result: { name: 'Torn once', state: 'Draft', revision: 0 } });
+    // Decided again it would be refused (already Live); it is recognised as applied instead.
+    expect(published).toMatchObject({ ok: true, result: { id: journeyId, state: 'Live' } });
+    expect(results().filter((m) => m.key === 'create-torn' || m.key === 'publish-torn')).toHaveLength(2);
+    const journeys = await k.t.request('viewer', 'GET', '/journeys');
+    expect(journeys.body.journeys.filter((j: { name: string }) => j.name === 'Torn once')).toHaveLength(1);
+    const history = await k.t.request('viewer', 'GET', `/journeys/${journeyId}/audit-history`);
+    expect(history.body.entries.map((e: { action: string; outcome: string }) => [e.action, e.outcome])).toEqual([
+      ['create', 'accepted'],
+      ['publish', 'accepted'],
+    ]);
   }, 30_000);
 
   it('dead-letters poison messages with the reason and keeps processing the partition', async () => {

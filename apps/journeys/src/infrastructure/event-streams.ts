@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
-import { type CommandContext, toNewEvents } from '../common/command-context';
+import { commandEventId, type CommandContext, toNewEvents } from '../common/command-context';
 import { ConcurrentModification, StaleRevision } from '../common/errors';
 import { EVENT_STORE } from './storage.module';
 
@@ -24,7 +24,10 @@ const READ_YOUR_WRITES_MS = 5_000;
 
 /**
  * The thin command path every handler shares: read the stream, fold, decide, append with the
- * expected revision; on a concurrent write, decide again on the new state a few times.
+ * expected revision; on a concurrent write, decide again on the new state a few times. A command
+ * that names its id (see CommandContext) and whose events the stream already holds is not decided
+ * again: it was applied (the process died before recording its outcome), and its result is the
+ * state right after its events.
  */
 @Injectable()
 export class EventStreams {
@@ -39,10 +42,17 @@ export class EventStreams {
     stream: string,
     model: StreamModel<State, Event>,
   ): Promise<{ state: State; revision: number }> {
-    const events = await this.store.readStream(stream);
-    let state = model.initialState();
-    for (const e of events) state = model.evolve(state, toDomain<Event>(e));
-    return { state, revision: events.length ? events[events.length - 1].revision : -1 };
+    const { state, revision } = await this.read(stream, model);
+    return { state, revision };
+  }
+
+  /** The result of the context's command if `stream` already holds its events; undefined otherwise. */
+  async applied<State, Event>(
+    stream: string,
+    model: StreamModel<State, Event>,
+    context: CommandContext,
+  ): Promise<Decided<State> | undefined> {
+    return context.commandId === undefined ? undefined : (await this.read(stream, model, context)).applied;
   }
 
   /**
@@ -57,12 +67,13 @@ export class EventStreams {
     ifMatch?: number,
   ): Promise<Decided<State>> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream, model);
+      const { state, revision, applied } = await this.read(stream, model, context);
+      if (applied) return applied;
       if (ifMatch !== undefined && ifMatch !== revision) throw new StaleRevision(ifMatch, revision);
       const events = decide(state);
       if (!events.length) return { state, revision, position: -1n, eventCount: 0 };
       try {
-        const result = await this.store.append(stream, toNewEvents(events, context), {
+        const result = await this.store.append(stream, toNewEvents(events, context, stream), {
           expectedRevision: revision < 0 ? 'no_stream' : revision,
         });
         await this.awaitProjections(result.position);
@@ -82,15 +93,40 @@ export class EventStreams {
 
   /** Appends without a revision check (records such as refusals, which conflict with nothing). */
   async record(stream: string, events: { type: string; data: unknown }[], context: CommandContext): Promise<void> {
-    const result = await this.store.append(stream, toNewEvents(events, context), { expectedRevision: 'any' });
+    const result = await this.store.append(stream, toNewEvents(events, context, stream), { expectedRevision: 'any' });
     await this.awaitProjections(result.position);
   }
 
-  /** Appends the first events of a new stream; a stream that exists already is a conflict. */
+  /**
+   * Appends the first events of a new stream; a stream that exists already is a conflict, unless it
+   * holds exactly these events of this command (a re-run: the ids repeat, nothing is written).
+   */
   async create(stream: string, events: { type: string; data: unknown }[], context: CommandContext): Promise<bigint> {
-    const result = await this.store.append(stream, toNewEvents(events, context), { expectedRevision: 'no_stream' });
+    const result = await this.store.append(stream, toNewEvents(events, context, stream), {
+      expectedRevision: 'no_stream',
+    });
     await this.awaitProjections(result.position);
     return result.position;
+  }
+
+  /** Folds the stream; with a command id, also finds the command's own events (appended together). */
+  private async read<State, Event>(
+    stream: string,
+    model: StreamModel<State, Event>,
+    context?: CommandContext,
+  ): Promise<{ state: State; revision: number; applied?: Decided<State> }> {
+    const events = await this.store.readStream(stream);
+    const commandId = context?.commandId;
+    let state = model.initialState();
+    let applied: Decided<State> | undefined;
+    for (const e of events) {
+      state = model.evolve(state, toDomain<Event>(e));
+      const index = applied?.eventCount ?? 0;
+      if (commandId !== undefined && e.id === commandEventId(commandId, stream, index)) {
+        applied = { state, revision: e.revision, position: e.position, eventCount: index + 1 };
+      }
+    }
+    return { state, revision: events.length ? events[events.length - 1].revision : -1, applied };
   }
 
   private async awaitProjections(position: bigint): Promise<void> {

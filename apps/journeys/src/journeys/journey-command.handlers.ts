@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { parseDefinition, validateForPublish, type JourneyDefinition } from '@journeys/definition';
 import { ReadModelStore } from '@journeys/read-models';
+import { newIdFor } from '../common/command-context';
 import { ActionNotAllowed, NotFound, ValidationFailed } from '../common/errors';
 import { EventStreams } from '../infrastructure/event-streams';
 import { TEMPLATE_CATEGORY, type TemplateSaved } from '../templates/template.events';
@@ -37,8 +37,11 @@ export class CreateJourneyHandler implements ICommandHandler<CreateJourneyComman
   ) {}
 
   async execute({ definition, context }: CreateJourneyCommand): Promise<JourneyResult> {
+    const journeyId = newIdFor(context, 'journey');
+    // Run again after a crash: the journey it created holds its name, which is no conflict.
+    const applied = await this.streams.applied(journeyStream(journeyId), journeyModel, context);
+    if (applied) return summary(applied.state as Parameters<typeof summary>[0], applied.revision);
     this.journeys.assertNameFree(definition.name);
-    const journeyId = randomUUID();
     const result = await this.streams.handle(
       journeyStream(journeyId),
       journeyModel,
@@ -136,8 +139,10 @@ export class CopyJourneyHandler implements ICommandHandler<CopyJourneyCommand> {
   ) {}
 
   async execute({ journeyId, name, version, context }: CopyJourneyCommand): Promise<JourneyResult> {
+    const newJourneyId = newIdFor(context, 'journey');
+    const copy: JourneyResult = { id: newJourneyId, state: 'Draft', revision: 0 };
+    if (await this.streams.applied(journeyStream(newJourneyId), journeyModel, context)) return copy;
     const { state } = await this.journeys.load(journeyId);
-    const newJourneyId = randomUUID();
     try {
       const copied = decideCopy(state, { newJourneyId, name, version });
       this.journeys.assertNameFree(name);
@@ -146,7 +151,7 @@ export class CopyJourneyHandler implements ICommandHandler<CopyJourneyCommand> {
       await this.journeys.recordRefusal(journeyId, 'copy', version, error, context);
       throw error;
     }
-    return { id: newJourneyId, state: 'Draft', revision: 0 };
+    return copy;
   }
 }
 
@@ -159,14 +164,16 @@ export class SaveAsTemplateHandler implements ICommandHandler<SaveAsTemplateComm
   ) {}
 
   async execute({ journeyId, template, context }: SaveAsTemplateCommand) {
+    const templateId = newIdFor(context, 'template');
+    const saved = { id: templateId, name: template.name };
+    if (await this.streams.applied(`${TEMPLATE_CATEGORY}-${templateId}`, anyEvents, context)) return saved;
     const { state } = await this.journeys.load(journeyId);
-    const templateId = randomUUID();
     try {
       const source = templateSource(state, template.version);
       if (templatesProjection.nameTaken(this.readModels.db, template.name)) {
         throw new ActionNotAllowed('DuplicateTemplateName', `A template named "${template.name}" already exists`);
       }
-      const saved: TemplateSaved = {
+      const event: TemplateSaved = {
         type: 'TemplateSaved',
         data: {
           templateId,
@@ -176,12 +183,12 @@ export class SaveAsTemplateHandler implements ICommandHandler<SaveAsTemplateComm
           source: { journeyId, version: source.version },
         },
       };
-      await this.streams.create(`${TEMPLATE_CATEGORY}-${templateId}`, [saved], context);
+      await this.streams.create(`${TEMPLATE_CATEGORY}-${templateId}`, [event], context);
     } catch (error) {
       await this.journeys.recordRefusal(journeyId, 'saveAsTemplate', template.version, error, context);
       throw error;
     }
-    return { id: templateId, name: template.name };
+    return saved;
   }
 }
 
@@ -193,6 +200,9 @@ export class CreateJourneyFromTemplateHandler implements ICommandHandler<CreateJ
   ) {}
 
   async execute({ templateId, name, overrides, context }: CreateJourneyFromTemplateCommand): Promise<JourneyResult> {
+    const journeyId = newIdFor(context, 'journey');
+    const created: JourneyResult = { id: journeyId, state: 'Draft', revision: 0 };
+    if (await this.streams.applied(journeyStream(journeyId), journeyModel, context)) return created;
     const events = await this.streams.load<TemplateSaved['data'] | null, TemplateSaved>(
       `${TEMPLATE_CATEGORY}-${templateId}`,
       {
@@ -206,7 +216,6 @@ export class CreateJourneyFromTemplateHandler implements ICommandHandler<CreateJ
     // The merged definition is checked like any new draft: an override must not break its shape.
     const definition = parsedDefinition({ ...template.definition, ...given, name });
     this.journeys.assertNameFree(name);
-    const journeyId = randomUUID();
     await this.streams.create(
       journeyStream(journeyId),
       [
@@ -223,9 +232,12 @@ export class CreateJourneyFromTemplateHandler implements ICommandHandler<CreateJ
       ],
       context,
     );
-    return { id: journeyId, state: 'Draft', revision: 0 };
+    return created;
   }
 }
+
+/** A stream read only to see whether a command's events are in it. */
+const anyEvents = { initialState: () => null, evolve: () => null };
 
 export const JOURNEY_COMMAND_HANDLERS = [
   CreateJourneyHandler,

@@ -44,7 +44,7 @@ export class KafkaCommandConsumer {
   /** The outcome of one command message; a command id seen before gets its stored outcome again. */
   async process(message: Record<string, unknown>): Promise<CommandOutcome> {
     const seenId = commandIdOf(message);
-    const seen = seenId === undefined ? undefined : this.processed.get(seenId);
+    const seen = seenId === undefined ? undefined : await this.processed.get(seenId);
     if (seen) return seen;
 
     const now = this.clock.now();
@@ -69,7 +69,7 @@ export class KafkaCommandConsumer {
           : undefined,
       };
     }
-    this.processed.save(prepared.commandId, outcome, now);
+    await this.processed.save(prepared.commandId, outcome, now);
     return outcome;
   }
 

@@ -100,7 +100,8 @@ export function prepareCommand(message: Record<string, unknown>, now: Date): Pre
   if (problems.length) return refuse('VALIDATION_FAILED', problems);
 
   try {
-    const context = commandContext(envelope.actor, now, envelope.commandId);
+    // The command id correlates its events and derives their ids: a redelivery writes nothing twice.
+    const context = commandContext(envelope.actor, now, envelope.commandId, envelope.commandId);
     const { command, shape } = buildCommand(envelope, context);
     return { ok: true, commandId: envelope.commandId, type: envelope.type, command, shape };
   } catch (error) {

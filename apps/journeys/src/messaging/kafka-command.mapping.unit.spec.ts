@@ -37,6 +37,7 @@ describe('prepareCommand', () => {
       actor: 'crm-sync',
       correlationId: 'cmd-1',
       causationId: 'cmd-1',
+      commandId: 'cmd-1',
       now,
     });
 

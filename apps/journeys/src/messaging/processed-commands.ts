@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { streamName, WrongExpectedRevisionError, type EventStore, type NewEvent } from '@journeys/event-store';
 import type { DeadLetterProblem, DeadLetterReason } from '@journeys/messaging';
-import { ReadModelStore } from '@journeys/read-models';
+import { EVENT_STORE } from '../infrastructure/storage.module';
 
 /** The `journeys.command-results` value. `error` is the `error` object of the REST error body. */
 export type CommandResultMessage =
@@ -19,43 +20,42 @@ export interface CommandOutcome {
   deadLetter?: { reason: DeadLetterReason; message: string; errors?: DeadLetterProblem[] };
 }
 
-/** How long processed command ids are remembered; redeliveries come within minutes, not weeks. */
-export const PROCESSED_COMMANDS_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Stream category of the outcome records; one stream per command id. */
+export const COMMAND_OUTCOME_CATEGORY = 'kafkaCommand';
+const OUTCOME_EVENT = 'KafkaCommandProcessed';
 
 /**
- * Command ids taken from `journeys.commands` with their outcome, in the read-model store. Not a
- * projection: a rebuild of the read models leaves it alone.
+ * The outcome of every command taken from `journeys.commands`, in the event store (stream
+ * `kafkaCommand-<commandId>`, written once with `no_stream`): it survives a pod whose data directory
+ * is gone, and a redelivered command id is answered with it instead of being run again. A crash
+ * between a command's events and this record is covered by the events themselves: their ids derive
+ * from the command id, so the re-run finds them (EventStreams) and records the same outcome.
  */
 @Injectable()
 export class ProcessedCommands {
-  constructor(private readonly readModels: ReadModelStore) {
-    readModels.db.exec(`CREATE TABLE IF NOT EXISTS kafka_processed_commands (
-      command_id TEXT PRIMARY KEY,
-      outcome TEXT NOT NULL,
-      processed_at INTEGER NOT NULL
-    )`);
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async get(commandId: string): Promise<CommandOutcome | undefined> {
+    const [recorded] = await this.store.readStream(outcomeStream(commandId), { maxCount: 1 });
+    return recorded ? (recorded.data as { outcome: CommandOutcome }).outcome : undefined;
   }
 
-  get(commandId: string): CommandOutcome | undefined {
-    const row = this.readModels.db
-      .prepare('SELECT outcome FROM kafka_processed_commands WHERE command_id = ?')
-      .get(commandId) as { outcome: string } | undefined;
-    return row ? (JSON.parse(row.outcome) as CommandOutcome) : undefined;
+  /** Records the first outcome of a command id; a later one (a concurrent replica's) is dropped. */
+  async save(commandId: string, outcome: CommandOutcome, at: Date): Promise<void> {
+    const event: NewEvent = {
+      id: `command:${commandId}/outcome`,
+      type: OUTCOME_EVENT,
+      data: { commandId, outcome },
+      metadata: { occurredAt: at.toISOString(), correlationId: commandId, causationId: commandId, schemaVersion: 1 },
+    };
+    try {
+      await this.store.append(outcomeStream(commandId), [event], { expectedRevision: 'no_stream' });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
   }
+}
 
-  save(commandId: string, outcome: CommandOutcome, at: Date): void {
-    this.readModels.db
-      .prepare(
-        `INSERT INTO kafka_processed_commands (command_id, outcome, processed_at) VALUES (?, ?, ?)
-         ON CONFLICT(command_id) DO NOTHING`,
-      )
-      .run(commandId, JSON.stringify(outcome), at.getTime());
-  }
-
-  /** Forgets ids older than the retention; returns how many were dropped. */
-  prune(now: Date): number {
-    return this.readModels.db
-      .prepare('DELETE FROM kafka_processed_commands WHERE processed_at < ?')
-      .run(now.getTime() - PROCESSED_COMMANDS_RETENTION_MS).changes;
-  }
+function outcomeStream(commandId: string): string {
+  return streamName(COMMAND_OUTCOME_CATEGORY, commandId);
 }
