@@ -33,7 +33,8 @@ function esmPackages() {
 
 const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-module.exports = {
+/** Options every project shares (and jest.faults.config.js builds on). */
+const project = {
   rootDir: '.',
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
@@ -42,9 +43,50 @@ module.exports = {
     '^@journeys/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@journeys/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
-  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/**
+ * End-to-end suites that run a second time with the service on EventStoreDB (an EventStoreDB
+ * protocol test server per data directory, test/support/store-mode.ts): every step type, both entry
+ * modes, stopping with a backlog, audit history, Kafka commands, triggers, actions and events, a
+ * SIGKILL under load (service-crash, kafka-forwarder) and a restart on an empty data directory.
+ * runtime-crash stays SQLite only: its 12,000-member enrolment runs at about 150 members/s through
+ * the test server on a shared 2-core machine, against its 60 s bounds.
+ */
+const EVENTSTOREDB_SUITES = [
+  'runtime-trigger',
+  'runtime-segments',
+  'journey-lifecycle',
+  'kafka-commands',
+  'kafka-ingestion',
+  'kafka-actions',
+  'kafka-forwarder',
+  'service-crash',
+];
+
+module.exports = {
+  ...project,
+  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   // Starts a throwaway local Kafka broker when KAFKA_BROKERS is unset and java + mvn exist.
   globalSetup: '<rootDir>/test/support/kafka.global-setup.ts',
   globalTeardown: '<rootDir>/test/support/kafka.global-teardown.ts',
+  projects: [
+    {
+      ...project,
+      displayName: 'default',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      // What only exists with an event store outside the data directory.
+      testPathIgnorePatterns: [...project.testPathIgnorePatterns, '\\.eventstoredb\\.e2e-spec\\.ts$'],
+    },
+    {
+      ...project,
+      displayName: 'eventstoredb',
+      testMatch: [
+        ...EVENTSTOREDB_SUITES.map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
+        '<rootDir>/test/**/*.eventstoredb.e2e-spec.ts',
+      ],
+      setupFilesAfterEnv: ['<rootDir>/test/support/eventstoredb-mode.setup.ts'],
+    },
+  ],
 };

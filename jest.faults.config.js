@@ -4,6 +4,8 @@ const base = require('./jest.config');
 
 module.exports = {
   ...base,
+  // One project of its own, not the projects of `npm test`.
+  projects: undefined,
   testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
   // Suites that mount file systems or spawn the service run one at a time on a 2-core machine.
   maxWorkers: 1,

@@ -4,19 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { EventStore } from '@journeys/event-store';
-import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
 import { ensureTopics } from '@journeys/messaging';
 import { TopicReader } from '@journeys/messaging/testing/topic-reader';
-import { ReadModelStore } from '@journeys/read-models';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
 import { EVENT_STORE } from '../apps/journeys/src/infrastructure/storage.module';
 import { FORWARDER_CHECKPOINT } from '../apps/journeys/src/messaging/kafka-messaging.service';
 import { kafkaTestSettings, startKafkaTestApp } from './support/kafka-app';
 import { call, EDITOR_KEY, freePort, kill, startService } from './support/service-process';
+import { checkpointOf, openEventStoreOf } from './support/store-mode';
 import { startTestApp } from './support/test-app';
 
 const storedEvents = async (dataDir: string) => {
-  const store = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
+  const store = await openEventStoreOf(dataDir);
   try {
     return await store.readAll();
   } finally {
@@ -108,7 +107,7 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
       const seenAtCrash = reader.messages.length;
       stop = true;
       await Promise.all(writers);
-      const checkpointAtCrash = readCheckpoint(dataDir);
+      const checkpointAtCrash = await readCheckpoint(dataDir);
 
       service = await startService(dataDir, port, settings.env);
       const stored = await storedEvents(dataDir);
@@ -122,7 +121,7 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
         'every stored event after the restart',
       );
       await kill(service, 'SIGTERM');
-      expect(readCheckpoint(dataDir)).toBe(stored.at(-1)?.position);
+      expect(await readCheckpoint(dataDir)).toBe(stored.at(-1)?.position);
       // What was resent is at most what followed the checkpoint at the crash.
       const ids = reader.messages.map((m) => m.value.id as string);
       const repeated = ids.length - new Set(ids).size;
@@ -135,11 +134,6 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
   }, 60_000);
 });
 
-function readCheckpoint(dataDir: string): bigint | undefined {
-  const readModels = ReadModelStore.open(join(dataDir, 'read-models.sqlite'));
-  try {
-    return readModels.checkpoint(FORWARDER_CHECKPOINT)?.position;
-  } finally {
-    readModels.close();
-  }
+function readCheckpoint(dataDir: string): Promise<bigint | undefined> {
+  return checkpointOf(dataDir, FORWARDER_CHECKPOINT);
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { eventStoreSettings } from './store-mode';
 
 const ROOT = join(__dirname, '..', '..');
 export const EDITOR_KEY = 'ed-editor-secret-0002';
@@ -17,7 +18,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real service in a child process, compiled on the fly (no build step needed). */
+/**
+ * The real service in a child process, compiled on the fly (no build step needed), on the embedded
+ * store of `dataDir` or, in the jest project `eventstoredb`, on that directory's EventStoreDB test server.
+ */
 export async function startService(
   dataDir: string,
   port: number,
@@ -32,6 +36,7 @@ export async function startService(
       JOURNEYS_DATA_DIR: dataDir,
       JOURNEYS_API_KEYS: `ed:editor:${EDITOR_KEY},feed:ingest:${INGEST_KEY}`,
       LOG_LEVEL: 'warn',
+      ...(await eventStoreSettings(dataDir)),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

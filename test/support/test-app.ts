@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/journeys/src/bootstrap';
 import type { Clock } from '../../apps/journeys/src/common/clock';
+import { eventStoreSettings, releaseEventStore } from './store-mode';
 
 export const KEYS = {
   admin: 'ops-admin-secret-0001',
@@ -43,8 +44,9 @@ export interface TestApp {
 }
 
 /**
- * The whole service on the embedded store in a temporary data directory, driven through Fastify's
- * inject. `env` adds to (or overrides) the test settings, e.g. KAFKA_BROKERS and topic names.
+ * The whole service in a temporary data directory, driven through Fastify's inject, on the embedded
+ * store (or on EventStoreDB in the jest project `eventstoredb`, see store-mode.ts). `env` adds to
+ * (or overrides) the test settings, e.g. KAFKA_BROKERS and topic names.
  */
 export async function startTestApp(
   options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string> } = {},
@@ -58,6 +60,7 @@ export async function startTestApp(
       .join(','),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...(await eventStoreSettings(dataDir)),
     ...options.env,
   };
   const app = await createApp(env, clock);
@@ -84,7 +87,9 @@ export async function startTestApp(
     },
     async close({ keepData = false } = {}) {
       await app.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (keepData) return;
+      rmSync(dataDir, { recursive: true, force: true });
+      await releaseEventStore(dataDir);
     },
   };
 }
