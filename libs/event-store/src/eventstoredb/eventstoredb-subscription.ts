@@ -46,11 +46,19 @@ export interface BatchingOptions<T> {
   state: { deliveredCaughtUp: boolean };
 }
 
+/** How long a catching-up batch waits for more events before it is delivered as it is. */
+export const CATCH_UP_LINGER_MS = 25;
+const LINGERED = Symbol('lingered');
+
 /**
- * Groups the items a subscription stream has already buffered into batches of at most
- * `maxBatchSize` events. A batch is caught up when the subscription is live and nothing is left in
- * the buffer. When the subscription becomes caught up without an event to carry the flag, an empty
- * caught-up batch says so, like the SQLite adapter does at its head.
+ * Groups the items a subscription stream has buffered into batches of at most `maxBatchSize`
+ * events. Live, a batch is what is buffered now (latency first). Catching up, the server streams
+ * events as fast as the connection takes them, a few at a time: a batch then waits for more (up to
+ * {@link CATCH_UP_LINGER_MS} at a time) until it is full or the subscription is live, so consumers
+ * that commit per batch (read models) commit per thousand events, not per handful. A batch is
+ * caught up when the subscription is live and nothing is left in the buffer. When the subscription
+ * becomes caught up without an event to carry the flag, an empty caught-up batch says so, like
+ * the SQLite adapter does at its head.
  */
 export async function* batchesOf<T extends object>(
   source: BufferedSource,
@@ -64,8 +72,15 @@ export async function* batchesOf<T extends object>(
     yield { events: [], caughtUp: true };
   }
   const items = source[Symbol.asyncIterator]() as AsyncIterator<T | SubscriptionMarker>;
+  // A read a lingering batch stopped waiting for: the next batch starts with it.
+  let carried: Promise<IteratorResult<T | SubscriptionMarker>> | undefined;
+  const next = () => {
+    const read = carried ?? items.next();
+    carried = undefined;
+    return read;
+  };
   for (;;) {
-    const first = await items.next();
+    const first = await next();
     if (first.done) return;
     const events: RecordedEvent[] = [];
     let item = first.value;
@@ -81,13 +96,18 @@ export async function* batchesOf<T extends object>(
           if (!serverSignals && headAtStart !== 'now' && event.position >= headAtStart) live = true;
         }
       }
-      if (events.length >= maxBatchSize || source.readableLength === 0) break;
-      const next = await items.next();
-      if (next.done) {
+      if (events.length >= maxBatchSize || (live && source.readableLength === 0)) break;
+      const read = next();
+      const result = source.readableLength > 0 ? await read : await lingerFor(read);
+      if (result === LINGERED) {
+        carried = read;
+        break;
+      }
+      if (result.done) {
         ended = true;
         break;
       }
-      item = next.value;
+      item = result.value;
     }
     const caughtUp = live && source.readableLength === 0;
     if (events.length > 0 || (caughtUp && !state.deliveredCaughtUp)) {
@@ -95,6 +115,19 @@ export async function* batchesOf<T extends object>(
       yield { events, caughtUp };
     }
     if (ended) return;
+  }
+}
+
+/** The read's result, or {@link LINGERED} when it takes longer than the catch-up linger. */
+async function lingerFor<R>(read: Promise<R>): Promise<R | typeof LINGERED> {
+  let timer: NodeJS.Timeout | undefined;
+  const lingered = new Promise<typeof LINGERED>((resolve) => {
+    timer = setTimeout(() => resolve(LINGERED), CATCH_UP_LINGER_MS);
+  });
+  try {
+    return await Promise.race([read, lingered]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -17,6 +17,33 @@ describe('batchesOf', () => {
     expect(await positions(batches, 3)).toEqual([[1, 2], [3, 4], [5]]);
   });
 
+  it('catching up, fills a batch with events still arriving; live, delivers what is buffered at once', async () => {
+    const source = objectStream();
+    write(source, 1);
+    const batches = run(source, { maxBatchSize: 3, headAtStart: 100n });
+
+    const first = batches.next();
+    setTimeout(() => write(source, 2), 2);
+    setTimeout(() => write(source, 3, 4), 4);
+    expect(summary((await first).value)).toEqual({ at: [1, 2, 3], caughtUp: false });
+    source.write(CAUGHT_UP);
+    expect(summary((await batches.next()).value)).toEqual({ at: [4], caughtUp: true });
+    write(source, 5);
+    expect(summary((await batches.next()).value)).toEqual({ at: [5], caughtUp: true });
+  });
+
+  it('catching up, delivers a batch that stops filling after the linger and loses nothing after it', async () => {
+    const source = objectStream();
+    write(source, 1);
+    const batches = run(source, { maxBatchSize: 10, headAtStart: 100n });
+
+    const first = await batches.next();
+    write(source, 2, 3);
+
+    expect(summary(first.value)).toEqual({ at: [1], caughtUp: false });
+    expect(summary((await batches.next()).value)).toEqual({ at: [2, 3], caughtUp: false });
+  });
+
   it('is caught up only after the server says so and nothing is left in the buffer', async () => {
     const source = objectStream();
     write(source, 1, 2, 3);
