@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --kafka] [-- --no-profile] [-- --only=id,id]`: runs the benchmark
+ * `npm run bench [-- --quick] [-- --kafka] [-- --eventstoredb] [-- --no-profile] [-- --only=id,id]`: runs the benchmark
  * scenarios, each in a child process of its own, prints their figures with the machine they ran on,
  * and writes `bench/results/<timestamp>.json` and `.md` plus `latest.*` (`latest-quick.*` with
  * --quick). The measured phases are CPU-profiled unless --no-profile; the .cpuprofile files are
@@ -87,6 +87,19 @@ function summary(run: Run): SummaryRow[] {
     ratio: ratio(triggerEvents),
   });
 
+  const esdb = 'trigger ingestion (EventStoreDB protocol path)';
+  const esdbTriggers = figure(run, esdb, 'triggersPerSec');
+  rows.push({
+    figure: `1b. Trigger ingestion, EventStoreDB protocol path (N = ${fmt(figure(run, esdb, 'triggers') ?? 0)}; adapter + test server, not a real server)`,
+    measured:
+      esdbTriggers === undefined
+        ? `not run (${notRunReason(run, 'eventstoredb')})`
+        : `${fmt(esdbTriggers)} triggers/s (${fmt(figure(run, esdb, 'storedEventsPerSec') ?? 0)} events/s; ${cpu(run, esdb, 'cpuMicrosPerTrigger')} each in the service)`,
+    target: '—',
+    met: '—',
+    ratio: 'n/a',
+  });
+
   const p99 = figure(run, 'trigger latency', 'p99Ms');
   const rate = figure(run, 'trigger latency', 'offeredPerSec');
   rows.push({
@@ -152,6 +165,19 @@ function summary(run: Run): SummaryRow[] {
     ratio: ratio(rebuild),
   });
 
+  const pod = 'new pod and rebuild (EventStoreDB protocol path)';
+  const podRate = figure(run, pod, 'rebuildEventsPerSec');
+  rows.push({
+    figure: `5b. Read models from EventStoreDB, protocol path (${fmt(figure(run, pod, 'events') ?? 0)} events)`,
+    measured:
+      podRate === undefined
+        ? `not run (${notRunReason(run, 'eventstoredb')})`
+        : `${fmt(podRate)} events/s, ${figure(run, pod, 'rebuildSecondsPerMillionEvents')} s per million; a new pod caught up in ${figure(run, pod, 'secondsUntilEngineCaughtUp')} s`,
+    target: '—',
+    met: '—',
+    ratio: 'n/a',
+  });
+
   rows.push({
     figure: `6. Physical limit: raw batched inserts (${fmt(figure(run, 'physical limit', 'events') ?? 0)} rows)`,
     measured: physical === undefined ? 'not run' : `${fmt(physical)} events/s`,
@@ -192,7 +218,9 @@ function notRunReason(run: Run, id: ScenarioId): string {
   return 'ran';
 }
 
-function value(v: number): string {
+/** A figure as the report prints it; NaN arrives as null over the IPC channel (JSON). */
+function value(v: number | null): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'n/a';
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
 }
 
@@ -250,6 +278,7 @@ async function main(): Promise<void> {
   if (args.includes('--kafka') && !brokers?.length) {
     throw new Error('--kafka needs KAFKA_BROKERS (start one: export "$(bash deploy/local/kafka.sh start)")');
   }
+  const eventstoredb = args.includes('--eventstoredb');
   const at = new Date().toISOString();
   const stamp = at.replace(/[:.]/g, '-');
   const out = join(process.cwd(), 'bench', 'results');
@@ -259,7 +288,14 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
   const profilePrefix = profiled ? join(out, stamp) : undefined;
-  const options: ScenarioOptions = { quick, dir, profilePrefix, filledDataDir: join(dir, 'filled'), brokers };
+  const options: ScenarioOptions = {
+    quick,
+    dir,
+    profilePrefix,
+    filledDataDir: join(dir, 'filled'),
+    brokers,
+    eventstoredb,
+  };
   try {
     for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
       if (only && !only.includes(id)) continue;

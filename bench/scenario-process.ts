@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
 import { benchAppends } from './event-store-append.bench';
+import { benchEventStoreDb } from './eventstoredb.bench';
 import { benchKafkaRaw } from './kafka-raw.bench';
 import { benchKafkaTriggers } from './kafka-triggers.bench';
 import { benchPhysicalLimit } from './physical-limit.bench';
@@ -26,6 +27,8 @@ export interface ScenarioOptions {
   /** The data directory that segment-and-timers fills and the later scenarios read. */
   filledDataDir: string;
   brokers?: string[];
+  /** `--eventstoredb`: also run the EventStoreDB protocol-path scenario. */
+  eventstoredb?: boolean;
 }
 
 export type ScenarioOutcome = { results: BenchResult[] } | { notRun: string } | { failed: string };
@@ -81,6 +84,10 @@ export const SCENARIOS = {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
     const run = { ...o, brokers: o.brokers, profile: profile(o, 'kafka-triggers') };
     return { results: [await benchKafkaTriggers(run)] };
+  },
+  eventstoredb: async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
+    if (!o.eventstoredb) return { notRun: 'needs --eventstoredb' };
+    return { results: await benchEventStoreDb({ ...o, profile: profile(o, 'eventstoredb') }) };
   },
 } as const;
 

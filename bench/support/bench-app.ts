@@ -48,12 +48,27 @@ export class BenchApp {
     this.readModels = app.get(ReadModelStore).db;
   }
 
-  /** Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given. */
-  static async start(dataDir: string, clock?: ManualClock): Promise<BenchApp> {
-    const env = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${KEY}`, LOG_LEVEL: 'warn' };
-    const app = await createApp(env, clock);
+  /**
+   * Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given;
+   * `env` adds settings (EVENTSTORE_CONNECTION_STRING puts it on EventStoreDB).
+   */
+  static async start(dataDir: string, clock?: ManualClock, env: Record<string, string> = {}): Promise<BenchApp> {
+    const settings = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${KEY}`, LOG_LEVEL: 'warn', ...env };
+    const app = await createApp(settings, clock);
     await app.getHttpAdapter().getInstance().ready();
     return new BenchApp(app, dataDir, clock);
+  }
+
+  /** Events stored after `after`: from positions in the embedded store (rowids), by reading them otherwise. */
+  async countEvents(after: bigint): Promise<number> {
+    if (this.store instanceof SqliteEventStore) return Number((await this.store.headPosition()) - after);
+    let count = 0;
+    for (let from = after; ;) {
+      const page = await this.store.readAll({ after: from, maxCount: 1_000 });
+      if (page.length === 0) return count;
+      count += page.length;
+      from = page[page.length - 1].position;
+    }
   }
 
   /** Transactions the embedded event store has committed (group commit makes them fewer than appends). */
