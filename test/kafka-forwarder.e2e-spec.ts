@@ -11,17 +11,10 @@ import { EVENT_STORE } from '../apps/journeys/src/infrastructure/storage.module'
 import { FORWARDER_CHECKPOINT } from '../apps/journeys/src/messaging/kafka-messaging.service';
 import { kafkaTestSettings, startKafkaTestApp } from './support/kafka-app';
 import { call, EDITOR_KEY, freePort, kill, startService } from './support/service-process';
-import { checkpointOf, openEventStoreOf } from './support/store-mode';
+import { checkpointOf, storedEventsOf } from './support/store-mode';
 import { startTestApp } from './support/test-app';
 
-const storedEvents = async (dataDir: string) => {
-  const store = await openEventStoreOf(dataDir);
-  try {
-    return await store.readAll();
-  } finally {
-    await store.close();
-  }
-};
+const storedEvents = storedEventsOf;
 
 describeKafka('the forwarder to journeys.events (whole app, real broker)', () => {
   it('publishes every stored event as a CloudEvent once and resumes from its checkpoint after a restart', async () => {

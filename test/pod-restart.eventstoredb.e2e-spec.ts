@@ -5,7 +5,7 @@ import { describeKafka } from '../libs/testing/src/kafka-broker';
 import type { KafkaTestApp } from './support/kafka-app';
 import { kafkaTestSettings, startKafkaTestApp } from './support/kafka-app';
 import { settle, trigger } from './support/runtime';
-import { moveEventStore, openEventStoreOf } from './support/store-mode';
+import { moveEventStore, storedEventsOf } from './support/store-mode';
 import { eventually } from './support/test-app';
 
 const journey = {
@@ -34,14 +34,6 @@ describeKafka('a pod restarted on an empty data directory (EventStoreDB mode)', 
     const actions = (k: KafkaTestApp) => k.reader.on(settings.topics.actions);
     const answers = (k: KafkaTestApp, commandId: string) =>
       k.reader.on(settings.topics.commandResults).filter((m) => m.key === commandId);
-    const storedEvents = async (dataDir: string) => {
-      const store = await openEventStoreOf(dataDir);
-      try {
-        return await store.readAll();
-      } finally {
-        await store.close();
-      }
-    };
 
     const emptyDir = mkdtempSync(join(tmpdir(), 'journeys-new-pod-'));
     const first = await startKafkaTestApp({ settings });
@@ -65,7 +57,7 @@ describeKafka('a pod restarted on an empty data directory (EventStoreDB mode)', 
         [1, 2, 3].map((n) => trigger(`t${n}`, `c${n}`, 'signed-up')),
       );
       await settle(first.t);
-      const stored = await storedEvents(first.t.dataDir);
+      const stored = await storedEventsOf(first.t.dataDir);
       await first.reader.waitFor(
         () => events(first).length >= stored.length && actions(first).length >= 3,
         15_000,
@@ -86,7 +78,7 @@ describeKafka('a pod restarted on an empty data directory (EventStoreDB mode)', 
       // A trigger after the restart is published once, like everything before it.
       await second.t.request('ingest', 'POST', '/triggers', [trigger('t4', 'c4', 'signed-up')]);
       await settle(second.t);
-      const stored = await storedEvents(emptyDir);
+      const stored = await storedEventsOf(emptyDir);
       await second.reader.waitFor(
         () => stored.every((e) => events(second).some((m) => m.value.id === e.id)) && actions(second).length >= 4,
         15_000,

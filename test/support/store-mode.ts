@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EventStore } from '@journeys/event-store';
+import type { EventStore, RecordedEvent } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
 import { ReadModelStore } from '@journeys/read-models';
@@ -39,6 +39,16 @@ export async function eventStoreSettings(dataDir: string): Promise<Record<string
 export async function openEventStoreOf(dataDir: string): Promise<EventStore> {
   if (mode === 'sqlite') return SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
   return EventStoreDbEventStore.connect((await serverOf(dataDir)).connectionString);
+}
+
+/** Every event the store of `dataDir` holds, read beside the service. */
+export async function storedEventsOf(dataDir: string): Promise<RecordedEvent[]> {
+  const store = await openEventStoreOf(dataDir);
+  try {
+    return await store.readAll();
+  } finally {
+    await store.close();
+  }
 }
 
 /** The test server of a data directory (EventStoreDB mode only), for faults and inspection. */

@@ -149,30 +149,7 @@ describe('appendIdempotently', () => {
           server.push(...ids);
           return true;
         });
-        const io = {
-          catchUp: async (known: StreamIds) => {
-            const from = known.lastRevision + 1;
-            const tail = await readFrom(from);
-            known.extend(
-              from,
-              tail.map((id, i) => ({ id, revision: from + i })),
-              BigInt(from + tail.length - 1),
-            );
-            return known;
-          },
-          write: async (known: StreamIds, events: NewEvent[], expected: number | 'no_stream') => {
-            const ids = events.map((e) => e.id);
-            if (!(await tryWrite(ids, expected))) return undefined;
-            const first = expected === 'no_stream' ? 0 : expected + 1;
-            const last = first + ids.length - 1;
-            known.extend(
-              first,
-              ids.map((id, i) => ({ id, revision: first + i })),
-              BigInt(last),
-            );
-            return { nextExpectedRevision: last, position: BigInt(last), written: ids.length };
-          },
-        };
+        const io = streamIo(readFrom, tryWrite);
 
         const outcomes = appends.map(({ ids, requested, sharedKnowledge }) =>
           appendIdempotently(
@@ -239,28 +216,7 @@ describe('appendIdempotently when writes lose their answers', () => {
           return matches;
         });
         const io = {
-          catchUp: async (known: StreamIds) => {
-            const from = known.lastRevision + 1;
-            const tail = await readFrom(from);
-            known.extend(
-              from,
-              tail.map((id, i) => ({ id, revision: from + i })),
-              BigInt(from + tail.length - 1),
-            );
-            return known;
-          },
-          write: async (known: StreamIds, events: NewEvent[], expected: number | 'no_stream') => {
-            const ids = events.map((e) => e.id);
-            if (!(await tryWrite(ids, expected))) return undefined;
-            const first = expected === 'no_stream' ? 0 : expected + 1;
-            const last = first + ids.length - 1;
-            known.extend(
-              first,
-              ids.map((id, i) => ({ id, revision: first + i })),
-              BigInt(last),
-            );
-            return { nextExpectedRevision: last, position: BigInt(last), written: ids.length };
-          },
+          ...streamIo(readFrom, tryWrite),
           isUnknownOutcome: (error: unknown) => error instanceof LostAnswer,
         };
 
@@ -309,6 +265,37 @@ describe('appendIdempotently when writes lose their answers', () => {
     expect(reads).toBe(MAX_UNKNOWN_OUTCOMES);
   });
 });
+
+/** The two round trips of an append against a stream of ids kept in an array (a fake server). */
+function streamIo(
+  readFrom: (from: number) => Promise<string[]>,
+  tryWrite: (ids: string[], expected: number | 'no_stream') => Promise<boolean>,
+) {
+  return {
+    catchUp: async (known: StreamIds) => {
+      const from = known.lastRevision + 1;
+      const tail = await readFrom(from);
+      known.extend(
+        from,
+        tail.map((id, i) => ({ id, revision: from + i })),
+        BigInt(from + tail.length - 1),
+      );
+      return known;
+    },
+    write: async (known: StreamIds, events: NewEvent[], expected: number | 'no_stream') => {
+      const ids = events.map((e) => e.id);
+      if (!(await tryWrite(ids, expected))) return undefined;
+      const first = expected === 'no_stream' ? 0 : expected + 1;
+      const last = first + ids.length - 1;
+      known.extend(
+        first,
+        ids.map((id, i) => ({ id, revision: first + i })),
+        BigInt(last),
+      );
+      return { nextExpectedRevision: last, position: BigInt(last), written: ids.length };
+    },
+  };
+}
 
 function event(id: string): NewEvent {
   return {

@@ -454,26 +454,22 @@ function deleteExpected(options: DeleteReq.Options | TombstoneReq.Options | unde
   return expectedOf(options?.getRevision(), expectedKind(options?.getExpectedStreamRevisionCase(), Case));
 }
 
-function expectedKind(
-  kind: number | undefined,
-  Case: typeof AppendReq.Options.ExpectedStreamRevisionCase,
-): 'revision' | 'no_stream' | 'any' | 'stream_exists' | 'none' {
-  if (kind === Case.REVISION) return 'revision';
-  if (kind === Case.NO_STREAM) return 'no_stream';
-  if (kind === Case.ANY) return 'any';
-  if (kind === Case.STREAM_EXISTS) return 'stream_exists';
-  return 'none';
+type ExpectedKind = 'revision' | 'no_stream' | 'any' | 'stream_exists' | 'none';
+
+/** The expected-revision case of Append, Delete and Tombstone requests. */
+function expectedKind(kind: number | undefined, Case: typeof AppendReq.Options.ExpectedStreamRevisionCase) {
+  return kindOf(kind, [Case.REVISION, Case.NO_STREAM, Case.ANY, Case.STREAM_EXISTS]);
 }
 
-function batchExpectedKind(
-  kind: number,
-  Case: typeof BatchAppendReq.Options.ExpectedStreamPositionCase,
-): 'revision' | 'no_stream' | 'any' | 'stream_exists' | 'none' {
-  if (kind === Case.STREAM_POSITION) return 'revision';
-  if (kind === Case.NO_STREAM) return 'no_stream';
-  if (kind === Case.ANY) return 'any';
-  if (kind === Case.STREAM_EXISTS) return 'stream_exists';
-  return 'none';
+/** The same of a BatchAppend request, whose oneof numbers differ. */
+function batchExpectedKind(kind: number, Case: typeof BatchAppendReq.Options.ExpectedStreamPositionCase) {
+  return kindOf(kind, [Case.STREAM_POSITION, Case.NO_STREAM, Case.ANY, Case.STREAM_EXISTS]);
+}
+
+function kindOf(kind: number | undefined, cases: readonly [number, number, number, number]): ExpectedKind {
+  const kinds = ['revision', 'no_stream', 'any', 'stream_exists'] as const;
+  const at = kind === undefined ? -1 : cases.indexOf(kind);
+  return at < 0 ? 'none' : kinds[at];
 }
 
 function eventSize(event: ProposedEvent): number {
