@@ -82,6 +82,10 @@ export interface BatchConsumerStatus {
 }
 
 const SLEEP_SLICE_MS = 100;
+/** Longest a stop waits for a consumer that has not joined its group yet. */
+export const JOINING_STOP_MS = 2_000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * A consumer-group member for one topic that reads with `eachBatch` and commits an offset only once
@@ -151,12 +155,20 @@ export class KafkaBatchConsumer {
       });
   }
 
-  /** Leaves the group after the chunk in flight is committed; unfinished messages stay uncommitted. */
+  /**
+   * Leaves the group after the chunk in flight is committed; unfinished messages stay uncommitted.
+   * A consumer still joining holds nothing to commit, and its join can wait for the session of a
+   * crashed member to time out (30 s after a SIGKILLed replica): it is not waited for longer than
+   * {@link JOINING_STOP_MS}; the broker drops it when its own session ends.
+   */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
+    const joining = this.state !== 'running';
     this.stopping = true;
-    await consumer.disconnect();
+    const disconnected = consumer.disconnect();
+    if (joining) await Promise.race([disconnected.catch(() => undefined), pause(JOINING_STOP_MS)]);
+    else await disconnected;
     this.consumer = undefined;
     this.state = 'stopped';
   }
