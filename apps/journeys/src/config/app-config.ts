@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { durationSign, durationUpperBoundMs, parseIsoDuration } from '@journeys/definition';
 import { DEFAULT_TOPICS, TOPIC_NAME_PATTERN, TOPIC_ROLES, type TopicNames } from '@journeys/messaging/topics';
 
 export const ROLES = ['admin', 'editor', 'viewer', 'ingest'] as const;
@@ -41,6 +42,11 @@ export interface AppConfig {
   apiKeys: ApiKey[];
   logLevel: LogLevel;
   logFormat: 'text' | 'json';
+  /**
+   * How long after its deadline a `waitForTrigger` times out (ms): a trigger that occurred before
+   * the deadline but arrives within this grace still wins (JOURNEYS_TRIGGER_WAIT_GRACE, default PT5S).
+   */
+  triggerWaitGraceMs: number;
 }
 
 export class ConfigurationError extends Error {
@@ -93,6 +99,8 @@ export function loadConfig(env: Env): AppConfig {
   if (logFormat !== 'text' && logFormat !== 'json')
     problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
 
+  const triggerWaitGraceMs = parseGrace(value('JOURNEYS_TRIGGER_WAIT_GRACE') ?? 'PT5S', problems);
+
   if (problems.length) throw new ConfigurationError(problems);
   return {
     port,
@@ -104,7 +112,20 @@ export function loadConfig(env: Env): AppConfig {
     apiKeys,
     logLevel,
     logFormat,
+    triggerWaitGraceMs,
   };
+}
+
+/** An ISO duration of hours, minutes and seconds from zero to one hour, in ms. */
+function parseGrace(raw: string, problems: string[]): number {
+  const duration = parseIsoDuration(raw);
+  const calendar = duration !== null && (duration.years || duration.months || duration.weeks || duration.days);
+  const ms = duration === null ? Number.NaN : durationUpperBoundMs(duration);
+  if (duration === null || calendar || durationSign(duration) < 0 || !(ms <= 3_600_000)) {
+    problems.push(`JOURNEYS_TRIGGER_WAIT_GRACE must be an ISO 8601 duration from PT0S to PT1H; got "${raw}"`);
+    return 0;
+  }
+  return ms;
 }
 
 /** `KAFKA_TOPIC_COMMAND_RESULTS` for the role `commandResults`. */

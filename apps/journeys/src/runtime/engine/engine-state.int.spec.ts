@@ -33,6 +33,8 @@ function entered(customerId: string, journeyId: string): InstanceEvent {
   } as InstanceEvent;
 }
 
+const TIMING = { triggerWaitGraceMs: 0 };
+
 describe('EngineState batch loads', () => {
   let state: EngineState;
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => `c-${i}`);
@@ -44,8 +46,8 @@ describe('EngineState batch loads', () => {
       if (i % 3 !== 0) return;
       state.saveInstance(instance(customerId, 'j1'));
       state.saveInstance(instance(customerId, 'j2'));
-      state.saveProfile(customerId, { n: i });
-      state.setMembership('vip', customerId, true);
+      state.saveProfile(customerId, { values: { n: i }, stamps: { n: [i, `m-${i}`] } });
+      state.setMembership('vip', customerId, true, [i, `s-${i}`]);
       state.saveEntries('j1', customerId, { entries: i, lastEntryAt: 1_000 + i });
     });
   });
@@ -57,51 +59,77 @@ describe('EngineState batch loads', () => {
     const entries = state.entriesOf('j1', customers);
     for (const customerId of customers) {
       expect(instances.get(customerId) ?? []).toEqual(state.instancesOfCustomer(customerId));
-      expect(segments.get(customerId) ?? new Set()).toEqual(state.segmentsOf(customerId));
-      expect(profiles.get(customerId) ?? {}).toEqual(state.profile(customerId));
+      expect(segments.get(customerId) ?? { member: new Set(), stamps: new Map() }).toEqual(
+        state.segmentsOf(customerId),
+      );
+      expect(profiles.get(customerId) ?? { values: {}, stamps: {} }).toEqual(state.profile(customerId));
       expect(entries.get(customerId) ?? { entries: 0, lastEntryAt: 0 }).toEqual(state.entries('j1', customerId));
     }
     expect(instances.size).toBe(CUSTOMERS / 3);
   });
 
   it('prefetched batches answer like batches that read row by row', () => {
-    const prefetched = new EngineBatch(state);
+    const prefetched = new EngineBatch(state, TIMING);
     prefetched.prefetchCustomers(customers, ['j1']);
-    const lazy = new EngineBatch(state);
+    const lazy = new EngineBatch(state, TIMING);
     for (const customerId of customers) {
       expect(prefetched.instancesOf(customerId)).toEqual(lazy.instancesOf(customerId));
       expect(prefetched.segmentsOf(customerId)).toEqual(lazy.segmentsOf(customerId));
       expect(prefetched.profile(customerId)).toEqual(lazy.profile(customerId));
       expect(prefetched.entries('j1', customerId)).toEqual(lazy.entries('j1', customerId));
     }
-    const byId = new EngineBatch(state);
+    const byId = new EngineBatch(state, TIMING);
     byId.prefetchInstances([`j2_1_c-3_1`, 'missing']);
     expect(byId.instance('j2_1_c-3_1')).toEqual(instance('c-3', 'j2'));
     expect(byId.profile('c-3')).toEqual({ n: 3 });
   });
 
   it('a batch decided before its parent commits reads the parent’s changes, prefetched or not', () => {
-    const parent = new EngineBatch(state);
+    const parent = new EngineBatch(state, TIMING);
     parent.prefetchCustomers(['c-0', 'c-1'], ['j1']);
     parent.record(initialState(), [entered('c-1', 'j3')], 'cause');
     parent.recordEntry('j1', 'c-0', 5_000);
-    parent.setMembership('gold', 'c-1', true);
-    parent.mergeProfile('c-0', { plan: 'pro' });
+    parent.setMembership('gold', 'c-1', true, [1, 'g']);
+    parent.mergeProfile('c-0', { plan: 'pro' }, [1, 'p']);
 
-    const child = new EngineBatch(state, parent);
+    const child = new EngineBatch(state, TIMING, parent);
     child.prefetchCustomers(['c-0', 'c-1', 'c-2'], ['j1']);
     expect(child.instancesOf('c-1').map((i) => i.ref.journeyId)).toEqual(['j3']);
     expect(child.entries('j1', 'c-0')).toEqual({ entries: 1, lastEntryAt: 5_000 });
     expect(child.segmentsOf('c-1')).toEqual(new Set(['gold']));
     expect(child.profile('c-0')).toEqual({ n: 0, plan: 'pro' });
     // Its own changes stay its own.
-    child.setMembership('silver', 'c-1', true);
+    child.setMembership('silver', 'c-1', true, [1, 's']);
     expect(parent.segmentsOf('c-1')).toEqual(new Set(['gold']));
 
     // Once the parent has committed, the link is cut and the database answers the same.
     parent.commit();
     child.forgetParent();
     expect(child.instancesOf('c-1').map((i) => i.ref.journeyId)).toEqual(['j3']);
-    expect(new EngineBatch(state).entries('j1', 'c-0')).toEqual({ entries: 1, lastEntryAt: 5_000 });
+    expect(new EngineBatch(state, TIMING).entries('j1', 'c-0')).toEqual({ entries: 1, lastEntryAt: 5_000 });
+  });
+});
+
+describe('EngineState on a read-model file of the first release', () => {
+  it('adds the event-time columns and keeps what the file held; any dated change supersedes it', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE rt_segments (segment_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+               PRIMARY KEY (segment_id, customer_id)) WITHOUT ROWID;
+             CREATE TABLE rt_profiles (customer_id TEXT PRIMARY KEY, attributes TEXT NOT NULL);
+             INSERT INTO rt_segments VALUES ('vip', 'ann');
+             INSERT INTO rt_profiles VALUES ('ann', '{"plan":"pro"}');`);
+    const state = new EngineState(db);
+    expect(state.segmentsOf('ann').member).toEqual(new Set(['vip']));
+    expect(state.profile('ann')).toEqual({ values: { plan: 'pro' }, stamps: {} });
+    expect(state.membersAfter(['vip'], '', 10)).toEqual(['ann']);
+
+    const batch = new EngineBatch(state, { triggerWaitGraceMs: 0 });
+    expect(batch.setMembership('vip', 'ann', false, [1, 'a'])).toBe(true);
+    batch.mergeProfile('ann', { plan: 'free' }, [1, 'a']);
+    batch.commit();
+    expect(state.membersAfter(['vip'], '', 10)).toEqual([]);
+    expect(state.profile('ann').values).toEqual({ plan: 'free' });
+    // The leave stays as a dated row: an older join arriving now changes nothing.
+    expect(new EngineBatch(state, { triggerWaitGraceMs: 0 }).setMembership('vip', 'ann', true, [0, 'z'])).toBe(false);
   });
 });

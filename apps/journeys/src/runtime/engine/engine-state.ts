@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { JourneyState } from '../../journeys/journey.decider';
 import type { InstanceState } from '../instance.decider';
+import type { Profile, Stamp } from '../rules/event-time';
 
 /** One pending unit of engine work that runs in chunks and keeps its cursor (segment enrolment, stopping). */
 export type EngineJob =
@@ -67,6 +68,7 @@ export class EngineState {
       CREATE INDEX IF NOT EXISTS rt_actions_version ON rt_actions (journey_id, version, status);
       CREATE TABLE IF NOT EXISTS rt_jobs (job_id TEXT PRIMARY KEY, start_at INTEGER NOT NULL, job TEXT NOT NULL);
     `);
+    migrate(db);
     this.s = this.prepare();
   }
 
@@ -101,12 +103,20 @@ export class EngineState {
         'SELECT timer_id, instance_id, due_at FROM rt_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?',
       ),
       nextDue: db.prepare('SELECT MIN(due_at) AS due FROM rt_timers'),
-      segmentsOf: db.prepare('SELECT segment_id FROM rt_segments WHERE customer_id = ?'),
-      join: db.prepare('INSERT OR IGNORE INTO rt_segments (segment_id, customer_id) VALUES (?, ?)'),
-      leave: db.prepare('DELETE FROM rt_segments WHERE segment_id = ? AND customer_id = ?'),
-      profile: db.prepare('SELECT attributes FROM rt_profiles WHERE customer_id = ?'),
+      segmentsOf: db
+        .prepare('SELECT segment_id, member, changed_at, change_id FROM rt_segments WHERE customer_id = ?')
+        .raw(true),
+      // A customer who leaves keeps a row (member = 0) with the change's stamp: an older join that
+      // arrives later must lose to it.
+      setMembership: db.prepare(
+        `INSERT INTO rt_segments (segment_id, customer_id, member, changed_at, change_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(segment_id, customer_id) DO UPDATE SET
+           member = excluded.member, changed_at = excluded.changed_at, change_id = excluded.change_id`,
+      ),
+      profile: db.prepare('SELECT attributes, stamps FROM rt_profiles WHERE customer_id = ?'),
       saveProfile: db.prepare(
-        'INSERT INTO rt_profiles (customer_id, attributes) VALUES (?, ?) ON CONFLICT(customer_id) DO UPDATE SET attributes = excluded.attributes',
+        `INSERT INTO rt_profiles (customer_id, attributes, stamps) VALUES (?, ?, ?)
+         ON CONFLICT(customer_id) DO UPDATE SET attributes = excluded.attributes, stamps = excluded.stamps`,
       ),
       addAction: db.prepare(
         `INSERT OR IGNORE INTO rt_actions (action_id, instance_id, journey_id, version, customer_id, status, expires_at, payload)
@@ -131,10 +141,12 @@ export class EngineState {
         .prepare(`SELECT state FROM rt_instances WHERE instance_id IN (${IN_PLACEHOLDERS})`)
         .pluck(true),
       segmentsByCustomers: db
-        .prepare(`SELECT customer_id, segment_id FROM rt_segments WHERE customer_id IN (${IN_PLACEHOLDERS})`)
+        .prepare(
+          `SELECT customer_id, segment_id, member, changed_at, change_id FROM rt_segments WHERE customer_id IN (${IN_PLACEHOLDERS})`,
+        )
         .raw(true),
       profilesByCustomers: db
-        .prepare(`SELECT customer_id, attributes FROM rt_profiles WHERE customer_id IN (${IN_PLACEHOLDERS})`)
+        .prepare(`SELECT customer_id, attributes, stamps FROM rt_profiles WHERE customer_id IN (${IN_PLACEHOLDERS})`)
         .raw(true),
       entriesByCustomers: db
         .prepare(
@@ -160,21 +172,19 @@ export class EngineState {
     return inLists<string>(this.s.instancesByIds, instanceIds).map((state) => JSON.parse(state) as InstanceState);
   }
   /** Segment memberships of each of the customers, keyed by customer. */
-  segmentsOfCustomers(customerIds: readonly string[]): Map<string, Set<string>> {
-    const found = new Map<string, Set<string>>();
-    for (const [customerId, segmentId] of inLists<[string, string]>(this.s.segmentsByCustomers, customerIds)) {
-      const set = found.get(customerId);
-      if (set) set.add(segmentId);
-      else found.set(customerId, new Set([segmentId]));
+  segmentsOfCustomers(customerIds: readonly string[]): Map<string, Memberships> {
+    const found = new Map<string, Memberships>();
+    for (const row of inLists<MembershipRow>(this.s.segmentsByCustomers, customerIds)) {
+      let memberships = found.get(row[0]);
+      if (!memberships) found.set(row[0], (memberships = emptyMemberships()));
+      addMembership(memberships, row);
     }
     return found;
   }
   /** Stored profiles of the customers, keyed by customer. */
-  profilesOf(customerIds: readonly string[]): Map<string, Record<string, unknown>> {
-    const rows = inLists<[string, string]>(this.s.profilesByCustomers, customerIds);
-    return new Map(
-      rows.map(([customerId, attributes]) => [customerId, JSON.parse(attributes) as Record<string, unknown>]),
-    );
+  profilesOf(customerIds: readonly string[]): Map<string, Profile> {
+    const rows = inLists<[string, string, string | null]>(this.s.profilesByCustomers, customerIds);
+    return new Map(rows.map(([customerId, attributes, stamps]) => [customerId, profileOf(attributes, stamps)]));
   }
   /** Entry counts in one journey of the customers that have entered it, keyed by customer. */
   entriesOf(journeyId: string, customerIds: readonly string[]): Map<string, { entries: number; lastEntryAt: number }> {
@@ -253,31 +263,40 @@ export class EngineState {
     return candidates.length ? Math.min(...candidates) : undefined;
   }
 
-  segmentsOf(customerId: string): Set<string> {
-    return new Set((this.s.segmentsOf.all(customerId) as { segment_id: string }[]).map((r) => r.segment_id));
+  segmentsOf(customerId: string): Memberships {
+    const memberships = emptyMemberships();
+    for (const [segmentId, member, changedAt, changeId] of this.s.segmentsOf.all(customerId) as [
+      string,
+      number,
+      number,
+      string,
+    ][]) {
+      addMembership(memberships, [customerId, segmentId, member, changedAt, changeId]);
+    }
+    return memberships;
   }
-  setMembership(segmentId: string, customerId: string, member: boolean): void {
-    if (member) this.s.join.run(segmentId, customerId);
-    else this.s.leave.run(segmentId, customerId);
+  setMembership(segmentId: string, customerId: string, member: boolean, stamp: Stamp): void {
+    this.s.setMembership.run(segmentId, customerId, member ? 1 : 0, stamp[0], stamp[1]);
   }
   /** Members of any of the segments with an id above the cursor, in id order. */
   membersAfter(segments: readonly string[], cursor: string, limit: number): string[] {
     const placeholders = segments.map(() => '?').join(', ');
     const rows = this.db
       .prepare(
-        `SELECT DISTINCT customer_id FROM rt_segments WHERE segment_id IN (${placeholders}) AND customer_id > ?
+        `SELECT DISTINCT customer_id FROM rt_segments
+         WHERE segment_id IN (${placeholders}) AND customer_id > ? AND member = 1
          ORDER BY customer_id LIMIT ?`,
       )
       .all(...segments, cursor, limit) as { customer_id: string }[];
     return rows.map((r) => r.customer_id);
   }
 
-  profile(customerId: string): Record<string, unknown> {
-    const row = this.s.profile.get(customerId) as { attributes: string } | undefined;
-    return row ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
+  profile(customerId: string): Profile {
+    const row = this.s.profile.get(customerId) as { attributes: string; stamps: string | null } | undefined;
+    return row ? profileOf(row.attributes, row.stamps) : { values: {}, stamps: {} };
   }
-  saveProfile(customerId: string, attributes: Record<string, unknown>): void {
-    this.s.saveProfile.run(customerId, JSON.stringify(attributes));
+  saveProfile(customerId: string, profile: Profile): void {
+    this.s.saveProfile.run(customerId, JSON.stringify(profile.values), JSON.stringify(profile.stamps));
   }
 
   addAction(row: Omit<ActionRow, 'seq' | 'status'> & { expiresAt?: number }): void {
@@ -322,6 +341,44 @@ export class EngineState {
   hasJob(jobId: string): boolean {
     return this.s.hasJob.get(jobId) !== undefined;
   }
+}
+
+/** A customer's segments: the current ones, and the stamp of the last change of each (left ones too). */
+export interface Memberships {
+  member: Set<string>;
+  stamps: Map<string, Stamp>;
+}
+
+type MembershipRow = [customerId: string, segmentId: string, member: number, changedAt: number, changeId: string];
+
+export function emptyMemberships(): Memberships {
+  return { member: new Set(), stamps: new Map() };
+}
+
+function addMembership(memberships: Memberships, [, segmentId, member, changedAt, changeId]: MembershipRow): void {
+  if (member) memberships.member.add(segmentId);
+  // Rows from before stamps were kept carry 0 and '': any change with a time supersedes them.
+  memberships.stamps.set(segmentId, [changedAt, changeId]);
+}
+
+function profileOf(attributes: string, stamps: string | null): Profile {
+  return {
+    values: JSON.parse(attributes) as Record<string, unknown>,
+    stamps: stamps === null ? {} : (JSON.parse(stamps) as Record<string, Stamp>),
+  };
+}
+
+/** Columns added since the first release, for read-model files written by it. */
+function migrate(db: Database.Database): void {
+  const columns = (table: string) =>
+    new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  const segments = columns('rt_segments');
+  if (!segments.has('member')) {
+    db.exec(`ALTER TABLE rt_segments ADD COLUMN member INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE rt_segments ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rt_segments ADD COLUMN change_id TEXT NOT NULL DEFAULT '';`);
+  }
+  if (!columns('rt_profiles').has('stamps')) db.exec('ALTER TABLE rt_profiles ADD COLUMN stamps TEXT');
 }
 
 /**

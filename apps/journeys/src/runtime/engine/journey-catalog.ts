@@ -56,6 +56,18 @@ export class JourneyCatalog {
   goalOf(trigger: string): readonly VersionInfo[] {
     return this.built().byGoalTrigger.get(trigger) ?? [];
   }
+  /** Keys (`journeyId#version`) of the versions whose exit triggers or goal name this trigger. */
+  versionsNaming(trigger: string): ReadonlySet<string> {
+    const built = this.built();
+    let keys = built.naming.get(trigger);
+    if (keys === undefined) {
+      keys = new Set(
+        [...this.exitedBy(trigger), ...this.goalOf(trigger)].map((info) => `${info.journeyId}#${info.version}`),
+      );
+      built.naming.set(trigger, keys);
+    }
+    return keys;
+  }
   exitedBySegment(segmentId: string): readonly VersionInfo[] {
     return this.built().byExitSegment.get(segmentId) ?? [];
   }
@@ -117,6 +129,7 @@ export class JourneyCatalog {
         if (v.state !== 'Stopping' && v.state !== 'Stopped' && d.goal) add(byGoalTrigger, d.goal.trigger, info);
       }
     }
-    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live };
+    const naming = new Map<string, Set<string>>();
+    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live, naming };
   }
 }

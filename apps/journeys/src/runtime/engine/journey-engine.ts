@@ -18,13 +18,17 @@ import { ReadModelStore } from '@journeys/read-models';
 import { CLOCK, type Clock } from '../../common/clock';
 import { commandContext } from '../../common/command-context';
 import { customerStream } from '../../ingestion/customer.events';
-import type { SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
+import type { ReceivedTrigger, SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/app-config';
 import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { AutomaticMoveCommand } from '../../journeys/journey.commands';
 import { JOURNEY_EVENT_TYPES, type CompletingReason, type JourneyEvent } from '../../journeys/journey.events';
-import { decide, GOAL_WINDOW_MS, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
+import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
-import { EngineBatch } from './engine-batch';
+import { orderKey } from '../rules/event-time';
+import type { OfferedTrigger } from '../steps/wait-for-trigger.step';
+import { EngineBatch, type EngineTiming } from './engine-batch';
 import { EngineState, type EngineJob } from './engine-state';
 import { JourneyCatalog, type VersionInfo } from './journey-catalog';
 
@@ -33,10 +37,11 @@ const CHECKPOINT = 'engine';
 const CHUNK = 2_000;
 /** Longest the scheduler sleeps between looks at the timer index. */
 const MAX_SLEEP_MS = 200;
+/** Longest a timer run waits for the input loop to take what was stored before it. */
+const INPUT_CATCH_UP_MS = 2_000;
 /** The engine reacts to these only; its own progress events are never read back. */
 const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY_EVENT_TYPES];
 
-type Present = Exclude<InstanceState, { status: 'new' }>;
 type EnrolJob = Extract<EngineJob, { kind: 'enrol' }>;
 
 /**
@@ -66,7 +71,12 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     private readonly readModels: ReadModelStore,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.timing = { triggerWaitGraceMs: config.triggerWaitGraceMs };
+  }
+
+  private readonly timing: EngineTiming;
 
   onApplicationBootstrap(): void {
     this.state = new EngineState(this.readModels.db);
@@ -90,8 +100,16 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     return { position: this.processed, lastError: this.lastError };
   }
 
-  /** Runs due timers and jobs now (tests move a manual clock, then call this). */
-  tick(): Promise<void> {
+  /**
+   * Runs due timers and jobs now (tests move a manual clock, then call this). Inputs stored before
+   * it are decided first (within a bound), so a trigger stored just before a timer is due is seen
+   * before the timer fires, whatever order the two loops would otherwise take them in.
+   */
+  async tick(): Promise<void> {
+    if (this.state.nextWake() !== undefined) {
+      const head = await this.store.headPosition().catch(() => undefined);
+      if (head !== undefined) await this.waitFor(head, INPUT_CATCH_UP_MS).catch(() => undefined);
+    }
     return this.enqueue(() => this.runDue());
   }
 
@@ -185,14 +203,13 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
     const previous = this.pending;
-    const batch = new EngineBatch(this.state, previous?.batch);
+    const batch = new EngineBatch(this.state, this.timing, previous?.batch);
     this.prefetch(batch, events);
     for (const event of events) {
       if (JOURNEY_EVENT_TYPES.has(event.type)) this.onJourneyEvent(batch, event);
-      else if (event.type === 'TriggerReceived')
-        this.onTrigger(batch, event.data as TriggerMessage & { receivedAt: string }, event.id);
+      else if (event.type === 'TriggerReceived') this.onTrigger(batch, event.data as ReceivedTrigger, event);
       else if (event.type === 'SegmentMembershipChanged') {
-        this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event.id);
+        this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event);
       }
     }
     const lastEvent = events[events.length - 1].position;
@@ -319,35 +336,32 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private onTrigger(batch: EngineBatch, message: TriggerMessage & { receivedAt: string }, cause: string): void {
+  /**
+   * A trigger updates the profile (by event time), is offered to each of the customer's instances
+   * whose version names it (goal, exit trigger, or a waiting waitForTrigger: the instance decider
+   * orders their effects), then may enter the customer into journeys it starts.
+   */
+  private onTrigger(batch: EngineBatch, message: ReceivedTrigger, stored: RecordedEvent): void {
+    const cause = stored.id;
     const now = Date.parse(message.receivedAt);
-    const { customerId, trigger: name, attributes } = message;
-    batch.mergeProfile(customerId, attributes);
-    const offered = { id: message.id, name, attributes, bindingId: message.bindingId };
+    const occurredAt = Date.parse(message.occurredAt);
+    const { customerId, trigger: name, attributes, chain } = message;
+    batch.mergeProfile(customerId, attributes, [occurredAt, orderKey(stored.position)]);
+    const offered: OfferedTrigger = { id: message.id, name, attributes, bindingId: message.bindingId, occurredAt };
+    if (chain !== undefined) offered.chain = chain;
 
-    const exitVersions = new Set(this.catalog.exitedBy(name).map((v) => `${v.journeyId}#${v.version}`));
-    const goalVersions = new Set(this.catalog.goalOf(name).map((v) => `${v.journeyId}#${v.version}`));
+    const named = this.catalog.versionsNaming(name);
     for (const instance of batch.instancesOf(customerId)) {
-      const key = `${instance.ref.journeyId}#${instance.ref.version}`;
-      if (instance.status === 'active' && exitVersions.has(key)) {
-        this.run(batch, instance, { type: 'Exit', reason: 'exitTrigger' }, now, cause);
-        continue;
-      }
-      if (goalVersions.has(key) && !instance.goalReached) {
-        const ended = instance.endedAt ? Date.parse(instance.endedAt) : undefined;
-        if (ended === undefined || now - ended <= GOAL_WINDOW_MS) {
-          this.run(batch, instance, { type: 'CountGoal', trigger: { id: message.id, name } }, now, cause);
-        }
-      }
-      const current = batch.instance(instance.ref.instanceId) as Present;
-      if (current.status === 'active' && current.waiting?.kind === 'trigger') {
-        this.run(batch, current, { type: 'OfferTrigger', trigger: offered }, now, cause);
+      const waiting = instance.status === 'active' && instance.waiting?.kind === 'trigger';
+      if (waiting || named.has(versionKey(instance.ref.journeyId, instance.ref.version))) {
+        this.run(batch, instance, { type: 'OfferTrigger', trigger: offered }, now, cause);
       }
     }
     for (const info of this.catalog.enteredBy(name)) {
       this.enter(batch, info, customerId, now, cause, {
         trigger: { id: message.id, name, attributes },
         bindingId: message.bindingId,
+        chain,
       });
     }
   }
@@ -355,12 +369,15 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private onSegmentChange(
     batch: EngineBatch,
     change: SegmentChangeMessage & { receivedAt: string },
-    cause: string,
+    stored: RecordedEvent,
   ): void {
+    const cause = stored.id;
     const now = Date.parse(change.receivedAt);
     const joined = change.change === 'joined';
     const wasMember = batch.segmentsOf(change.customerId).has(change.segmentId);
-    batch.setMembership(change.segmentId, change.customerId, joined);
+    // By event time: a change older than the last one applied to this membership changes nothing.
+    const stamp = [Date.parse(change.occurredAt), orderKey(stored.position)] as const;
+    if (!batch.setMembership(change.segmentId, change.customerId, joined, stamp)) return;
     if (!joined || wasMember) return;
     const exitVersions = new Set(
       this.catalog.exitedBySegment(change.segmentId).map((v) => `${v.journeyId}#${v.version}`),
@@ -396,6 +413,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       trigger?: { id: string; name: string; attributes: Record<string, unknown> };
       bindingId?: string;
       segmentId?: string;
+      chain?: number;
     },
     skipReentry = false,
   ): void {
@@ -488,20 +506,17 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     for (;;) {
       const due = this.state.dueTimers(now, CHUNK);
       if (!due.length) break;
-      const batch = new EngineBatch(this.state);
+      const batch = new EngineBatch(this.state, this.timing);
       batch.prefetchInstances(due.map((timer) => timer.instanceId));
       for (const timer of due) {
         batch.removeTimer(timer.timerId);
         const instance = batch.instance(timer.instanceId);
-        // A timer fires at its due time: later steps are timed from it, and a replay decides the same.
-        if (instance)
-          this.run(
-            batch,
-            instance,
-            { type: 'FireTimer', timerId: timer.timerId },
-            timer.dueAt,
-            `timer:${timer.timerId}`,
-          );
+        if (!instance || instance.status === 'new') continue;
+        // A timer fires at its due time (a waitForTrigger's deadline, not the grace after it): later
+        // steps are timed from it, and a replay decides the same.
+        const waiting = instance.waiting?.timerId === timer.timerId ? instance.waiting : undefined;
+        const at = waiting ? Date.parse(waiting.dueAt) : timer.dueAt;
+        this.run(batch, instance, { type: 'FireTimer', timerId: timer.timerId }, at, `timer:${timer.timerId}`);
       }
       await this.finish(batch);
       if (due.length < CHUNK) break;
@@ -529,7 +544,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Removes one chunk of a stopped version's customers and withdraws their undelivered actions. */
   private async stopChunk(job: Extract<EngineJob, { kind: 'stop' }>): Promise<void> {
-    const batch = new EngineBatch(this.state);
+    const batch = new EngineBatch(this.state, this.timing);
     const cause = `stop:${job.journeyId}:${job.version}`;
     const instances = this.state.activeOfVersion(job.journeyId, job.version, CHUNK);
     for (const instance of instances) this.run(batch, instance, { type: 'Remove' }, job.startAt, cause);
@@ -594,7 +609,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Decides one chunk of an enrolment; `next` is the job to continue with at once, if any. */
   private enrolChunk(job: EnrolJob): { batch: EngineBatch; next?: EnrolJob } {
-    const batch = new EngineBatch(this.state);
+    const batch = new EngineBatch(this.state, this.timing);
     const info = this.catalog.version(job.journeyId, job.version);
     const audience = info?.definition.audience;
     if (!info || info.state !== 'Live' || audience?.type !== 'segment') {
@@ -646,4 +661,9 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     }
     return { batch };
   }
+}
+
+/** The key of a journey version in sets and maps. */
+function versionKey(journeyId: string, version: number): string {
+  return `${journeyId}#${version}`;
 }
