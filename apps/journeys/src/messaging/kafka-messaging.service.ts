@@ -22,6 +22,7 @@ import {
   type TopicSpec,
 } from '@journeys/messaging';
 import { ReadModelStore } from '@journeys/read-models';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -40,6 +41,8 @@ export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
 export const CLOUD_EVENTS_SOURCE = '/journeys';
 /** How often processed command ids past their retention are dropped. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** While the broker is unreachable at start-up. */
+const START_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 };
 /** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
 const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
 
@@ -65,7 +68,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private readonly observer: MessagingObserver;
   private state: KafkaHealth['state'] = 'stopped';
   private lastError: string | undefined;
-  private stopping = false;
+  private readonly stopped = new AbortController();
   private startup: Promise<void> | undefined;
   private markReady: () => void = () => undefined;
   private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -109,7 +112,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   /** Consumers commit what they finished and leave their groups; the forwarder acknowledges its batch. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
-    this.stopping = true;
+    this.stopped.abort();
     clearInterval(this.pruneTimer);
     await this.startup;
     await this.teardown();
@@ -153,21 +156,30 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
+  /** Starts, retrying with back-off (1 s doubling to 30 s) while the broker is unreachable, until stopped. */
   private async startWithRetry(): Promise<void> {
-    for (let delay = 1_000; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
-      try {
-        await this.start();
-        this.state = 'running';
-        this.lastError = undefined;
-        this.markReady();
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Kafka start failed, retrying in ${delay} ms: ${this.lastError}`);
-        await this.teardown();
-        for (let waited = 0; waited < delay && !this.stopping; waited += 100) await sleep(100);
-      }
-    }
+    const outcome = await retryUntilDone(
+      async () => {
+        try {
+          await this.start();
+        } catch (error) {
+          await this.teardown();
+          throw error;
+        }
+      },
+      {
+        policy: START_RETRY,
+        signal: this.stopped.signal,
+        onRetry: ({ error, delayMs }) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.logger.error(`Kafka start failed, retrying in ${delayMs} ms: ${this.lastError}`);
+        },
+      },
+    );
+    if (outcome === 'stopped') return;
+    this.state = 'running';
+    this.lastError = undefined;
+    this.markReady();
   }
 
   private async start(): Promise<void> {
@@ -294,5 +306,3 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     };
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
