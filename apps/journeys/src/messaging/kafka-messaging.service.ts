@@ -28,7 +28,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Ingestion } from '../ingestion/ingestion.port';
 import { EVENT_STORE } from '../infrastructure/storage.module';
-import { MetricsRegistry } from '../metrics/metrics.registry';
+import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';
 import { ingestionHandler } from './kafka-ingestion.handler';
@@ -86,7 +86,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     private readonly routes: ForwardRoutes,
     private readonly moduleRef: ModuleRef,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: MetricsRegistry,
+    metrics: JourneysMetrics,
   ) {
     this.observer = messagingMetrics(metrics);
     if (this.enabled) this.registerGauges(metrics);
@@ -280,19 +280,16 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     }));
   }
 
-  private registerGauges(metrics: MetricsRegistry): void {
-    metrics.gauge(
-      'journeys_kafka_consumer_lag',
-      'Messages not yet consumed on the partitions this replica holds.',
-      () =>
-        this.consumers.map((c) => {
-          const { topic, groupId, lag } = c.status();
-          return { labels: { topic, group: groupId }, value: lag };
+  private registerGauges(metrics: JourneysMetrics): void {
+    metrics.observeKafka({
+      partitions: () =>
+        this.consumers.flatMap((c) => {
+          const { topic, groupId, partitions } = c.status();
+          return partitions.map(({ partition, lag }) => ({ topic, group: groupId, partition, lag }));
         }),
-    );
-    metrics.gauge('journeys_kafka_forwarder_position', 'Event store position the broker has acknowledged.', () =>
-      Number(this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n),
-    );
+      forwarderPosition: () =>
+        this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n,
+    });
   }
 
   /** kafkajs lines at warn and error go to the service log; the rest only at debug. */

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
@@ -24,6 +25,7 @@ import { AutomaticMoveCommand } from '../../journeys/journey.commands';
 import { JOURNEY_EVENT_TYPES, type CompletingReason, type JourneyEvent } from '../../journeys/journey.events';
 import { decide, GOAL_WINDOW_MS, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
+import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { EngineBatch } from './engine-batch';
 import { EngineState, type EngineJob } from './engine-state';
 import { JourneyCatalog, type VersionInfo } from './journey-catalog';
@@ -66,6 +68,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     private readonly readModels: ReadModelStore,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -184,6 +187,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
    * from the last committed checkpoint and decides the same events again (same ids).
    */
   private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
+    const began = performance.now();
     const previous = this.pending;
     const batch = new EngineBatch(this.state, previous?.batch);
     this.prefetch(batch, events);
@@ -206,6 +210,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       await this.complete(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
       this.processed = last;
       this.lastError = undefined;
+      this.observer?.inputBatchDone((performance.now() - began) / 1000);
     })();
     this.pending = { batch, done };
     done.then(
@@ -253,6 +258,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   /** Once the batch's events are stored: commits its state, then makes the life-cycle moves it caused. */
   private async complete(batch: EngineBatch, checkpoint?: () => void): Promise<void> {
     batch.commit(checkpoint);
+    this.observer?.committed(batch.outputs);
     for (const key of batch.versionsTouched) {
       const [journeyId, version] = key.split('#');
       const info = this.catalog.version(journeyId, Number(version));
