@@ -95,6 +95,12 @@ describeKafka('triggers and segment changes over Kafka (whole app, real broker)'
     );
     expect(metrics).toMatch(new RegExp(`journeys_kafka_messages_in_total\\{topic="${k.topics.triggers}"\\} 6\\n`));
     expect(metrics).toMatch(new RegExp(`journeys_kafka_messages_in_total\\{topic="${k.topics.segments}"\\} 4\\n`));
+    // Lag per partition this replica has fetched from, every one consumed.
+    const lags = [
+      ...metrics.matchAll(/^journeys_kafka_consumer_lag\{topic="([^"]+)",group="[^"]+",partition="(\d)"\} (\d+)$/gm),
+    ];
+    expect(lags.filter(([, topic]) => topic === k.topics.triggers).length).toBeGreaterThanOrEqual(1);
+    expect(lags.map(([, , , lag]) => lag)).toEqual(lags.map(() => '0'));
   }, 30_000);
 
   it('applies the idempotency rule per customer: a reused trigger id with other content is a dead letter', async () => {

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
 import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
 
@@ -60,6 +61,8 @@ export interface ForwarderStatus {
 }
 
 const CHECKPOINT_VERSION = 1;
+/** After a failed round: 250 ms doubling to 5 s, from 250 ms again once a round got through. */
+const FORWARD_RETRY: RetryPolicy = { initialMs: 250, maxMs: 5_000 };
 
 /**
  * A checkpointed subscription to all stored events that publishes what its routes make of them.
@@ -71,6 +74,7 @@ export class EventForwarder {
   private iterator: AsyncIterator<SubscriptionBatch> | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private stopped = new AbortController();
   private position = -1n;
   private caughtUp = false;
   private lastError: string | undefined;
@@ -92,6 +96,7 @@ export class EventForwarder {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.stopped = new AbortController();
     this.position = this.checkpoints.checkpoint(this.options.name)?.position ?? -1n;
     this.loop = this.follow();
   }
@@ -100,6 +105,7 @@ export class EventForwarder {
   async stop(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
+    this.stopped.abort();
     await this.iterator?.return?.();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -122,28 +128,33 @@ export class EventForwarder {
     };
   }
 
+  /** Follows the store until stopped; a failed round resends from the checkpoint after a back-off. */
   private async follow(): Promise<void> {
-    let delay = 250;
-    while (!this.stopping) {
-      const rounds: Promise<void>[] = [];
-      const from = this.position;
-      try {
-        await this.followOnce(rounds);
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.logger?.error(
-          `${this.options.name}: publishing failed, resending from ${this.position}: ${this.lastError}`,
-        );
-        await this.iterator?.return?.().catch(() => undefined);
-        // Rounds after the failed one fail unsent; waiting for them keeps the checkpoint where it is.
-        await Promise.allSettled(rounds);
-        if (this.stopping) return;
-        if (this.position !== from) delay = 250;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
+    await retryUntilDone(
+      async () => {
+        const rounds: Promise<void>[] = [];
+        try {
+          await this.followOnce(rounds);
+        } catch (error) {
+          await this.iterator?.return?.().catch(() => undefined);
+          // Rounds after the failed one fail unsent; waiting for them keeps the checkpoint where it is.
+          await Promise.allSettled(rounds);
+          throw error;
+        }
+      },
+      {
+        policy: FORWARD_RETRY,
+        signal: this.stopped.signal,
+        // A failure after acknowledged rounds starts the back-off again.
+        progress: () => this.position,
+        onRetry: ({ error }) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.options.logger?.error(
+            `${this.options.name}: publishing failed, resending from ${this.position}: ${this.lastError}`,
+          );
+        },
+      },
+    );
   }
 
   /**

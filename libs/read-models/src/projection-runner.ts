@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 import type { Projection } from './projection';
 import type { ReadModelStore } from './read-model-store';
 
@@ -17,6 +18,9 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
+/** A failed batch is tried again every half second (the read-model file is local: no growing back-off). */
+const PROJECTION_RETRY: RetryPolicy = { initialMs: 500, maxMs: 500 };
+
 interface Waiter {
   position: bigint;
   resolve: () => void;
@@ -32,6 +36,7 @@ export class ProjectionRunner {
   private iterator: AsyncIterator<SubscriptionBatch> | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private stopped = new AbortController();
   private applied = -1n;
   private caughtUp = false;
   private lastError: string | undefined;
@@ -62,6 +67,7 @@ export class ProjectionRunner {
     if (this.loop) return;
     const start = this.prepare();
     this.stopping = false;
+    this.stopped = new AbortController();
     this.loop = this.follow(start);
   }
 
@@ -69,6 +75,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
+    this.stopped.abort();
     await this.iterator?.return?.();
     await this.loop;
     this.loop = undefined;
@@ -153,10 +160,11 @@ export class ProjectionRunner {
     return fromStart ? undefined : from;
   }
 
+  /** Follows the store from `after` until stopped; a failed batch is read and applied again after a pause. */
   private async follow(after: bigint | undefined): Promise<void> {
     let position = after;
-    while (!this.stopping) {
-      try {
+    await retryUntilDone(
+      async () => {
         const subscription = this.eventStore.subscribeToAll({
           after: position,
           maxBatchSize: this.batchSize,
@@ -165,7 +173,7 @@ export class ProjectionRunner {
         this.iterator = subscription[Symbol.asyncIterator]();
         for (;;) {
           const next = await this.iterator.next();
-          if (next.done || this.stopping) break;
+          if (next.done || this.stopping) return;
           const { events, caughtUp, checkpoint } = next.value;
           // With a type filter the subscription may have read past its last event: no projection
           // reads anything up to `checkpoint`, so every one of them is there too.
@@ -178,14 +186,16 @@ export class ProjectionRunner {
           this.caughtUp = caughtUp;
           this.notify();
         }
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.onError?.(error);
-        if (this.stopping) return;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+      },
+      {
+        policy: PROJECTION_RETRY,
+        signal: this.stopped.signal,
+        onRetry: ({ error }) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.options.onError?.(error);
+        },
+      },
+    );
   }
 
   /** Applies a batch and moves every projection's checkpoint to `last` (at or past its last event). */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EventStore, NewEvent } from '@journeys/event-store';
 import { ProjectionRunner, ReadModelStore } from '@journeys/read-models';
 import { CLOCK, type Clock } from '../common/clock';
 import { SCHEMA_VERSION } from '../common/command-context';
 import { EVENT_STORE } from '../infrastructure/storage.module';
+import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
 import { customerStream, segmentEventId, triggerEventId } from './customer.events';
 import { differingFields, keyReused } from './idempotency';
@@ -34,6 +35,7 @@ export class IngestionService extends Ingestion {
     private readonly readModels: ReadModelStore,
     private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: JourneysMetrics,
   ) {
     super();
   }
@@ -58,7 +60,9 @@ export class IngestionService extends Ingestion {
         event: this.event(triggerEventId(message.id), 'TriggerReceived', { ...message, receivedAt }, receivedAt),
       });
     });
-    return this.persist(accepted, refused);
+    const result = await this.persist(accepted, refused);
+    if (this.metrics) count(this.metrics.triggers, result);
+    return result;
   }
 
   async ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult> {
@@ -81,7 +85,9 @@ export class IngestionService extends Ingestion {
         event: this.event(id, 'SegmentMembershipChanged', { ...message, receivedAt }, receivedAt),
       });
     });
-    return this.persist(accepted, refused);
+    const result = await this.persist(accepted, refused);
+    if (this.metrics) count(this.metrics.segmentChanges, result);
+    return result;
   }
 
   /**
@@ -161,4 +167,11 @@ export class IngestionService extends Ingestion {
     }
     return this.triggers.map;
   }
+}
+
+/** Adds a batch's outcomes to an intake counter of `/metrics`. */
+function count(counter: JourneysMetrics['triggers'], result: IngestResult): void {
+  if (result.accepted) counter.inc({ outcome: 'accepted' }, result.accepted);
+  if (result.duplicates) counter.inc({ outcome: 'duplicate' }, result.duplicates);
+  if (result.refused.length) counter.inc({ outcome: 'refused' }, result.refused.length);
 }

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
@@ -26,6 +27,7 @@ import { AutomaticMoveCommand } from '../../journeys/journey.commands';
 import { JOURNEY_EVENT_TYPES, type CompletingReason, type JourneyEvent } from '../../journeys/journey.events';
 import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
+import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { orderKey } from '../rules/event-time';
 import type { OfferedTrigger } from '../steps/wait-for-trigger.step';
 import { EngineBatch, type EngineTiming } from './engine-batch';
@@ -72,6 +74,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
   ) {
     this.timing = { triggerWaitGraceMs: config.triggerWaitGraceMs };
   }
@@ -202,6 +205,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
    * from the last committed checkpoint and decides the same events again (same ids).
    */
   private async processEvents(events: readonly RecordedEvent[], checkpoint?: bigint): Promise<void> {
+    const began = performance.now();
     const previous = this.pending;
     const batch = new EngineBatch(this.state, this.timing, previous?.batch);
     this.prefetch(batch, events);
@@ -223,6 +227,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       await this.complete(batch, () => this.readModels.saveCheckpoint(CHECKPOINT, last, 1));
       this.processed = last;
       this.lastError = undefined;
+      this.observer?.inputBatchDone((performance.now() - began) / 1000);
     })();
     this.pending = { batch, done };
     done.then(
@@ -270,6 +275,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   /** Once the batch's events are stored: commits its state, then makes the life-cycle moves it caused. */
   private async complete(batch: EngineBatch, checkpoint?: () => void): Promise<void> {
     batch.commit(checkpoint);
+    this.observer?.committed(batch.outputs);
     for (const key of batch.versionsTouched) {
       const [journeyId, version] = key.split('#');
       const info = this.catalog.version(journeyId, Number(version));
