@@ -1,6 +1,7 @@
-import { DAY_MS, journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
+import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
 import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
 import { bindingAccepts } from './rules/correlation';
+import { withinGoalWindow } from './rules/goal';
 import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
@@ -92,10 +93,9 @@ export type InstanceCommand =
   | { type: 'OfferTrigger'; trigger: OfferedTrigger }
   | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
   /** The version was stopped. */
-  | { type: 'Remove' };
-
-/** Goals count while the customer is in the journey and for this long after it ends. */
-export const GOAL_WINDOW_MS = 3 * DAY_MS;
+  | { type: 'Remove' }
+  /** The version was stopped before any reader was handed this action of the instance: it is withdrawn. */
+  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -113,6 +113,11 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
     case 'Remove':
       if (state.status !== 'active') return [];
       return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
+    case 'CancelAction': {
+      if (state.status === 'new') return [];
+      const { actionId, stepId, reason } = command;
+      return [{ type: 'ActionCancelled', data: eventData(refAt(state, context), { actionId, stepId, reason }) }];
+    }
     default:
       return unreachable(command);
   }
@@ -177,13 +182,10 @@ function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: In
   return events;
 }
 
-/** The goal counts while the customer is in the journey and for {@link GOAL_WINDOW_MS} after it ends, once. */
+/** The goal counts once per instance, within the goal window (rules/goal.ts). */
 function countGoal(trigger: OfferedTrigger, state: StartedInstanceState, context: InstanceContext): InstanceEvent[] {
   if (state.goalReached || context.definition.goal?.trigger !== trigger.name) return [];
-  if (state.status !== 'active') {
-    const endedMs = state.endedAt === undefined ? Number.NaN : Date.parse(state.endedAt);
-    if (!(context.now.getTime() - endedMs <= GOAL_WINDOW_MS)) return [];
-  }
+  if (!withinGoalWindow(state.status === 'active', state.endedAt, context.now.getTime())) return [];
   const data = eventData(refAt(state, context), { trigger: trigger.name, triggerId: trigger.id });
   return [{ type: 'GoalReached', data }];
 }

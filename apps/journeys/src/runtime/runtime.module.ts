@@ -1,16 +1,29 @@
 import { Module } from '@nestjs/common';
+import { ReadModelStore } from '@journeys/read-models';
 import { IngestionController } from '../ingestion/ingestion.controller';
 import { Ingestion } from '../ingestion/ingestion.port';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { ActionsController, ActionsOutbox } from './actions-feed';
 import { ActionsRoute } from './actions-route';
 import { JourneyEngine } from './engine/journey-engine';
+import { ENGINE_STORE } from './engine-store/engine-store.port';
+import { SqliteEngineStore } from './engine-store/sqlite/sqlite-engine-store';
 import { RuntimeController } from './runtime.controller';
 
 /** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
 @Module({
   controllers: [IngestionController, ActionsController, RuntimeController],
-  providers: [{ provide: Ingestion, useClass: IngestionService }, JourneyEngine, ActionsOutbox, ActionsRoute],
+  providers: [
+    { provide: Ingestion, useClass: IngestionService },
+    {
+      provide: ENGINE_STORE,
+      useFactory: (readModels: ReadModelStore) => new SqliteEngineStore(readModels),
+      inject: [ReadModelStore],
+    },
+    JourneyEngine,
+    ActionsOutbox,
+    ActionsRoute,
+  ],
   exports: [Ingestion, JourneyEngine, ActionsOutbox],
 })
 export class RuntimeModule {}

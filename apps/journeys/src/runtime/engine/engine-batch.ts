@@ -4,8 +4,17 @@ import { customerStream, triggerEventId } from '../../ingestion/customer.events'
 import type { JourneyState } from '../../journeys/journey.decider';
 import { evolve, type InstanceState } from '../instance.decider';
 import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
+import { versionKey } from '../rules/routing';
 import { mergeProfile, supersedes, type Profile, type Stamp } from '../rules/event-time';
-import type { EngineJob, EngineState, Memberships } from './engine-state';
+import type { LifecycleMove } from '../rules/lifecycle';
+import type {
+  EngineChanges,
+  EngineJob,
+  EngineStore,
+  EntryCount,
+  Memberships,
+  OutboxAction,
+} from '../engine-store/engine-store.port';
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
@@ -27,16 +36,12 @@ export class EngineBatch {
   readonly outputs = new Map<string, NewEvent[]>();
   /** Versions whose customers finished in this batch (candidates for Completing -> Completed). */
   readonly versionsTouched = new Set<string>();
-  readonly lifecycle: {
-    journeyId: string;
-    move: 'stopped' | 'completed' | 'complete';
-    version: number;
-    reason?: string;
-  }[] = [];
+  /** Life-cycle moves to make once the batch has committed. */
+  readonly moves: LifecycleMove[] = [];
 
   private readonly instances = new Map<string, InstanceState>();
   private readonly customerInstances = new Map<string, string[]>();
-  private readonly entryCounts = new Map<string, { entries: number; lastEntryAt: number }>();
+  private readonly entryCounts = new Map<string, EntryCount>();
   private readonly dirtyEntries = new Set<string>();
   /** Customers with an entry count in `entryCounts`. */
   private readonly entryCustomers = new Set<string>();
@@ -47,8 +52,8 @@ export class EngineBatch {
   private readonly membershipChanges: { segmentId: string; customerId: string; member: boolean; stamp: Stamp }[] = [];
   private readonly timersAdded = new Map<string, { instanceId: string; dueAt: number }>();
   private readonly timersRemoved = new Set<string>();
-  private readonly actionsAdded: Parameters<EngineState['addAction']>[0][] = [];
-  private readonly actionStatuses = new Map<string, 'cancelled'>();
+  private readonly actionsAdded: OutboxAction[] = [];
+  private readonly actionsCancelled = new Set<string>();
   private readonly journeys: Extract<JourneyState, { status: 'present' }>[] = [];
   private readonly jobsSaved = new Map<string, EngineJob>();
   private readonly jobsRemoved = new Set<string>();
@@ -61,7 +66,7 @@ export class EngineBatch {
    * committed, {@link forgetParent} cuts the link (the database then holds the same).
    */
   constructor(
-    private readonly state: EngineState,
+    private readonly state: EngineStore,
     private readonly timing: EngineTiming,
     private parent?: EngineBatch,
   ) {}
@@ -154,7 +159,7 @@ export class EngineBatch {
     }
   }
 
-  entries(journeyId: string, customerId: string): { entries: number; lastEntryAt: number } {
+  entries(journeyId: string, customerId: string): EntryCount {
     const key = `${journeyId}\u0000${customerId}`;
     let value = this.entryCounts.get(key);
     if (!value) {
@@ -326,7 +331,7 @@ export class EngineBatch {
           break;
         }
         case 'ActionCancelled':
-          this.actionStatuses.set(event.data.actionId, 'cancelled');
+          this.actionsCancelled.add(event.data.actionId);
           break;
         case 'TriggerActivated': {
           const { triggerId, trigger, attributes, chain } = event.data;
@@ -344,7 +349,7 @@ export class EngineBatch {
         case 'CustomerCompleted':
         case 'CustomerExited':
         case 'CustomerRemoved':
-          this.versionsTouched.add(`${journeyId}#${version}`);
+          this.versionsTouched.add(versionKey(journeyId, version));
           break;
         default:
           break;
@@ -365,24 +370,26 @@ export class EngineBatch {
   }
 
   /** Writes every state change of the batch, and the checkpoint when given, in one transaction. */
-  commit(saveCheckpoint?: () => void): void {
-    const s = this.state;
-    s.db.transaction(() => {
-      for (const journey of this.journeys) s.saveJourney(journey);
-      for (const id of this.dirtyInstances) s.saveInstance(this.instances.get(id)!);
-      for (const key of this.dirtyEntries) {
+  commit(checkpoint?: bigint): void {
+    this.state.commit(this.changes(), checkpoint);
+  }
+
+  private changes(): EngineChanges {
+    return {
+      journeys: this.journeys,
+      instances: [...this.dirtyInstances].map((id) => this.instances.get(id)!),
+      entries: [...this.dirtyEntries].map((key) => {
         const [journeyId, customerId] = key.split('\u0000');
-        s.saveEntries(journeyId, customerId, this.entryCounts.get(key)!);
-      }
-      for (const c of this.membershipChanges) s.setMembership(c.segmentId, c.customerId, c.member, c.stamp);
-      for (const customerId of this.dirtyProfiles) s.saveProfile(customerId, this.profiles.get(customerId)!);
-      for (const timerId of this.timersRemoved) s.removeTimer(timerId);
-      for (const [timerId, t] of this.timersAdded) s.addTimer(timerId, t.instanceId, t.dueAt);
-      for (const a of this.actionsAdded) s.addAction(a);
-      for (const [actionId, status] of this.actionStatuses) s.setActionStatus(actionId, status);
-      for (const job of this.jobsSaved.values()) s.saveJob(job);
-      for (const jobId of this.jobsRemoved) s.removeJob(jobId);
-      saveCheckpoint?.();
-    })();
+        return { journeyId, customerId, count: this.entryCounts.get(key)! };
+      }),
+      memberships: this.membershipChanges,
+      profiles: [...this.dirtyProfiles].map((customerId) => ({ customerId, profile: this.profiles.get(customerId)! })),
+      timersRemoved: [...this.timersRemoved],
+      timersAdded: [...this.timersAdded].map(([timerId, t]) => ({ timerId, instanceId: t.instanceId, dueAt: t.dueAt })),
+      actionsAdded: this.actionsAdded,
+      actionsCancelled: [...this.actionsCancelled],
+      jobsSaved: [...this.jobsSaved.values()],
+      jobsRemoved: [...this.jobsRemoved],
+    };
   }
 }

@@ -1,8 +1,23 @@
-import Database from 'better-sqlite3';
-import { initialState, type InstanceState } from '../instance.decider';
-import type { InstanceEvent } from '../instance.events';
-import { EngineBatch } from './engine-batch';
-import { EngineState } from './engine-state';
+import { ReadModelStore } from '@journeys/read-models';
+import { EngineBatch } from '../../engine/engine-batch';
+import { initialState, type InstanceState } from '../../instance.decider';
+import type { InstanceEvent } from '../../instance.events';
+import type { EngineChanges } from '../engine-store.port';
+import { SqliteEngineStore } from './sqlite-engine-store';
+
+const NONE: EngineChanges = {
+  journeys: [],
+  instances: [],
+  entries: [],
+  memberships: [],
+  profiles: [],
+  timersRemoved: [],
+  timersAdded: [],
+  actionsAdded: [],
+  actionsCancelled: [],
+  jobsSaved: [],
+  jobsRemoved: [],
+};
 
 /** More customers than one IN list holds, so the padded last chunk is exercised too. */
 const CUSTOMERS = 600;
@@ -35,20 +50,33 @@ function entered(customerId: string, journeyId: string): InstanceEvent {
 
 const TIMING = { triggerWaitGraceMs: 0 };
 
-describe('EngineState batch loads', () => {
-  let state: EngineState;
+describe('SqliteEngineStore batch loads', () => {
+  let state: SqliteEngineStore;
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => `c-${i}`);
 
   beforeEach(() => {
-    state = new EngineState(new Database(':memory:'));
+    state = new SqliteEngineStore(ReadModelStore.open(':memory:'));
     // Every third customer has two instances, a profile, a membership and an entry count.
-    customers.forEach((customerId, i) => {
-      if (i % 3 !== 0) return;
-      state.saveInstance(instance(customerId, 'j1'));
-      state.saveInstance(instance(customerId, 'j2'));
-      state.saveProfile(customerId, { values: { n: i }, stamps: { n: [i, `m-${i}`] } });
-      state.setMembership('vip', customerId, true, [i, `s-${i}`]);
-      state.saveEntries('j1', customerId, { entries: i, lastEntryAt: 1_000 + i });
+    const some = customers.filter((_, i) => i % 3 === 0);
+    const n = (customerId: string) => Number(customerId.slice(2));
+    state.commit({
+      ...NONE,
+      instances: some.flatMap((customerId) => [instance(customerId, 'j1'), instance(customerId, 'j2')]),
+      profiles: some.map((customerId) => ({
+        customerId,
+        profile: { values: { n: n(customerId) }, stamps: { n: [n(customerId), `m-${n(customerId)}`] } },
+      })),
+      memberships: some.map((customerId) => ({
+        segmentId: 'vip',
+        customerId,
+        member: true,
+        stamp: [n(customerId), `s-${n(customerId)}`],
+      })),
+      entries: some.map((customerId) => ({
+        journeyId: 'j1',
+        customerId,
+        count: { entries: n(customerId), lastEntryAt: 1_000 + n(customerId) },
+      })),
     });
   });
 
@@ -110,15 +138,16 @@ describe('EngineState batch loads', () => {
   });
 });
 
-describe('EngineState on a read-model file of the first release', () => {
+describe('SqliteEngineStore on a read-model file of the first release', () => {
   it('adds the event-time columns and keeps what the file held; any dated change supersedes it', () => {
-    const db = new Database(':memory:');
+    const readModels = ReadModelStore.open(':memory:');
+    const db = readModels.db;
     db.exec(`CREATE TABLE rt_segments (segment_id TEXT NOT NULL, customer_id TEXT NOT NULL,
                PRIMARY KEY (segment_id, customer_id)) WITHOUT ROWID;
              CREATE TABLE rt_profiles (customer_id TEXT PRIMARY KEY, attributes TEXT NOT NULL);
              INSERT INTO rt_segments VALUES ('vip', 'ann');
              INSERT INTO rt_profiles VALUES ('ann', '{"plan":"pro"}');`);
-    const state = new EngineState(db);
+    const state = new SqliteEngineStore(readModels);
     expect(state.segmentsOf('ann').member).toEqual(new Set(['vip']));
     expect(state.profile('ann')).toEqual({ values: { plan: 'pro' }, stamps: {} });
     expect(state.membersAfter(['vip'], '', 10)).toEqual(['ann']);
