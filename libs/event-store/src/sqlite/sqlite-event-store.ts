@@ -16,8 +16,8 @@ import {
 } from '../event-store.port';
 import { RecentEvents } from './recent-events';
 import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
-import { GroupRequest, StoreFault, storeFaultOf, WireError, WriterReply } from './writer-protocol';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, storeFaultOf, WalCheckpointer, type StoreFault } from '@journeys/sqlite';
+import { GroupRequest, WireError, WriterReply } from './writer-protocol';
 import { WriterStoppedError, WriterThread } from './writer-thread';
 
 export { storeFaultOf };

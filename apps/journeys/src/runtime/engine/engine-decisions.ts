@@ -81,7 +81,7 @@ export class EngineDecisions {
     if (chain !== undefined) offered.chain = chain;
     const catalog = this.catalog();
     for (const instance of offeredTrigger(batch.instancesOf(customerId), catalog.versionsNaming(name))) {
-      this.run(batch, instance, { type: 'OfferTrigger', trigger: offered }, now, cause);
+      this.decideFor(batch, instance, { type: 'OfferTrigger', trigger: offered }, now, cause);
     }
     for (const info of catalog.enteredBy(name)) {
       const trigger = { id: message.id, name, attributes };
@@ -109,7 +109,7 @@ export class EngineDecisions {
     const catalog = this.catalog();
     const exiting = new Set(catalog.exitedBySegment(segmentId).map((v) => versionKey(v.journeyId, v.version)));
     for (const instance of exitedBySegment(batch.instancesOf(customerId), exiting)) {
-      this.run(batch, instance, { type: 'Exit', reason: 'exitSegment' }, now, cause);
+      this.decideFor(batch, instance, { type: 'Exit', reason: 'exitSegment' }, now, cause);
     }
     for (const info of catalog.dynamicFor(segmentId)) {
       const audience = info.definition.audience;
@@ -159,7 +159,7 @@ export class EngineDecisions {
       customerId,
       entry,
     };
-    this.run(batch, initialState(), { type: 'Enter', ref, ...offer }, now, cause, info);
+    this.decideFor(batch, initialState(), { type: 'Enter', ref, ...offer }, now, cause, info);
   }
 
   /** Records that the customer did not enter, and why, in the customer's stream. */
@@ -178,7 +178,7 @@ export class EngineDecisions {
   }
 
   /** Decides one command for one instance at `now` (ms) and records the events. */
-  run(
+  decideFor(
     batch: EngineBatch,
     state: InstanceState,
     command: InstanceCommand,

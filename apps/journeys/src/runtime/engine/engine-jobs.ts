@@ -34,7 +34,7 @@ export class EngineJobs {
     const batch = new EngineBatch(this.store, this.timing);
     const cause = `stop:${job.journeyId}:${job.version}`;
     const instances = this.store.activeOfVersion(job.journeyId, job.version, CHUNK);
-    for (const instance of instances) this.decisions.run(batch, instance, { type: 'Remove' }, job.startAt, cause);
+    for (const instance of instances) this.decisions.decideFor(batch, instance, { type: 'Remove' }, job.startAt, cause);
     const actions = this.store.undeliveredOfVersion(job.journeyId, job.version, CHUNK);
     for (const action of actions) {
       // Withdrawn from the outbox at once: no reader can be handed it while the events are written.
@@ -43,7 +43,7 @@ export class EngineJobs {
       const instance = batch.instance(action.instanceId);
       if (!instance) continue;
       const command = { type: 'CancelAction', actionId: action.actionId, stepId, reason: 'versionStopped' } as const;
-      this.decisions.run(batch, instance, command, job.startAt, cause);
+      this.decisions.decideFor(batch, instance, command, job.startAt, cause);
     }
     if (!instances.length && !actions.length) {
       batch.removeJob(job.jobId);

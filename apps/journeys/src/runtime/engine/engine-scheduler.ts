@@ -73,7 +73,7 @@ export class EngineScheduler {
         const waiting = instance.waiting?.timerId === timer.timerId ? instance.waiting : undefined;
         const at = waiting ? Date.parse(waiting.dueAt) : timer.dueAt;
         const command = { type: 'FireTimer', timerId: timer.timerId } as const;
-        this.decisions.run(batch, instance, command, at, `timer:${timer.timerId}`);
+        this.decisions.decideFor(batch, instance, command, at, `timer:${timer.timerId}`);
       }
       await this.committer.appendAndCommit(batch);
       if (due.length < CHUNK) return;

@@ -1,6 +1,7 @@
 import { journeyTimeZone, zonedLocalToUtc, type JourneyDefinition } from '@journeys/definition';
 import { evolve, initialState, type JourneyState, type VersionState } from '../../journeys/journey.decider';
 import type { JourneyEvent } from '../../journeys/journey.events';
+import { versionKey } from '../rules/routing';
 
 /** A published version as the engine sees it. */
 export interface VersionInfo {
@@ -42,7 +43,7 @@ export class JourneyCatalog {
   }
 
   version(journeyId: string, version: number): VersionInfo | undefined {
-    return this.built().versions.get(`${journeyId}#${version}`);
+    return this.built().versions.get(versionKey(journeyId, version));
   }
 
   /** Live trigger-based versions entered by this trigger. */
@@ -62,7 +63,7 @@ export class JourneyCatalog {
     let keys = built.naming.get(trigger);
     if (keys === undefined) {
       keys = new Set(
-        [...this.exitedBy(trigger), ...this.goalOf(trigger)].map((info) => `${info.journeyId}#${info.version}`),
+        [...this.exitedBy(trigger), ...this.goalOf(trigger)].map((info) => versionKey(info.journeyId, info.version)),
       );
       built.naming.set(trigger, keys);
     }
@@ -114,7 +115,7 @@ export class JourneyCatalog {
           startAt: bound(d.schedule?.start, d),
           endAt: bound(d.schedule?.end, d),
         };
-        versions.set(`${info.journeyId}#${info.version}`, info);
+        versions.set(versionKey(info.journeyId, info.version), info);
         const inside = v.state === 'Live' || v.state === 'Completing';
         if (v.state === 'Live') {
           live.push(info);
