@@ -47,6 +47,11 @@ export interface AppConfig {
    * the deadline but arrives within this grace still wins (JOURNEYS_TRIGGER_WAIT_GRACE, default PT5S).
    */
   triggerWaitGraceMs: number;
+  /**
+   * Engine partitions (JOURNEYS_PARTITIONS, default 1): customers are split among them by the hash
+   * Kafka's default partitioner uses, and replicas split the partitions. Set once per deployment.
+   */
+  partitions: number;
 }
 
 export class ConfigurationError extends Error {
@@ -100,6 +105,7 @@ export function loadConfig(env: Env): AppConfig {
     problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
 
   const triggerWaitGraceMs = parseGrace(value('JOURNEYS_TRIGGER_WAIT_GRACE') ?? 'PT5S', problems);
+  const partitions = parseCount('JOURNEYS_PARTITIONS', value('JOURNEYS_PARTITIONS') ?? '1', problems, 256);
 
   if (problems.length) throw new ConfigurationError(problems);
   return {
@@ -113,6 +119,7 @@ export function loadConfig(env: Env): AppConfig {
     logLevel,
     logFormat,
     triggerWaitGraceMs,
+    partitions,
   };
 }
 
@@ -191,10 +198,10 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   return false;
 }
 
-function parseCount(name: string, raw: string, problems: string[]): number {
+function parseCount(name: string, raw: string, problems: string[], max = 10_000): number {
   const count = Number(raw);
-  if (!/^\d+$/.test(raw) || count < 1 || count > 10_000) {
-    problems.push(`${name} must be an integer from 1 to 10000; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || count < 1 || count > max) {
+    problems.push(`${name} must be an integer from 1 to ${max}; got "${raw}"`);
   }
   return count;
 }

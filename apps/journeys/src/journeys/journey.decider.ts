@@ -1,13 +1,7 @@
 import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
 import { ActionNotAllowed } from '../common/errors';
 import { summarizeDraftChanges } from './draft-changes';
-import type {
-  CompletingReason,
-  JourneyAction,
-  JourneyCopied,
-  JourneyEvent,
-  PartitionWork,
-} from './journey.events';
+import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent, PartitionWork } from './journey.events';
 
 /**
  * The journey life cycle (CONTRACT section 2) in one place: `decide(command, state) -> events`,
@@ -231,7 +225,10 @@ const PARTITION_WORK: Record<PartitionWork, { in: VersionState; move: (v: number
     in: 'Live',
     move: (version) => ({ type: 'CompleteVersion', version, reason: 'allSegmentMembersEntered' }),
   },
-  occurrencesRun: { in: 'Live', move: (version) => ({ type: 'CompleteVersion', version, reason: 'allOccurrencesRun' }) },
+  occurrencesRun: {
+    in: 'Live',
+    move: (version) => ({ type: 'CompleteVersion', version, reason: 'allOccurrencesRun' }),
+  },
 };
 
 /**

@@ -275,7 +275,9 @@ describe('journey decider', () => {
         .when(ack(1))
         .then([done(1), completed(1)]);
       // Work that does not apply in the version's state is not recorded.
-      spec(...live).when(ack(0)).then([]);
+      spec(...live)
+        .when(ack(0))
+        .then([]);
       spec(...live, stopRequested(1), done(0, 'stopped'), done(1, 'stopped'))
         .when(ack(2, 'stopped'))
         .then([done(2, 'stopped'), stopped(1)]);

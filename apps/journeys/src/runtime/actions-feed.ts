@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Allow } from '../auth/roles.decorator';
 import { CLOCK, type Clock } from '../common/clock';
-import { ENGINE_STORE, type EngineStore } from './engine-store/engine-store.port';
+import { ENGINE_STORES, type EngineStores } from './engine-store/engine-store.port';
 
 /**
  * The embedded actions output: action requests in the order they were stored. An action is handed
@@ -13,7 +13,7 @@ import { ENGINE_STORE, type EngineStore } from './engine-store/engine-store.port
  */
 @Injectable()
 export class ActionsOutbox {
-  constructor(@Inject(ENGINE_STORE) private readonly state: EngineStore) {}
+  constructor(@Inject(ENGINE_STORES) private readonly state: EngineStores) {}
 
   /**
    * Hands out the named actions to an output (the Kafka forwarder): each one still deliverable is

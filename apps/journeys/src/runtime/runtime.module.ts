@@ -6,8 +6,8 @@ import { IngestionService } from '../ingestion/ingestion.service';
 import { ActionsController, ActionsOutbox } from './actions-feed';
 import { ActionsRoute } from './actions-route';
 import { JourneyEngine } from './engine/journey-engine';
-import { ENGINE_STORE } from './engine-store/engine-store.port';
-import { SqliteEngineStore } from './engine-store/sqlite/sqlite-engine-store';
+import { ENGINE_STORES } from './engine-store/engine-store.port';
+import { SqliteEngineStores } from './engine-store/sqlite/sqlite-engine-store';
 import { RuntimeController } from './runtime.controller';
 
 /** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
@@ -16,8 +16,8 @@ import { RuntimeController } from './runtime.controller';
   providers: [
     { provide: Ingestion, useClass: IngestionService },
     {
-      provide: ENGINE_STORE,
-      useFactory: (readModels: ReadModelStore) => new SqliteEngineStore(readModels),
+      provide: ENGINE_STORES,
+      useFactory: (readModels: ReadModelStore) => new SqliteEngineStores(readModels),
       inject: [ReadModelStore],
     },
     JourneyEngine,

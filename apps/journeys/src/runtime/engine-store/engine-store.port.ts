@@ -52,6 +52,17 @@ export interface EngineStore {
    * stored: no reader can be handed it meanwhile.
    */
   withdrawAction(actionId: string): void;
+
+  /** Writes every change of a unit of work, and the checkpoint when given, atomically. */
+  commit(changes: EngineChanges, checkpoint?: bigint): void;
+  /** Deletes everything of the partition: it moved to another instance. */
+  drop(): void;
+}
+
+/** The engine state this process holds: one {@link EngineStore} per partition it owns, and their outbox. */
+export interface EngineStores {
+  /** The store of one partition (empty when the partition has no state here yet). */
+  partition(partition: number): EngineStore;
   /**
    * Hands out the named actions to an output: each one still deliverable is marked handed and its
    * payload returned; cancelled ones come back undefined. Undefined, with nothing marked, while any
@@ -60,13 +71,10 @@ export interface EngineStore {
   claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined;
   /** Deliverable actions after the cursor, marked handed out, atomically; expired ones are skipped. */
   takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string };
-
-  /** Writes every change of a unit of work, and the checkpoint when given, atomically. */
-  commit(changes: EngineChanges, checkpoint?: bigint): void;
 }
 
-/** Injection token of the {@link EngineStore}; the composition root picks the adapter. */
-export const ENGINE_STORE = Symbol('ENGINE_STORE');
+/** Injection token of the {@link EngineStores}; the composition root picks the adapter. */
+export const ENGINE_STORES = Symbol('ENGINE_STORES');
 
 /** One pending unit of engine work that runs in chunks and keeps its cursor (segment enrolment, stopping). */
 export type EngineJob =

@@ -47,7 +47,7 @@ export class EngineJobs {
     }
     if (!instances.length && !actions.length) {
       batch.removeJob(job.jobId);
-      batch.moves.push({ journeyId: job.journeyId, version: job.version, to: 'Stopped' });
+      batch.moves.push({ journeyId: job.journeyId, version: job.version, done: 'stopped' });
     }
     await this.committer.appendAndCommit(batch);
   }

@@ -10,13 +10,15 @@ export interface PendingBatch {
 /**
  * The engine's one serial line of work: input batches, timers and jobs never decide at the same
  * time. Input batches pipeline (the next is decided while the previous one's events are stored,
- * reading through its uncommitted state); other work waits for the pending batch to commit first.
+ * reading through its uncommitted state); other work waits for the pending batches to commit first.
  */
 export class EngineQueue {
   private serial: Promise<unknown> = Promise.resolve();
-  pending: PendingBatch | undefined;
 
-  /** Work in order, alongside a pending batch (the input loop's own batches). */
+  /** `pending`: the pending batch of each partition, which other work waits for. */
+  constructor(private readonly pending: () => Iterable<{ dropPending(): Promise<void>; pending?: PendingBatch }>) {}
+
+  /** Work in order, alongside pending batches (the input loop's own batches). */
   next<T>(work: () => Promise<T>): Promise<T> {
     const next = this.serial.then(work);
     this.serial = next.catch(() => undefined);
@@ -25,13 +27,15 @@ export class EngineQueue {
 
   /**
    * Work that reads or writes the engine's state directly (timers, jobs, checkpoints): it runs once
-   * the pending batch has committed, and the next input batch reads the state afresh instead of
-   * through that batch, whose cached state this work may have changed.
+   * the pending batches have committed, and the next input batch reads the state afresh instead of
+   * through them, whose cached state this work may have changed.
    */
   afterPending<T>(work: () => Promise<T>): Promise<T> {
     return this.next(async () => {
-      await this.pending?.done;
-      this.pending = undefined;
+      for (const partition of this.pending()) {
+        await partition.pending?.done;
+        partition.pending = undefined;
+      }
       return work();
     });
   }
@@ -41,9 +45,8 @@ export class EngineQueue {
     await this.serial;
   }
 
-  /** Waits for the pending batch whatever its outcome, then forgets it. */
+  /** Waits for every pending batch whatever its outcome, then forgets them. */
   async dropPending(): Promise<void> {
-    await this.pending?.done.catch(() => undefined);
-    this.pending = undefined;
+    for (const partition of this.pending()) await partition.dropPending();
   }
 }

@@ -1,34 +1,25 @@
 import type { Clock } from '../../common/clock';
-import type { EngineStore } from '../engine-store/engine-store.port';
-import { pastTheirEnd } from '../rules/lifecycle';
-import { EngineBatch, type EngineTiming } from './engine-batch';
-import type { EngineCommitter } from './engine-committer';
-import type { EngineDecisions } from './engine-decisions';
-import { CHUNK, type EngineJobs } from './engine-jobs';
-import type { JourneyCatalog } from './journey-catalog';
-import type { LifecycleMoves } from './lifecycle-moves';
+import { pastTheirEnd, type LifecycleMove } from '../rules/lifecycle';
+import { versionKey } from '../rules/routing';
+import { EngineBatch } from './engine-batch';
+import { CHUNK } from './engine-jobs';
+import type { PartitionEngine } from './partition-engine';
 
 /** Longest the scheduler sleeps between looks at the timer index. */
 const MAX_SLEEP_MS = 200;
 
 /**
- * The engine's clock work: fires due timers in due order (in batches), runs the next due job chunk
- * by chunk, and moves Live versions past their end time to Completing. It wakes for the earliest
- * timer or job, and at least every {@link MAX_SLEEP_MS}.
+ * The engine's clock work, partition by partition: fires due timers in due order (in batches), runs
+ * the next due job chunk by chunk, and moves Live versions past their end time to Completing. It
+ * wakes for the earliest timer or job, and at least every {@link MAX_SLEEP_MS}.
  */
 export class EngineScheduler {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    private readonly store: EngineStore,
-    private readonly timing: EngineTiming,
+    private readonly partitions: () => readonly PartitionEngine[],
     private readonly clock: Clock,
-    private readonly decisions: EngineDecisions,
-    private readonly committer: EngineCommitter,
-    private readonly jobs: EngineJobs,
-    private readonly moves: LifecycleMoves,
-    private readonly catalog: () => JourneyCatalog,
     private readonly options: {
       /** Runs the scheduler's work on the engine's serial line (see JourneyEngine.tick). */
       tick: () => Promise<void>;
@@ -46,23 +37,42 @@ export class EngineScheduler {
     clearTimeout(this.timer);
   }
 
-  /** Fires due timers (in due order, in batches), then runs one due job after another, then end times. */
+  /** The earliest due timer or job of the owned partitions (ms). */
+  nextWake(): number | undefined {
+    let earliest: number | undefined;
+    for (const p of this.partitions()) {
+      const wake = p.store.nextWake();
+      if (wake !== undefined && (earliest === undefined || wake < earliest)) earliest = wake;
+    }
+    return earliest;
+  }
+
+  /**
+   * In each owned partition, fires due timers (in due order, in batches), then runs one due job
+   * after another; then moves Live versions past their end time to Completing.
+   */
   async runDue(): Promise<void> {
     if (this.stopped) return;
     const now = this.clock.now().getTime();
-    await this.fireTimers(now);
-    for (let job = this.store.dueJob(now); job; job = this.store.dueJob(now)) {
-      await this.jobs.run(job);
-      if (this.stopped) return;
+    const ended = new Map<string, { p: PartitionEngine; move: LifecycleMove }>();
+    for (const p of this.partitions()) {
+      await this.fireTimers(p, now);
+      for (let job = p.store.dueJob(now); job; job = p.store.dueJob(now)) {
+        await p.jobs.run(job);
+        if (this.stopped) return;
+      }
+      for (const move of pastTheirEnd(p.catalog.liveVersions(), now)) {
+        ended.set(versionKey(move.journeyId, move.version), { p, move });
+      }
     }
-    for (const move of pastTheirEnd(this.catalog().liveVersions(), now)) await this.moves.make(move);
+    for (const { p, move } of ended.values()) await p.moves.make(move);
   }
 
-  private async fireTimers(now: number): Promise<void> {
+  private async fireTimers(p: PartitionEngine, now: number): Promise<void> {
     for (;;) {
-      const due = this.store.dueTimers(now, CHUNK);
+      const due = p.store.dueTimers(now, CHUNK);
       if (!due.length) return;
-      const batch = new EngineBatch(this.store, this.timing);
+      const batch = new EngineBatch(p.store, p.deps.timing);
       batch.prefetchInstances(due.map((timer) => timer.instanceId));
       for (const timer of due) {
         batch.removeTimer(timer.timerId);
@@ -73,9 +83,9 @@ export class EngineScheduler {
         const waiting = instance.waiting?.timerId === timer.timerId ? instance.waiting : undefined;
         const at = waiting ? Date.parse(waiting.dueAt) : timer.dueAt;
         const command = { type: 'FireTimer', timerId: timer.timerId } as const;
-        this.decisions.decideFor(batch, instance, command, at, `timer:${timer.timerId}`);
+        p.decisions.decideFor(batch, instance, command, at, `timer:${timer.timerId}`);
       }
-      await this.committer.appendAndCommit(batch);
+      await p.committer.appendAndCommit(batch);
       if (due.length < CHUNK) return;
     }
   }
@@ -88,7 +98,7 @@ export class EngineScheduler {
         .tick()
         .catch((error: unknown) => this.options.onError(error))
         .finally(() => {
-          const wake = this.store.nextWake();
+          const wake = this.nextWake();
           const now = this.clock.now().getTime();
           this.wakeIn(wake === undefined ? MAX_SLEEP_MS : Math.max(0, Math.min(MAX_SLEEP_MS, wake - now)));
         });

@@ -14,16 +14,11 @@ import { APP_CONFIG } from '../../config/config.module';
 import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
-import { ENGINE_STORE, type EngineStore } from '../engine-store/engine-store.port';
-import type { EngineTiming } from './engine-batch';
-import { EngineCommitter } from './engine-committer';
-import { EngineDecisions } from './engine-decisions';
-import { EngineJobs } from './engine-jobs';
+import { ENGINE_STORES, type EngineStores } from '../engine-store/engine-store.port';
 import { EngineQueue } from './engine-queue';
 import { EngineScheduler } from './engine-scheduler';
 import { EngineInputLoop } from './input-loop';
-import { JourneyCatalog } from './journey-catalog';
-import { LifecycleMoves } from './lifecycle-moves';
+import { PartitionEngine, type PartitionDependencies } from './partition-engine';
 
 /** The engine reacts to these only; its own progress events are never read back. */
 const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY_EVENT_TYPES];
@@ -31,17 +26,18 @@ const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY
 const INPUT_CATCH_UP_MS = 2_000;
 
 /**
- * The data plane, as a thin Nest facade over its parts: the input loop (a reactor over the stored
- * triggers, segment changes and life-cycle events), the scheduler (timers, jobs, end times), the
- * jobs (enrolment and stop chunks), all on one serial line. Who may enter and what each step does
- * are pure rules (`runtime/rules/`, the instance decider); the state sits behind the engine-store port.
+ * The data plane, as a thin Nest facade over its parts: the partitions this process owns (each with
+ * its own state, checkpoint and view of the journeys), the input loop (one reactor over the stored
+ * triggers, segment changes and life-cycle events, handing each partition its share), the scheduler
+ * (timers, jobs, end times), all on one serial line. Who may enter and what each step does are pure
+ * rules (`runtime/rules/`, the instance decider); the state sits behind the engine-store port.
  */
 @Injectable()
 export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JourneyEngine.name);
-  private readonly timing: EngineTiming;
-  private readonly queue = new EngineQueue();
-  private readonly catalog: { current: JourneyCatalog } = { current: new JourneyCatalog() };
+  private readonly deps: PartitionDependencies;
+  private owned: PartitionEngine[] = [];
+  private readonly queue = new EngineQueue(() => this.owned);
   private inputs!: EngineInputLoop;
   private reactor!: Reactor;
   private scheduler!: EngineScheduler;
@@ -49,26 +45,31 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(ENGINE_STORE) private readonly state: EngineStore,
+    @Inject(ENGINE_STORES) private readonly stores: EngineStores,
     commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) config: AppConfig,
-    @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(ENGINE_OBSERVER) observer?: EngineObserver,
   ) {
-    this.timing = { triggerWaitGraceMs: config.triggerWaitGraceMs };
-    this.moves = new LifecycleMoves(commands, clock);
+    this.deps = {
+      events,
+      commands,
+      clock,
+      timing: { triggerWaitGraceMs: config.triggerWaitGraceMs },
+      partitions: config.partitions,
+      observer,
+      stopping: () => this.stopping,
+    };
   }
 
-  private readonly moves: LifecycleMoves;
-
   onApplicationBootstrap(): void {
-    this.catalog.current = new JourneyCatalog(this.state.journeys());
-    const catalog = () => this.catalog.current;
-    const decisions = new EngineDecisions(catalog);
-    const committer = new EngineCommitter(this.events, this.state, catalog, this.moves, this.observer);
-    const jobs = new EngineJobs(this.state, this.timing, decisions, committer, catalog, () => this.stopping);
-    this.inputs = new EngineInputLoop(this.state, this.timing, this.queue, decisions, committer, this.catalog, (s) =>
-      this.observer?.inputBatchDone(s),
+    const all = Array.from({ length: this.config.partitions }, (_, p) => p);
+    this.owned = all.map((p) => new PartitionEngine(p, this.stores.partition(p), this.deps));
+    this.inputs = new EngineInputLoop(
+      () => this.owned,
+      this.config.partitions,
+      this.queue,
+      (seconds) => this.deps.observer?.inputBatchDone(seconds),
     );
     this.reactor = new Reactor(this.events, this.inputs, {
       name: 'engine',
@@ -78,20 +79,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       onError: (error) =>
         this.logger.error(`Engine batch failed, retrying from the checkpoint: ${errorMessage(error)}`),
     });
-    this.scheduler = new EngineScheduler(
-      this.state,
-      this.timing,
-      this.clock,
-      decisions,
-      committer,
-      jobs,
-      this.moves,
-      catalog,
-      {
-        tick: () => this.tick(),
-        onError: (error) => this.logger.error(`Timer run failed: ${String(error)}`),
-      },
-    );
+    this.scheduler = new EngineScheduler(() => this.owned, this.clock, {
+      tick: () => this.tick(),
+      onError: (error) => this.logger.error(`Timer run failed: ${String(error)}`),
+    });
     this.reactor.start();
     this.scheduler.start();
   }
@@ -107,7 +98,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
 
   /** How far the engine has read the store (its own progress events are skipped), and its last error. */
   status(): { position: bigint; lastError?: string } {
-    return { position: this.inputs.processed, lastError: this.reactor.status().lastError };
+    return { position: this.inputs.processed(), lastError: this.reactor.status().lastError };
   }
 
   /**
@@ -116,7 +107,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
    * before the timer fires, whatever order the two loops would otherwise take them in.
    */
   async tick(): Promise<void> {
-    if (this.state.nextWake() !== undefined) {
+    if (this.scheduler.nextWake() !== undefined) {
       const head = await this.events.headPosition().catch(() => undefined);
       if (head !== undefined) await this.waitFor(head, INPUT_CATCH_UP_MS).catch(() => undefined);
     }
@@ -126,8 +117,8 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   /** Resolves once the engine has processed every event up to `position`. */
   async waitFor(position: bigint, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.inputs.processed < position) {
-      if (Date.now() > deadline) throw new Error(`Engine did not reach ${position} (at ${this.inputs.processed})`);
+    while (this.inputs.processed() < position) {
+      if (Date.now() > deadline) throw new Error(`Engine did not reach ${position} (at ${this.inputs.processed()})`);
       await new Promise((r) => setTimeout(r, 5));
     }
     await this.queue.idle();

@@ -6,6 +6,7 @@ import type { LifecycleMove } from './lifecycle';
  * goes live (or at its scheduled start), then the version completes; `dynamic` enrols them, then
  * later joiners one by one (see `decideRejoin`); `recurring` enrols every member on each occurrence,
  * counted from the first so month ends clamp (Jan 31, Feb 28, Mar 31), and completes after the last.
+ * Each engine partition enrols its own customers; the version completes once every partition is done.
  */
 
 /** A segment enrolment in progress: which occurrence, and the last customer id enrolled. */
@@ -78,7 +79,7 @@ export function afterChunk(
   const frequency = definition.audience.type === 'segment' ? definition.audience.frequency : undefined;
   if (frequency?.mode === 'recurring') {
     if (frequency.occurrences !== undefined && job.occurrence >= frequency.occurrences) {
-      return { continueNow: false, move: { journeyId, version, to: 'Completing', reason: 'allOccurrencesRun' } };
+      return { continueNow: false, move: { journeyId, version, done: 'occurrencesRun' } };
     }
     const every = parseIsoDuration(frequency.every);
     // A recurrence that does not parse (publish refuses it) keeps its job as it is.
@@ -88,5 +89,5 @@ export function afterChunk(
     return { job: { ...job, occurrence: job.occurrence + 1, startAt, cursor: '' }, continueNow: false };
   }
   if (frequency?.mode === 'dynamic') return { continueNow: false };
-  return { continueNow: false, move: { journeyId, version, to: 'Completing', reason: 'allSegmentMembersEntered' } };
+  return { continueNow: false, move: { journeyId, version, done: 'enrolled' } };
 }

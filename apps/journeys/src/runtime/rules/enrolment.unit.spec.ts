@@ -41,10 +41,10 @@ describe('segment enrolment', () => {
     expect(afterChunk(job, once, ['a', 'b'], 2)).toEqual({ job: { ...job, cursor: 'b' }, continueNow: true });
   });
 
-  it('given the last chunk of a one-time enrolment, then the version moves to Completing', () => {
+  it('given the last chunk of a one-time enrolment, then this partition has enrolled everyone', () => {
     expect(afterChunk(job, once, ['a'], 2)).toEqual({
       continueNow: false,
-      move: { journeyId: 'j1', version: 1, to: 'Completing', reason: 'allSegmentMembersEntered' },
+      move: { journeyId: 'j1', version: 1, done: 'enrolled' },
     });
   });
 
@@ -61,7 +61,7 @@ describe('segment enrolment', () => {
     expect(new Date(second.startAt).toISOString()).toBe('2027-03-31T09:00:00.000Z');
     expect(afterChunk(second, monthly, [], 2)).toEqual({
       continueNow: false,
-      move: { journeyId: 'j1', version: 1, to: 'Completing', reason: 'allOccurrencesRun' },
+      move: { journeyId: 'j1', version: 1, done: 'occurrencesRun' },
     });
   });
 });

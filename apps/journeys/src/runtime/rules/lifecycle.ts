@@ -1,11 +1,13 @@
-import type { CompletingReason } from '../../journeys/journey.events';
+import type { PartitionWork } from '../../journeys/journey.events';
 
 /**
- * The automatic life-cycle moves the engine makes (CONTRACT section 2), named by the state the
- * version moves to.
+ * The automatic life-cycle moves the engine asks for (CONTRACT section 2): a move every partition
+ * can make alone (`Completing` when the end time passes), or a partition's share of work whose move
+ * waits for every partition (`done`: Completing -> Completed once nobody is left anywhere, Stopping ->
+ * Stopped, a one-time enrolment finished, the last occurrence run).
  */
 export type LifecycleMove = { journeyId: string; version: number } & (
-  { to: 'Completing'; reason: CompletingReason } | { to: 'Completed' } | { to: 'Stopped' }
+  { to: 'Completing'; reason: 'endTimePassed' } | { done: PartitionWork }
 );
 
 /** A version as the life-cycle rules see it. */
@@ -24,8 +26,8 @@ export function pastTheirEnd(live: readonly VersionAt[], now: number): Lifecycle
     .map(({ journeyId, version }) => ({ journeyId, version, to: 'Completing', reason: 'endTimePassed' }));
 }
 
-/** A Completing version with nobody left inside moves to Completed. */
+/** A Completing version with nobody left inside (in this partition) has this partition's share done. */
 export function completedWhenEmpty(version: VersionAt | undefined, anyoneInside: boolean): LifecycleMove | undefined {
   if (version?.state !== 'Completing' || anyoneInside) return undefined;
-  return { journeyId: version.journeyId, version: version.version, to: 'Completed' };
+  return { journeyId: version.journeyId, version: version.version, done: 'emptied' };
 }

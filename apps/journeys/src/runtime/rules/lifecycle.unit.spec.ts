@@ -15,9 +15,9 @@ describe('automatic life-cycle moves', () => {
     expect(moves).toEqual([{ journeyId: 'a', version: 1, to: 'Completing', reason: 'endTimePassed' }]);
   });
 
-  it('given a Completing version, when nobody is left inside, then it moves to Completed', () => {
+  it('given a Completing version, when nobody is left inside, then this partition has emptied it', () => {
     const completing = { journeyId: 'a', version: 1, state: 'Completing' };
-    expect(completedWhenEmpty(completing, false)).toEqual({ journeyId: 'a', version: 1, to: 'Completed' });
+    expect(completedWhenEmpty(completing, false)).toEqual({ journeyId: 'a', version: 1, done: 'emptied' });
     expect(completedWhenEmpty(completing, true)).toBeUndefined();
     expect(completedWhenEmpty({ ...completing, state: 'Live' }, false)).toBeUndefined();
     expect(completedWhenEmpty(undefined, false)).toBeUndefined();

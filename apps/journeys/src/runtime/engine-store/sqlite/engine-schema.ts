@@ -27,7 +27,10 @@ export function createEngineSchema(db: Database.Database): void {
   migrate(db);
 }
 
-/** Columns added since the first release, for read-model files written by it. */
+/**
+ * Columns and keys added since the first release, for read-model files written by it: event-time
+ * stamps, and the engine partition each row belongs to (rows of the first release are partition 0).
+ */
 function migrate(db: Database.Database): void {
   const columns = (table: string) =>
     new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
@@ -39,6 +42,27 @@ function migrate(db: Database.Database): void {
       ALTER TABLE rt_segments ADD COLUMN change_id TEXT NOT NULL DEFAULT '';`);
   }
   if (!columns('rt_profiles').has('stamps')) db.exec('ALTER TABLE rt_profiles ADD COLUMN stamps TEXT');
+  for (const table of ['rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles', 'rt_actions']) {
+    if (!columns(table).has('partition'))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN partition INTEGER NOT NULL DEFAULT 0`);
+  }
+  // Journeys and jobs are per partition: their keys gain the partition.
+  if (!columns('rt_journeys').has('partition')) {
+    db.exec(`CREATE TABLE rt_journeys_p (partition INTEGER NOT NULL, journey_id TEXT NOT NULL, state TEXT NOT NULL,
+               PRIMARY KEY (partition, journey_id));
+             INSERT INTO rt_journeys_p SELECT 0, journey_id, state FROM rt_journeys;
+             DROP TABLE rt_journeys; ALTER TABLE rt_journeys_p RENAME TO rt_journeys;`);
+  }
+  if (!columns('rt_jobs').has('partition')) {
+    db.exec(`CREATE TABLE rt_jobs_p (partition INTEGER NOT NULL, job_id TEXT NOT NULL, start_at INTEGER NOT NULL,
+               job TEXT NOT NULL, PRIMARY KEY (partition, job_id));
+             INSERT INTO rt_jobs_p SELECT 0, job_id, start_at, job FROM rt_jobs;
+             DROP TABLE rt_jobs; ALTER TABLE rt_jobs_p RENAME TO rt_jobs;`);
+  }
+  db.exec(`DROP INDEX IF EXISTS rt_timers_due;
+    CREATE INDEX IF NOT EXISTS rt_timers_partition_due ON rt_timers (partition, due_at);
+    CREATE INDEX IF NOT EXISTS rt_jobs_partition_start ON rt_jobs (partition, start_at);
+    CREATE INDEX IF NOT EXISTS rt_segments_partition ON rt_segments (partition, segment_id, customer_id);`);
 }
 
 /** Values bound per `IN (...)` list: one statement execution loads this many customers. */

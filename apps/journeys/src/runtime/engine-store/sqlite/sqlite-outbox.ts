@@ -9,7 +9,10 @@ import type { OutboxAction, UndeliveredAction } from '../engine-store.port';
 export class SqliteOutbox {
   private readonly s: ReturnType<SqliteOutbox['prepare']>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly partition = 0,
+  ) {
     this.s = this.prepare();
   }
 
@@ -17,12 +20,12 @@ export class SqliteOutbox {
     const db = this.db;
     return {
       add: db.prepare(
-        `INSERT OR IGNORE INTO rt_actions (action_id, instance_id, journey_id, version, customer_id, status, expires_at, payload)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+        `INSERT OR IGNORE INTO rt_actions (action_id, instance_id, journey_id, version, customer_id, status, expires_at, payload, partition)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       ),
       setStatus: db.prepare('UPDATE rt_actions SET status = ? WHERE action_id = ?'),
       undeliveredOfVersion: db.prepare(
-        "SELECT action_id, instance_id, payload FROM rt_actions WHERE journey_id = ? AND version = ? AND status IN ('pending', 'cancelling') LIMIT ?",
+        "SELECT action_id, instance_id, payload FROM rt_actions WHERE journey_id = ? AND version = ? AND partition = ? AND status IN ('pending', 'cancelling') LIMIT ?",
       ),
       byIds: db.prepare(
         'SELECT action_id, status, payload FROM rt_actions WHERE action_id IN (SELECT value FROM json_each(?))',
@@ -40,7 +43,12 @@ export class SqliteOutbox {
 
   add(action: OutboxAction): void {
     const { actionId, instanceId, journeyId, version, customerId, expiresAt, payload } = action;
-    this.s.add.run(actionId, instanceId, journeyId, version, customerId, expiresAt ?? null, payload);
+    this.s.add.run(actionId, instanceId, journeyId, version, customerId, expiresAt ?? null, payload, this.partition);
+  }
+
+  /** Deletes the partition's actions (it moved to another instance). */
+  drop(): void {
+    this.db.prepare('DELETE FROM rt_actions WHERE partition = ?').run(this.partition);
   }
 
   setStatus(actionId: string, status: 'cancelling' | 'cancelled'): void {
@@ -48,7 +56,7 @@ export class SqliteOutbox {
   }
 
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[] {
-    const rows = this.s.undeliveredOfVersion.all(journeyId, version, limit) as {
+    const rows = this.s.undeliveredOfVersion.all(journeyId, version, this.partition, limit) as {
       action_id: string;
       instance_id: string;
       payload: string;
