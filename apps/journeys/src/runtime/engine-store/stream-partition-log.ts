@@ -1,10 +1,4 @@
-import {
-  WrongExpectedRevisionError,
-  type EventMetadata,
-  type EventStore,
-  type NewEvent,
-  type RecordedEvent,
-} from '@journeys/event-store';
+import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent } from '@journeys/event-store';
 import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSION } from '../../common/command-context';
 import type { EngineChanges, EngineStore } from './engine-store.port';
@@ -27,8 +21,10 @@ const CLAIM_ATTEMPTS = 10;
 
 interface CommittedData {
   partition: number;
+  /** A unit's changes may take several events; the last one says so and carries the checkpoint. */
+  last: boolean;
   checkpoint?: string;
-  changes: EngineChanges;
+  changes: Partial<EngineChanges>;
 }
 
 /**
@@ -47,7 +43,7 @@ export class StreamPartitionLog implements PartitionLog {
   /** The revision this process last wrote, per partition it writes. */
   private readonly revisions = new Map<number, number>();
   /** Appends of one partition, in order: each needs the revision the one before it left. */
-  private readonly chains = new Map<number, Promise<void>>();
+  private readonly chains = new Map<number, Promise<boolean>>();
 
   constructor(
     private readonly events: EventStore,
@@ -67,7 +63,7 @@ export class StreamPartitionLog implements PartitionLog {
         const expectedRevision = revision < 0 ? 'no_stream' : revision;
         const result = await this.events.append(partitionStream(partition), [claim], { expectedRevision });
         this.revisions.set(partition, result.nextExpectedRevision);
-        this.chains.set(partition, Promise.resolve());
+        this.chains.set(partition, Promise.resolve(true));
         return;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= CLAIM_ATTEMPTS) throw error;
@@ -83,14 +79,18 @@ export class StreamPartitionLog implements PartitionLog {
     changes: () => EngineChanges,
     checkpoint?: bigint,
   ): Promise<void> {
-    const previous = this.chains.get(partition) ?? Promise.reject(new PartitionFencedError(partition));
-    const next = previous.then(() => this.appendUnit(partition, outputs, changes(), checkpoint));
+    const previous = this.chains.get(partition) ?? Promise.resolve(false);
+    const next = previous.then((writable) => {
+      if (!writable) throw new PartitionFencedError(partition);
+      return this.appendUnit(partition, outputs, changes(), checkpoint);
+    });
+    // After a failure nothing is known of the stream: the partition must be acquired again.
     this.chains.set(
       partition,
-      next.catch(() => {
-        // After a failure nothing is known of the stream: the partition must be acquired again.
-        throw new PartitionFencedError(partition);
-      }),
+      next.then(
+        () => true,
+        () => false,
+      ),
     );
     return next;
   }
@@ -112,10 +112,15 @@ export class StreamPartitionLog implements PartitionLog {
     // A unit that only moves the checkpoint is not logged: a new owner reads those inputs again, and
     // they change nothing.
     if (!events.length && isEmpty(changes)) return;
-    const committed: CommittedData = { partition, changes };
-    if (checkpoint !== undefined) committed.checkpoint = checkpoint.toString();
-    // Applying a unit's changes twice leaves the same state, so this id need not be derived.
-    events.push(this.event(`committed|${partition}|${randomUUID()}`, PARTITION_COMMITTED, committed));
+    const pieces = splitChanges(changes);
+    const unit = randomUUID();
+    pieces.forEach((piece, i) => {
+      const last = i === pieces.length - 1;
+      const committed: CommittedData = { partition, last, changes: piece };
+      if (last && checkpoint !== undefined) committed.checkpoint = checkpoint.toString();
+      // Applying a unit's changes twice leaves the same state, so these ids need not be derived.
+      events.push(this.event(`committed|${partition}|${unit}|${i}`, PARTITION_COMMITTED, committed));
+    });
     for (const part of parts(events)) {
       const revision = this.revisions.get(partition);
       if (revision === undefined) throw new PartitionFencedError(partition);
@@ -138,12 +143,23 @@ export class StreamPartitionLog implements PartitionLog {
    */
   private async restore(partition: number, store: EngineStore, after: number): Promise<number> {
     let revision = after;
+    // The pieces of a unit are applied together once its last one is read: a unit cut short by a
+    // crash leaves the state as it was before it.
+    let unit: CommittedData[] = [];
     for (;;) {
       const page = await this.events.readStream(partitionStream(partition), {
         fromRevision: revision + 1,
         maxCount: RESTORE_PAGE,
       });
-      for (const event of page) applyCommitted(store, event);
+      for (const event of page) {
+        if (event.type === PARTITION_CLAIMED) unit = [];
+        if (event.type !== PARTITION_COMMITTED) continue;
+        const piece = event.data as CommittedData;
+        unit.push(piece);
+        if (!piece.last) continue;
+        applyUnit(store, unit);
+        unit = [];
+      }
       if (page.length) revision = page[page.length - 1].revision;
       if (page.length < RESTORE_PAGE) return revision;
     }
@@ -165,10 +181,52 @@ function isEmpty(changes: EngineChanges): boolean {
   return Object.values(changes).every((list: readonly unknown[]) => list.length === 0);
 }
 
-function applyCommitted(store: EngineStore, event: RecordedEvent): void {
-  if (event.type !== PARTITION_COMMITTED) return;
-  const { changes, checkpoint } = event.data as CommittedData;
+function applyUnit(store: EngineStore, pieces: readonly CommittedData[]): void {
+  const changes = emptyChanges();
+  for (const piece of pieces) {
+    for (const key of CHANGE_KEYS) (changes[key] as unknown[]).push(...((piece.changes[key] ?? []) as unknown[]));
+  }
+  const { checkpoint } = pieces[pieces.length - 1];
   store.commit(changes, checkpoint === undefined ? undefined : BigInt(checkpoint));
+}
+
+const CHANGE_KEYS = Object.keys(emptyChanges()) as (keyof EngineChanges)[];
+
+function emptyChanges(): EngineChanges {
+  return {
+    journeys: [],
+    instances: [],
+    entries: [],
+    memberships: [],
+    profiles: [],
+    timersRemoved: [],
+    timersAdded: [],
+    actionsAdded: [],
+    actionsCancelled: [],
+    jobsSaved: [],
+    jobsRemoved: [],
+  };
+}
+
+/** A unit's changes in pieces of about {@link MAX_APPEND_BYTES} each, in order; at least one. */
+function splitChanges(changes: EngineChanges): Partial<EngineChanges>[] {
+  const pieces: Partial<EngineChanges>[] = [];
+  let piece: Partial<EngineChanges> = {};
+  let bytes = 0;
+  for (const key of CHANGE_KEYS) {
+    for (const item of changes[key] as unknown[]) {
+      const size = JSON.stringify(item).length;
+      if (bytes > 0 && bytes + size > MAX_APPEND_BYTES / 2) {
+        pieces.push(piece);
+        piece = {};
+        bytes = 0;
+      }
+      ((piece[key] ??= []) as unknown[]).push(item);
+      bytes += size;
+    }
+  }
+  pieces.push(piece);
+  return pieces;
 }
 
 /** The unit's events in appends of at most {@link MAX_APPEND_BYTES} (one event larger goes alone). */
