@@ -11,6 +11,8 @@ export const partitionStream = (partition: number): string => `partition-${parti
 export const PARTITION_COMMITTED = 'PartitionCommitted';
 /** A process took the partition over; every earlier writer's next append fails. */
 export const PARTITION_CLAIMED = 'PartitionClaimed';
+/** The engine's own bookkeeping in partition streams: not part of the downstream contract, never published. */
+export const ENGINE_LOG_EVENT_TYPES: ReadonlySet<string> = new Set([PARTITION_COMMITTED, PARTITION_CLAIMED]);
 
 /** Largest append to the partition stream (bytes of event data, roughly): a unit larger is stored in parts. */
 const MAX_APPEND_BYTES = 512 * 1024;

@@ -49,6 +49,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private restored = false;
   /** Assignments are applied one at a time, in order. */
   private assigning: Promise<void> = Promise.resolve();
+  private readonly ownershipListeners: ((partitions: readonly number[]) => void)[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -143,6 +144,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       this.reactor.start();
       this.restored = partitions === this.assigned;
       this.logger.log(`Engine partitions owned: ${this.owned.map((p) => p.partition).join(', ') || 'none'}`);
+      this.ownershipChanged();
     });
     this.assigning = run.catch((error: unknown) => {
       this.logger.error(`Taking over engine partitions failed: ${errorMessage(error)}`);
@@ -150,6 +152,20 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       if (!this.stopping && partitions === this.assigned) setTimeout(() => void this.assign(partitions), 1_000).unref();
     });
     return this.assigning;
+  }
+
+  /**
+   * Calls `listener` with the partitions this process owns whenever they change (other parts of the
+   * process follow the engine's partitions: the forwarder publishes the owned partitions' events).
+   */
+  onOwnershipChange(listener: (partitions: readonly number[]) => void): void {
+    this.ownershipListeners.push(listener);
+    if (this.restored) listener(this.owned.map((p) => p.partition));
+  }
+
+  private ownershipChanged(): void {
+    const partitions = this.owned.map((p) => p.partition);
+    for (const listener of this.ownershipListeners) listener(partitions);
   }
 
   /** Stops deciding for a partition and deletes its local state (another process writes it now). */
@@ -169,6 +185,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
           if (error instanceof PartitionFencedError && this.owned.some((p) => p.partition === partition)) {
             this.logger.warn(error.message);
             this.owned = this.owned.filter((p) => p.partition !== partition);
+            this.ownershipChanged();
             void this.queue.next(async () => this.stores.partition(partition).drop());
           }
           throw error;
