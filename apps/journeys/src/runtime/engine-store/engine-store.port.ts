@@ -57,6 +57,8 @@ export interface EngineStore {
   commit(changes: EngineChanges, checkpoint?: bigint): void;
   /** Deletes everything of the partition: it moved to another instance. */
   drop(): void;
+  /** Everything the partition holds, as the changes that would rebuild it from nothing. */
+  snapshot(): EngineChanges;
 }
 
 /** The engine state this process holds: one {@link EngineStore} per partition it owns, and their outbox. */
@@ -147,6 +149,25 @@ export interface EngineChanges {
   timersAdded: { timerId: string; instanceId: string; dueAt: number }[];
   actionsAdded: OutboxAction[];
   actionsCancelled: string[];
+  /** Actions a reader has been handed (only snapshots carry these: units leave handing to the outbox). */
+  actionsHanded?: string[];
   jobsSaved: EngineJob[];
   jobsRemoved: string[];
+}
+
+/** Changes that change nothing. */
+export function emptyChanges(): EngineChanges {
+  return {
+    journeys: [],
+    instances: [],
+    entries: [],
+    memberships: [],
+    profiles: [],
+    timersRemoved: [],
+    timersAdded: [],
+    actionsAdded: [],
+    actionsCancelled: [],
+    jobsSaved: [],
+    jobsRemoved: [],
+  };
 }

@@ -25,6 +25,13 @@ export interface PartitionLog {
     changes: () => EngineChanges,
     checkpoint?: bigint,
   ): Promise<void>;
+  /** Whether the log would restore faster from a snapshot of the partition's state now. */
+  snapshotDue?(partition: number): boolean;
+  /**
+   * Stores a snapshot of `store`, which must hold exactly what the log holds (no unit in flight),
+   * so that restoring reads it and the units after it instead of every unit since the start.
+   */
+  snapshot?(partition: number, store: EngineStore): Promise<void>;
 }
 
 /** Injection token of the {@link PartitionLog}; the composition root picks the adapter. */

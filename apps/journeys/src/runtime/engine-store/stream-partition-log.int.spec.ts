@@ -7,24 +7,12 @@ import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-stor
 import { ReadModelStore } from '@journeys/read-models';
 import { EventStoreDbTestServer } from '../../../../../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
 import type { InstanceState } from '../instance.decider';
-import type { EngineChanges } from './engine-store.port';
+import { emptyChanges, type EngineChanges } from './engine-store.port';
 import { PartitionFencedError } from './partition-log.port';
 import { SqliteEngineStores } from './sqlite/sqlite-engine-store';
 import { partitionStream, StreamPartitionLog } from './stream-partition-log';
 
-const NONE: EngineChanges = {
-  journeys: [],
-  instances: [],
-  entries: [],
-  memberships: [],
-  profiles: [],
-  timersRemoved: [],
-  timersAdded: [],
-  actionsAdded: [],
-  actionsCancelled: [],
-  jobsSaved: [],
-  jobsRemoved: [],
-};
+const NONE: EngineChanges = emptyChanges();
 
 const instance = (customerId: string, padding = ''): InstanceState => ({
   status: 'active',
@@ -122,5 +110,41 @@ describe.each([
     await new StreamPartitionLog(events, 'again', now).acquire(0, restored);
     expect(restored.checkpoint()).toBe(7n);
     expect(restored.instancesOfCustomer('c39')).toEqual([big[39]]);
+  });
+
+  it('restores from the latest snapshot and the units after it', async () => {
+    const log = new StreamPartitionLog(events, 'first', now);
+    const state = freshStores('first').partition(1);
+    await log.acquire(1, state);
+    const unit = async (customerId: string, checkpoint: bigint) => {
+      const changes = { ...NONE, instances: [instance(customerId)] };
+      await log.append(1, new Map([[`instance-${customerId}`, [event(customerId)]]]), () => changes, checkpoint);
+      state.commit(changes, checkpoint);
+    };
+    await unit('ann', 1n);
+    await unit('bob', 2n);
+    await log.snapshot(1, state);
+    await unit('cid', 3n);
+    const restored = freshStores('second').partition(1);
+    await new StreamPartitionLog(events, 'second', now).acquire(1, restored);
+    expect(restored.checkpoint()).toBe(3n);
+    for (const customerId of ['ann', 'bob', 'cid']) {
+      expect(restored.instancesOfCustomer(customerId)).toEqual([instance(customerId)]);
+    }
+    const pointers = await events.readStream('partitionSnapshots-1');
+    expect(pointers).toHaveLength(1);
+    expect(pointers[0].type).toBe('PartitionSnapshotTaken');
+  });
+
+  it('starts a partition log from a state file that has none yet', async () => {
+    const stores = freshStores('file');
+    const file = stores.partition(2);
+    file.commit({ ...NONE, instances: [instance('eve')] }, 42n);
+    await new StreamPartitionLog(events, 'file', now).acquire(2, file);
+    expect(file.instancesOfCustomer('eve')).toEqual([instance('eve')]);
+    const elsewhere = freshStores('elsewhere').partition(2);
+    await new StreamPartitionLog(events, 'elsewhere', now).acquire(2, elsewhere);
+    expect(elsewhere.checkpoint()).toBe(42n);
+    expect(elsewhere.instancesOfCustomer('eve')).toEqual([instance('eve')]);
   });
 });

@@ -1,7 +1,7 @@
 import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent } from '@journeys/event-store';
 import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSION } from '../../common/command-context';
-import type { EngineChanges, EngineStore } from './engine-store.port';
+import { emptyChanges, type EngineChanges, type EngineStore } from './engine-store.port';
 import { PartitionFencedError, type PartitionLog } from './partition-log.port';
 
 /** The stream of one engine partition: every event its units stored, each unit closed by its changes. */
@@ -11,8 +11,31 @@ export const partitionStream = (partition: number): string => `partition-${parti
 export const PARTITION_COMMITTED = 'PartitionCommitted';
 /** A process took the partition over; every earlier writer's next append fails. */
 export const PARTITION_CLAIMED = 'PartitionClaimed';
-/** The engine's own bookkeeping in partition streams: not part of the downstream contract, never published. */
-export const ENGINE_LOG_EVENT_TYPES: ReadonlySet<string> = new Set([PARTITION_COMMITTED, PARTITION_CLAIMED]);
+/** A piece of a snapshot of a partition's state (stream `partitionSnapshot-<p>-<revision>`). */
+export const PARTITION_SNAPSHOT_PIECE = 'PartitionSnapshotPiece';
+/** Points to the latest snapshot of a partition (stream `partitionSnapshots-<p>`). */
+export const PARTITION_SNAPSHOT_TAKEN = 'PartitionSnapshotTaken';
+/** The engine's own bookkeeping: not part of the downstream contract, never published. */
+export const ENGINE_LOG_EVENT_TYPES: ReadonlySet<string> = new Set([
+  PARTITION_COMMITTED,
+  PARTITION_CLAIMED,
+  PARTITION_SNAPSHOT_PIECE,
+  PARTITION_SNAPSHOT_TAKEN,
+]);
+
+const snapshotsStream = (partition: number): string => `partitionSnapshots-${partition}`;
+const snapshotStream = (partition: number, revision: number): string => `partitionSnapshot-${partition}-${revision}`;
+
+/** Units written since the last snapshot before a new one is due: at least this much, and twice the last snapshot. */
+const SNAPSHOT_MIN_BYTES = 32 * 1024 * 1024;
+
+interface SnapshotTaken {
+  partition: number;
+  stream: string;
+  /** The partition stream's revision the snapshot holds the state of. */
+  revision: number;
+  bytes: number;
+}
 
 /** Largest append to the partition stream (bytes of event data, roughly): a unit larger is stored in parts. */
 const MAX_APPEND_BYTES = 512 * 1024;
@@ -48,6 +71,8 @@ export class StreamPartitionLog implements PartitionLog {
   private readonly revisions = new Map<number, number>();
   /** Appends of one partition, in order: each needs the revision the one before it left. */
   private readonly chains = new Map<number, Promise<boolean>>();
+  /** Per partition: bytes of units written since the last snapshot, and that snapshot's size. */
+  private readonly written = new Map<number, { since: number; snapshot: number }>();
 
   constructor(
     private readonly events: EventStore,
@@ -56,8 +81,18 @@ export class StreamPartitionLog implements PartitionLog {
   ) {}
 
   async acquire(partition: number, store: EngineStore): Promise<void> {
+    const localCheckpoint = store.checkpoint();
+    const local = localCheckpoint !== undefined ? store.snapshot() : undefined;
     store.drop();
-    let revision = await this.restore(partition, store, -1);
+    const snapshot = await this.latestSnapshot(partition);
+    if (snapshot) await this.restoreSnapshot(snapshot, store);
+    let revision = await this.restore(partition, store, snapshot?.revision ?? -1);
+    this.written.set(partition, { since: 0, snapshot: snapshot?.bytes ?? 0 });
+    if (revision < 0 && local) {
+      // A state file from before partition logs, and no log yet: the log starts from the file.
+      store.commit(local, localCheckpoint);
+      revision = await this.startFrom(partition, local, localCheckpoint);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const claim = this.event(`claim|${partition}|${this.owner}|${revision}`, PARTITION_CLAIMED, {
@@ -99,6 +134,32 @@ export class StreamPartitionLog implements PartitionLog {
     return next;
   }
 
+  snapshotDue(partition: number): boolean {
+    const written = this.written.get(partition);
+    return written !== undefined && written.since > Math.max(SNAPSHOT_MIN_BYTES, 2 * written.snapshot);
+  }
+
+  async snapshot(partition: number, store: EngineStore): Promise<void> {
+    const revision = this.revisions.get(partition);
+    if (revision === undefined) return;
+    const stream = snapshotStream(partition, revision);
+    let bytes = 0;
+    for (const piece of splitChanges(store.snapshot())) {
+      const data = { partition, changes: piece };
+      bytes += JSON.stringify(data).length;
+      await this.events.append(stream, [this.event(randomUUID(), PARTITION_SNAPSHOT_PIECE, data)], {
+        expectedRevision: 'any',
+      });
+    }
+    const checkpoint = store.checkpoint();
+    const taken: SnapshotTaken & { checkpoint?: string } = { partition, stream, revision, bytes };
+    if (checkpoint !== undefined) taken.checkpoint = checkpoint.toString();
+    await this.events.append(snapshotsStream(partition), [this.event(randomUUID(), PARTITION_SNAPSHOT_TAKEN, taken)], {
+      expectedRevision: 'any',
+    });
+    this.written.set(partition, { since: 0, snapshot: bytes });
+  }
+
   /** Stops writing for the partition (it moved away); its next append fails. */
   release(partition: number): void {
     this.revisions.delete(partition);
@@ -125,6 +186,8 @@ export class StreamPartitionLog implements PartitionLog {
       // Applying a unit's changes twice leaves the same state, so these ids need not be derived.
       events.push(this.event(`committed|${partition}|${unit}|${i}`, PARTITION_COMMITTED, committed));
     });
+    const written = this.written.get(partition);
+    if (written) written.since += pieces.reduce((sum, piece) => sum + JSON.stringify(piece).length, 0);
     for (const part of parts(events)) {
       const revision = this.revisions.get(partition);
       if (revision === undefined) throw new PartitionFencedError(partition);
@@ -169,6 +232,53 @@ export class StreamPartitionLog implements PartitionLog {
     }
   }
 
+  /** The latest snapshot pointer of the partition, if any. */
+  private async latestSnapshot(partition: number): Promise<SnapshotTaken | undefined> {
+    let latest: SnapshotTaken | undefined;
+    for (let from = 0; ; from += RESTORE_PAGE) {
+      const page = await this.events.readStream(snapshotsStream(partition), {
+        fromRevision: from,
+        maxCount: RESTORE_PAGE,
+      });
+      if (page.length) latest = page[page.length - 1].data as SnapshotTaken;
+      if (page.length < RESTORE_PAGE) return latest;
+    }
+  }
+
+  private async restoreSnapshot(snapshot: SnapshotTaken & { checkpoint?: string }, store: EngineStore): Promise<void> {
+    const pieces = (await this.events.readStream(snapshot.stream)).map((e) => ({
+      ...(e.data as { partition: number; changes: Partial<EngineChanges> }),
+      owner: '',
+      last: false,
+    }));
+    if (!pieces.length) return;
+    pieces[pieces.length - 1].last = true;
+    applyUnit(store, [
+      ...pieces.slice(0, -1),
+      { ...pieces[pieces.length - 1], ...(snapshot.checkpoint !== undefined && { checkpoint: snapshot.checkpoint }) },
+    ]);
+  }
+
+  /** Writes a state file's whole state as the first unit of a partition log that does not exist yet. */
+  private async startFrom(partition: number, state: EngineChanges, checkpoint?: bigint): Promise<number> {
+    let revision = -1;
+    const pieces = splitChanges(state);
+    const unit = randomUUID();
+    const events = pieces.map((piece, i) => {
+      const last = i === pieces.length - 1;
+      const committed: CommittedData = { partition, owner: this.owner, last, changes: piece };
+      if (last && checkpoint !== undefined) committed.checkpoint = checkpoint.toString();
+      return this.event(`committed|${partition}|${unit}|${i}`, PARTITION_COMMITTED, committed);
+    });
+    for (const part of parts(events)) {
+      const result = await this.events.append(partitionStream(partition), part, {
+        expectedRevision: revision < 0 ? 'no_stream' : revision,
+      });
+      revision = result.nextExpectedRevision;
+    }
+    return revision;
+  }
+
   private event(id: string, type: string, data: unknown): NewEvent {
     const metadata: EventMetadata = {
       occurredAt: this.now().toISOString(),
@@ -182,35 +292,20 @@ export class StreamPartitionLog implements PartitionLog {
 }
 
 function isEmpty(changes: EngineChanges): boolean {
-  return Object.values(changes).every((list: readonly unknown[]) => list.length === 0);
+  return Object.values(changes).every((list: readonly unknown[] | undefined) => !list?.length);
 }
 
 function applyUnit(store: EngineStore, pieces: readonly CommittedData[]): void {
   const changes = emptyChanges();
   for (const piece of pieces) {
-    for (const key of CHANGE_KEYS) (changes[key] as unknown[]).push(...((piece.changes[key] ?? []) as unknown[]));
+    for (const key of CHANGE_KEYS)
+      ((changes[key] ??= []) as unknown[]).push(...((piece.changes[key] ?? []) as unknown[]));
   }
   const { checkpoint } = pieces[pieces.length - 1];
   store.commit(changes, checkpoint === undefined ? undefined : BigInt(checkpoint));
 }
 
-const CHANGE_KEYS = Object.keys(emptyChanges()) as (keyof EngineChanges)[];
-
-function emptyChanges(): EngineChanges {
-  return {
-    journeys: [],
-    instances: [],
-    entries: [],
-    memberships: [],
-    profiles: [],
-    timersRemoved: [],
-    timersAdded: [],
-    actionsAdded: [],
-    actionsCancelled: [],
-    jobsSaved: [],
-    jobsRemoved: [],
-  };
-}
+const CHANGE_KEYS = [...Object.keys(emptyChanges()), 'actionsHanded'] as (keyof EngineChanges)[];
 
 /** A unit's changes in pieces of about {@link MAX_APPEND_BYTES} each, in order; at least one. */
 function splitChanges(changes: EngineChanges): Partial<EngineChanges>[] {
@@ -218,7 +313,7 @@ function splitChanges(changes: EngineChanges): Partial<EngineChanges>[] {
   let piece: Partial<EngineChanges> = {};
   let bytes = 0;
   for (const key of CHANGE_KEYS) {
-    for (const item of changes[key] as unknown[]) {
+    for (const item of (changes[key] ?? []) as unknown[]) {
       const size = JSON.stringify(item).length;
       if (bytes > 0 && bytes + size > MAX_APPEND_BYTES / 2) {
         pieces.push(piece);

@@ -1,5 +1,5 @@
 import type { EngineObserver } from '../engine-observer';
-import type { EngineStore } from '../engine-store/engine-store.port';
+import { emptyChanges, type EngineStore } from '../engine-store/engine-store.port';
 import type { PartitionLog } from '../engine-store/partition-log.port';
 import { completedWhenEmpty } from '../rules/lifecycle';
 import { parseVersionKey } from '../rules/routing';
@@ -54,16 +54,4 @@ export class EngineCommitter {
   }
 }
 
-const NO_CHANGES = Object.freeze({
-  journeys: [],
-  instances: [],
-  entries: [],
-  memberships: [],
-  profiles: [],
-  timersRemoved: [],
-  timersAdded: [],
-  actionsAdded: [],
-  actionsCancelled: [],
-  jobsSaved: [],
-  jobsRemoved: [],
-});
+const NO_CHANGES = emptyChanges();

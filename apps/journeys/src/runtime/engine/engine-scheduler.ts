@@ -48,8 +48,9 @@ export class EngineScheduler {
   }
 
   /**
-   * In each owned partition, fires due timers (in due order, in batches), then runs one due job
-   * after another; then moves Live versions past their end time to Completing.
+   * In each owned partition, fires due timers (in due order, in batches), runs one due job after
+   * another, and snapshots the state when the partition log asks; then moves Live versions past
+   * their end time to Completing.
    */
   async runDue(): Promise<void> {
     if (this.stopped) return;
@@ -64,6 +65,8 @@ export class EngineScheduler {
       for (const move of pastTheirEnd(p.catalog.liveVersions(), now)) {
         ended.set(versionKey(move.journeyId, move.version), { p, move });
       }
+      // Nothing is in flight here: the state holds exactly what the partition log holds.
+      if (p.deps.log.snapshotDue?.(p.partition)) await p.deps.log.snapshot?.(p.partition, p.store);
     }
     for (const { p, move } of ended.values()) await p.moves.make(move);
   }

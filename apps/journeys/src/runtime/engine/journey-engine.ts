@@ -178,6 +178,8 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private fencing(log: PartitionLog): PartitionLog {
     return {
       acquire: (partition, store) => log.acquire(partition, store),
+      snapshotDue: (partition) => log.snapshotDue?.(partition) ?? false,
+      snapshot: (partition, store) => log.snapshot?.(partition, store) ?? Promise.resolve(),
       append: async (partition, outputs, changes, checkpoint) => {
         try {
           await log.append(partition, outputs, changes, checkpoint);

@@ -2,22 +2,10 @@ import { ReadModelStore } from '@journeys/read-models';
 import { EngineBatch } from '../../engine/engine-batch';
 import { initialState, type InstanceState } from '../../instance.decider';
 import type { InstanceEvent } from '../../instance.events';
-import type { EngineChanges } from '../engine-store.port';
+import { emptyChanges, type EngineChanges } from '../engine-store.port';
 import { SqliteEngineStore } from './sqlite-engine-store';
 
-const NONE: EngineChanges = {
-  journeys: [],
-  instances: [],
-  entries: [],
-  memberships: [],
-  profiles: [],
-  timersRemoved: [],
-  timersAdded: [],
-  actionsAdded: [],
-  actionsCancelled: [],
-  jobsSaved: [],
-  jobsRemoved: [],
-};
+const NONE: EngineChanges = emptyChanges();
 
 /** More customers than one IN list holds, so the padded last chunk is exercised too. */
 const CUSTOMERS = 600;

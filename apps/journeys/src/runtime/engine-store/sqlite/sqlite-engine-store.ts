@@ -15,6 +15,7 @@ import {
   type UndeliveredAction,
 } from '../engine-store.port';
 import { createEngineSchema, IN_PLACEHOLDERS, inLists } from './engine-schema';
+import { snapshotOf } from './engine-snapshot';
 import { SqliteOutbox } from './sqlite-outbox';
 
 /** The engine state of every partition held here, in the read-model file; partition stores are made on first use. */
@@ -69,6 +70,10 @@ export class SqliteEngineStore implements EngineStore {
     return this.readModels.checkpoint(this.checkpointKey)?.position;
   }
 
+  snapshot(): EngineChanges {
+    return snapshotOf(this.db, this.partition);
+  }
+
   /** Deletes everything of this partition (it moved to another instance). */
   drop(): void {
     this.db.transaction(() => {
@@ -92,6 +97,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const t of changes.timersAdded) this.addTimer(t.timerId, t.instanceId, t.dueAt);
       for (const action of changes.actionsAdded) this.outbox.add(action);
       for (const actionId of changes.actionsCancelled) this.outbox.setStatus(actionId, 'cancelled');
+      for (const actionId of changes.actionsHanded ?? []) this.outbox.setStatus(actionId, 'handed');
       for (const job of changes.jobsSaved) this.saveJob(job);
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);

@@ -51,7 +51,7 @@ export class SqliteOutbox {
     this.db.prepare('DELETE FROM rt_actions WHERE partition = ?').run(this.partition);
   }
 
-  setStatus(actionId: string, status: 'cancelling' | 'cancelled'): void {
+  setStatus(actionId: string, status: 'cancelling' | 'cancelled' | 'handed'): void {
     this.s.setStatus.run(status, actionId);
   }
 
