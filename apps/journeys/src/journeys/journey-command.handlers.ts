@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseDefinition, validateForPublish, type JourneyDefinition } from '@journeys/definition';
+import { parseDefinition } from '@journeys/contract';
+import { validateForPublish, type JourneyDefinition } from '@journeys/definition';
 import { ReadModelStore } from '@journeys/read-models';
 import { ActionNotAllowed, NotFound, ValidationFailed } from '../common/errors';
 import { EventStreams } from '../infrastructure/event-streams';

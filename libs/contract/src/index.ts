@@ -1,0 +1,5 @@
+export * from './formats';
+export * from './schemas';
+export * from './schema-validator';
+export * from './contract-validator';
+export * from './parse-definition';
