@@ -21,7 +21,7 @@ export class SchemaValidator {
   private readonly ajv: Ajv2020;
   private readonly roots = new Map<string, JsonSchema>();
   /** Where each schema object sits in its root, as a JSON pointer: ajv's `schemaPath` is relative to the nearest `$ref`. */
-  private readonly pointers = new WeakMap<object, string>();
+  private readonly pointers = new WeakMap<object, { id: string; pointer: string }>();
 
   constructor(schemas: readonly JsonSchema[]) {
     this.ajv = new Ajv2020({
@@ -39,15 +39,15 @@ export class SchemaValidator {
     for (const schema of schemas) {
       this.ajv.addSchema(schema);
       this.roots.set(schema.$id as string, schema);
-      this.index(schema, '');
+      this.index(schema, schema.$id as string, '');
     }
   }
 
-  private index(schema: unknown, pointer: string): void {
+  private index(schema: unknown, id: string, pointer: string): void {
     if (typeof schema !== 'object' || schema === null || this.pointers.has(schema)) return;
-    this.pointers.set(schema, pointer);
+    this.pointers.set(schema, { id, pointer });
     for (const [key, value] of Object.entries(schema)) {
-      this.index(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      this.index(value, id, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
     }
   }
 
@@ -107,10 +107,11 @@ export class SchemaValidator {
         },
       ];
     }
-    const meant = options.flatMap((option, index) => (this.isMeantFor(id, option, value) ? [index] : []));
-    if (meant.length === 1) {
-      const pointer = `${this.pointers.get(error.parentSchema as object)}/${error.keyword}/${meant[0]}`;
-      return this.check(id, pointer, value, path);
+    const rootId = this.pointers.get(error.parentSchema as object)?.id ?? id;
+    const meant = options.flatMap((option, index) => (this.isMeantFor(rootId, option, value) ? [index] : []));
+    const where = this.pointers.get(error.parentSchema as object);
+    if (meant.length === 1 && where) {
+      return this.check(where.id, `${where.pointer}/${error.keyword}/${meant[0]}`, value, path);
     }
     const code = codesOf(error.parentSchema).oneOf ?? ProblemCode.WrongType;
     const what = describe(error.parentSchema);
@@ -127,11 +128,18 @@ export class SchemaValidator {
     return types.includes(type) || (type === 'integer' && types.includes('number'));
   }
 
+  /** The schema a `$ref` names (`#/$defs/x`, `other.json`, `other.json#/properties/y`); others as they are. */
   private resolve(id: string, schema: JsonSchema): JsonSchema {
     const target = schema.$ref;
-    if (typeof target !== 'string' || !target.startsWith('#/$defs/')) return schema;
-    const defs = this.roots.get(id)?.$defs as Record<string, JsonSchema> | undefined;
-    return defs?.[target.slice('#/$defs/'.length)] ?? schema;
+    if (typeof target !== 'string') return schema;
+    const [file, pointer = ''] = target.split('#');
+    let found: unknown = this.roots.get(file === '' ? id : file);
+    for (const segment of pointer.split('/').filter((s) => s !== '')) {
+      found = (found as Record<string, unknown> | undefined)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    }
+    return typeof found === 'object' && found !== null
+      ? this.resolve(file === '' ? id : file, found as JsonSchema)
+      : schema;
   }
 
   private problemsOf(error: Failure, all: readonly Failure[], root: unknown, basePath: string): Problem[] {
@@ -247,11 +255,8 @@ export class SchemaValidator {
   }
 
   private resolveAny(schema: JsonSchema): JsonSchema {
-    for (const id of this.roots.keys()) {
-      const resolved = this.resolve(id, schema);
-      if (resolved !== schema) return resolved;
-    }
-    return schema;
+    const where = this.pointers.get(schema);
+    return where ? this.resolve(where.id, schema) : schema;
   }
 }
 
@@ -323,9 +328,10 @@ function tooLong(name: string, error: Failure): string {
 }
 
 function patternMessage(name: string, error: Failure): string {
+  const found = typeof error.data === 'string' ? `"${truncate(error.data)}"` : describeType(error.data);
   const description = error.parentSchema?.description;
-  if (typeof description === 'string') return `${name} must be ${description}`;
-  return `${name} must match ${String((error.params as { pattern: string }).pattern)}`;
+  if (typeof description === 'string') return `${found} is not a valid ${name}: ${description}`;
+  return `${found} is not a valid ${name}; it must match ${String((error.params as { pattern: string }).pattern)}`;
 }
 
 function lastName(path: string): string {

@@ -1,28 +1,20 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { MAX_INTAKE_BATCH } from '@journeys/contract';
 import { Allow } from '../auth/roles.decorator';
 import { CLOCK, type Clock } from '../common/clock';
-import { ValidationFailed } from '../common/errors';
+import { SchemaBody, SchemaBodyPipe } from '../common/schema-body';
 import { Ingestion, type IngestResult } from './ingestion.port';
 
 /** Largest batch one request may carry; bigger feeds are split by the sender (or use Kafka). */
-export const MAX_BATCH = 10_000;
+export const MAX_BATCH = MAX_INTAKE_BATCH;
 
-export class MembershipRequest {
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_BATCH)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
+/** Schema `membership-request.json`. */
+export interface MembershipRequest {
   joined?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_BATCH)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
   left?: string[];
+  /** When the changes happened; the time of receipt when absent. */
+  occurredAt?: string | null;
 }
 
 @ApiTags('ingestion')
@@ -34,26 +26,26 @@ export class IngestionController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** One trigger message or an array of them; good ones are kept even when others are refused. */
+  /**
+   * One trigger message or a list. A request of the wrong shape is a 400 listing every problem;
+   * messages of the right shape are then checked against their trigger definitions one by one: the
+   * refused ones are listed, the others kept.
+   */
   @Post('triggers')
   @HttpCode(202)
   @Allow('ingest')
-  @ApiBody({ description: 'A journeys.triggers message or an array of them', schema: { type: 'object' } })
-  triggers(@Body() body: unknown): Promise<IngestResult> {
-    const messages = Array.isArray(body) ? body : [body];
-    if (messages.length > MAX_BATCH) {
-      throw new ValidationFailed([
-        { code: 'TooManyMessages', path: '$', message: `at most ${MAX_BATCH} triggers per request` },
-      ]);
-    }
-    return this.ingestion.ingestTriggers(messages);
+  triggers(@Body(new SchemaBodyPipe('trigger-batch.json')) body: unknown): Promise<IngestResult> {
+    return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body]);
   }
 
   @Post('segments/:segmentId/membership')
   @HttpCode(202)
   @Allow('ingest')
-  membership(@Param('segmentId') segmentId: string, @Body() body: MembershipRequest): Promise<IngestResult> {
-    const occurredAt = this.clock.now().toISOString();
+  membership(
+    @Param('segmentId') segmentId: string,
+    @SchemaBody('membership-request.json') body: MembershipRequest,
+  ): Promise<IngestResult> {
+    const occurredAt = body.occurredAt ?? this.clock.now().toISOString();
     const change = (change: 'joined' | 'left') => (customerId: string) => ({
       segmentId,
       customerId,

@@ -33,7 +33,14 @@ import {
   UpdateDraftCommand,
   type JourneyResult,
 } from './journey.commands';
-import { CopyJourneyRequest, ListJourneysQuery, PageQuery, SaveAsTemplateRequest } from './journey.requests';
+import { RequiredBodyPipe, SchemaBody } from '../common/schema-body';
+import {
+  ListJourneysQuery,
+  PageQuery,
+  templateOf,
+  type CopyJourneyRequest,
+  type SaveAsTemplateRequest,
+} from './journey.requests';
 import { auditHistoryProjection } from './projections/audit-history.projection';
 import { journeyDetail, journeyStateProjection, type JourneyView } from './projections/journey-state.projection';
 
@@ -63,7 +70,7 @@ export class JourneysController {
   @Allow('editor')
   @ApiBody({ description: 'A journey definition (CONTRACT section 1)', schema: { type: 'object' } })
   async create(
-    @Body() body: unknown,
+    @Body(RequiredBodyPipe) body: unknown,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -99,7 +106,7 @@ export class JourneysController {
   @ApiBody({ description: 'The new draft definition (CONTRACT section 1)', schema: { type: 'object' } })
   async updateDraft(
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Body(RequiredBodyPipe) body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -148,26 +155,24 @@ export class JourneysController {
   @Allow('editor')
   async copy(
     @Param('id') id: string,
-    @Body() body: CopyJourneyRequest,
+    @SchemaBody('copy-journey-request.json') body: CopyJourneyRequest,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.commands.execute(
-      new CopyJourneyCommand(id, body.name, this.context(caller), body.version),
+      new CopyJourneyCommand(id, body.name, this.context(caller), body.version ?? undefined),
     );
     return this.respond(result, reply);
   }
 
   @Post(':id/save-as-template')
   @Allow('editor')
-  saveAsTemplate(@Param('id') id: string, @Body() body: SaveAsTemplateRequest, @CurrentCaller() caller: Caller) {
-    return this.commands.execute(
-      new SaveAsTemplateCommand(
-        id,
-        { name: body.name, description: body.description, version: body.version },
-        this.context(caller),
-      ),
-    );
+  saveAsTemplate(
+    @Param('id') id: string,
+    @SchemaBody('save-as-template-request.json') body: SaveAsTemplateRequest,
+    @CurrentCaller() caller: Caller,
+  ) {
+    return this.commands.execute(new SaveAsTemplateCommand(id, templateOf(body), this.context(caller)));
   }
 
   @Get(':id/audit-history')

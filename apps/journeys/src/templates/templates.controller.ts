@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadModelStore } from '@journeys/read-models';
@@ -9,7 +9,8 @@ import { CLOCK, type Clock } from '../common/clock';
 import { commandContext } from '../common/command-context';
 import { NotFound } from '../common/errors';
 import { CreateJourneyFromTemplateCommand, type TemplateOverrides } from '../journeys/journey.commands';
-import { CreateFromTemplateRequest } from '../journeys/journey.requests';
+import type { CreateFromTemplateRequest } from '../journeys/journey.requests';
+import { SchemaBody } from '../common/schema-body';
 import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
 import { templatesProjection } from './templates.projection';
 
@@ -52,7 +53,7 @@ export class TemplatesController {
   @Allow('editor')
   async createJourney(
     @Param('id') id: string,
-    @Body() body: CreateFromTemplateRequest,
+    @SchemaBody('create-from-template-request.json') body: CreateFromTemplateRequest,
     @CurrentCaller() caller: Caller,
   ) {
     const result = await this.commands.execute(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadModelStore } from '@journeys/read-models';
@@ -9,7 +9,9 @@ import { CLOCK, type Clock } from '../common/clock';
 import { commandContext } from '../common/command-context';
 import { NotFound } from '../common/errors';
 import { CreateTriggerDefinitionCommand, MarkTriggerDefinitionReadyCommand } from './trigger-definition.handlers';
-import { CreateTriggerDefinitionRequest } from './trigger-definition.requests';
+import { triggerDefinitionOf } from './trigger-definition.requests';
+import type { CreateTriggerDefinitionRequest } from './trigger-definition.requests';
+import { SchemaBody } from '../common/schema-body';
 import { triggerDefinitionsProjection } from './trigger-definitions.projection';
 
 @ApiTags('trigger definitions')
@@ -24,13 +26,12 @@ export class TriggerDefinitionsController {
 
   @Post()
   @Allow('editor')
-  create(@Body() body: CreateTriggerDefinitionRequest, @CurrentCaller() caller: Caller) {
-    const attributes = body.attributes.map(({ name, type }) => ({ name, type }));
+  create(
+    @SchemaBody('trigger-definition-request.json') body: CreateTriggerDefinitionRequest,
+    @CurrentCaller() caller: Caller,
+  ) {
     return this.commands.execute(
-      new CreateTriggerDefinitionCommand(
-        { name: body.name, description: body.description, attributes },
-        commandContext(caller.name, this.clock.now()),
-      ),
+      new CreateTriggerDefinitionCommand(triggerDefinitionOf(body), commandContext(caller.name, this.clock.now())),
     );
   }
 
