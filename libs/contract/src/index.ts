@@ -3,3 +3,5 @@ export * from './schemas';
 export * from './schema-validator';
 export * from './contract-validator';
 export * from './parse-definition';
+export * from './bundle';
+export * from './asyncapi';

@@ -190,7 +190,7 @@ export class SchemaValidator {
       }
       case 'format': {
         const format = params.format as FormatName;
-        const fallback = format === 'duration' ? ProblemCode.InvalidDuration : ProblemCode.InvalidDateTime;
+        const fallback = format === 'iso-duration' ? ProblemCode.InvalidDuration : ProblemCode.InvalidDateTime;
         const found = typeof error.data === 'string' ? ` ("${truncate(error.data)}")` : '';
         return [{ code: codes.format ?? fallback, path: at, message: `${name}${found} ${FORMAT_MESSAGES[format]}` }];
       }

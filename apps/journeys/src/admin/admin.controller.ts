@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ProjectionRunner } from '@journeys/read-models';
+import { ApiContract } from '../common/api-contract';
 import { ValidationFailed } from '../common/errors';
 import { SchemaBody } from '../common/schema-body';
 import { PROJECTIONS } from '../infrastructure/projections';
@@ -17,6 +18,15 @@ export class AdminController {
   /** Drops the read models and replays the event store into them; answers when caught up. */
   @Post('projections/rebuild')
   @HttpCode(200)
+  @ApiContract({
+    tag: 'admin',
+    summary: 'Rebuild read models',
+    description:
+      'Drops the named read models (all when `names` is absent) and replays the event store into them; answers when caught up. The service keeps running.',
+    body: { schema: 'RebuildProjectionsRequest', example: {} },
+    ok: { status: 200, schema: 'RebuildResult', description: 'What was rebuilt' },
+    writes: true,
+  })
   async rebuild(@SchemaBody('rebuild-projections-request.json') body: RebuildProjectionsRequest) {
     const known = PROJECTIONS.map((p) => p.name);
     const problems = (body.names ?? []).flatMap((name, i) =>

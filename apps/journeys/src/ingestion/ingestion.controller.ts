@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MAX_INTAKE_BATCH } from '@journeys/contract';
 import { Allow } from '../auth/roles.decorator';
+import { ApiContract, PARAMS } from '../common/api-contract';
 import { CLOCK, type Clock } from '../common/clock';
 import { SchemaBody, SchemaBodyPipe } from '../common/schema-body';
 import { Ingestion, type IngestResult } from './ingestion.port';
@@ -17,8 +17,6 @@ export interface MembershipRequest {
   occurredAt?: string | null;
 }
 
-@ApiTags('ingestion')
-@ApiBearerAuth()
 @Controller()
 export class IngestionController {
   constructor(
@@ -34,6 +32,31 @@ export class IngestionController {
   @Post('triggers')
   @HttpCode(202)
   @Allow('ingest')
+  @ApiContract({
+    tag: 'ingestion',
+    summary: 'Send triggers',
+    description:
+      'One trigger message or a list of up to 10,000. A request of the wrong shape is refused whole (400, every problem with its path such as `$[3].occurredAt`). Messages of the right shape are checked against their trigger definition one by one: refused ones are listed with their problems, the others stored. A message id seen before with the same content is a duplicate: accepted and ignored.',
+    roles: ['ingest'],
+    body: {
+      schema: 'TriggerBatch',
+      example: [
+        {
+          id: 'evt-1',
+          trigger: 'signed-up',
+          customerId: 'ann',
+          occurredAt: '2026-12-01T09:00:00Z',
+          attributes: { plan: 'pro' },
+        },
+      ],
+    },
+    ok: {
+      status: 202,
+      schema: 'IntakeResult',
+      description: 'Every message counted once: accepted, duplicate or refused',
+    },
+    writes: true,
+  })
   triggers(@Body(new SchemaBodyPipe('trigger-batch.json')) body: unknown): Promise<IngestResult> {
     return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body]);
   }
@@ -41,6 +64,20 @@ export class IngestionController {
   @Post('segments/:segmentId/membership')
   @HttpCode(202)
   @Allow('ingest')
+  @ApiContract({
+    tag: 'ingestion',
+    summary: 'Send segment membership changes',
+    description:
+      "Customers who joined and left the segment, all at `occurredAt` (the time of receipt when absent). Each change is stored in its customer's stream.",
+    roles: ['ingest'],
+    params: { segmentId: PARAMS.segmentId },
+    body: {
+      schema: 'MembershipRequest',
+      example: { joined: ['ann', 'bob'], left: ['cid'], occurredAt: '2026-12-01T09:00:00Z' },
+    },
+    ok: { status: 202, schema: 'IntakeResult', description: 'Every change counted once' },
+    writes: true,
+  })
   membership(
     @Param('segmentId') segmentId: string,
     @SchemaBody('membership-request.json') body: MembershipRequest,

@@ -55,12 +55,13 @@ export class UpdateDraftHandler implements ICommandHandler<UpdateDraftCommand> {
   constructor(private readonly journeys: JourneyCommandService) {}
 
   execute({ journeyId, body, context, ifMatch }: UpdateDraftCommand): Promise<JourneyResult> {
+    let definition: JourneyDefinition | undefined;
     return this.journeys.run(
       journeyId,
       'update',
-      (state) => decide({ type: 'UpdateDraft', definition: parsedDefinition(body) }, state),
+      (state) => decide({ type: 'UpdateDraft', definition: definition ?? parsedDefinition(body) }, state),
       context,
-      { ifMatch },
+      { ifMatch, checkInput: () => (definition = parsedDefinition(body)) },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { JOURNEY_STATES } from '@journeys/contract';
 import type { TemplateOverrides } from './journey.commands';
 
 /** `POST /journeys/{id}/copy` (schema `copy-journey-request.json`). */
@@ -30,6 +31,7 @@ export interface CreateFromTemplateRequest {
 export class PageQuery {
   @IsOptional()
   @IsString()
+  @Matches(/^[0-9]{1,15}$/, { message: 'after must be the next cursor of a previous page' })
   after?: string;
 
   @IsOptional()
@@ -42,6 +44,6 @@ export class PageQuery {
 
 export class ListJourneysQuery {
   @IsOptional()
-  @IsString()
+  @IsIn(JOURNEY_STATES)
   state?: string;
 }

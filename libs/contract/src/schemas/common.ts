@@ -16,7 +16,8 @@ export const SCHEMA_BASE_URL = '/schemas/';
 /** Allows `null` beside the schema's own type(s): optional fields treat null as absent. */
 export function nullable(schema: JsonSchema): JsonSchema {
   const type = schema.type;
-  if (type === undefined) return { anyOf: [schema, { type: 'null' }] };
+  // A union (oneOf/anyOf) of object shapes would refuse null whatever `type` says: null is its own branch.
+  if (type === undefined || schema.oneOf || schema.anyOf || schema.allOf) return { anyOf: [schema, { type: 'null' }] };
   return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'] };
 }
 
@@ -43,7 +44,7 @@ export function list(items: JsonSchema, description?: string, maxItems: number =
 
 export const instant = (description: string): JsonSchema => ({
   type: 'string',
-  format: 'date-time',
+  format: 'instant',
   pattern: INSTANT_PATTERN,
   maxLength: 64,
   'x-codes': { pattern: 'InvalidDateTime', format: 'InvalidDateTime', maxLength: 'InvalidDateTime' },
@@ -63,7 +64,7 @@ export const localDateTime = (description: string, code = 'InvalidDateTime'): Js
 
 export const duration = (description: string): JsonSchema => ({
   type: 'string',
-  format: 'duration',
+  format: 'iso-duration',
   pattern: DURATION_PATTERN,
   maxLength: 64,
   'x-codes': { pattern: 'InvalidDuration', format: 'InvalidDuration', maxLength: 'InvalidDuration' },
@@ -86,28 +87,29 @@ export const problemSchema: JsonSchema = {
   },
 };
 
+const errorSchema: JsonSchema = {
+  type: 'object',
+  required: ['code', 'message', 'details'],
+  additionalProperties: false,
+  properties: {
+    code: { type: 'string', description: 'Stable error code, e.g. `VALIDATION_FAILED`, `JOURNEY_NOT_FOUND`' },
+    message: { type: 'string' },
+    details: {
+      type: 'array',
+      description:
+        'For VALIDATION_FAILED, every problem (`{ code, path, message }`); otherwise context such as the allowed actions',
+      items: {},
+    },
+  },
+};
+
 /** Every error response: `{ "error": { "code", "message", "details" } }`. */
 export const errorBodySchema: JsonSchema = {
   type: 'object',
   required: ['error'],
   additionalProperties: false,
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details'],
-      additionalProperties: false,
-      properties: {
-        code: { type: 'string', description: 'Stable error code, e.g. `VALIDATION_FAILED`, `JOURNEY_NOT_FOUND`' },
-        message: { type: 'string' },
-        details: {
-          type: 'array',
-          description:
-            'For VALIDATION_FAILED, every problem (`{ code, path, message }`); otherwise context such as the allowed actions',
-          items: {},
-        },
-      },
-    },
-  },
+  properties: { error: { $ref: '#/$defs/error' } },
+  $defs: { error: errorSchema },
   examples: [
     {
       error: {

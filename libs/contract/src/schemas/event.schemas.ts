@@ -66,7 +66,7 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   JourneyVersionStopped: data('No customer is left inside', journey),
   JourneyCommandRefused: data(
     'A command the service refused (stream journeyAudit-<id>), for the audit history',
-    { journeyId: string, action: string, version: integer, error: { $ref: 'error-body.json#/properties/error' } },
+    { journeyId: string, action: string, version: integer, error: { $ref: 'error-body.json#/$defs/error' } },
     ['journeyId', 'action', 'error'],
   ),
   TemplateSaved: data(

@@ -45,6 +45,24 @@ export const CONTRACT_SCHEMAS: Record<string, JsonSchema> = {
   'cloud-event.json': cloudEventSchema,
   'event-data.json': eventDataSchema,
   'problem.json': named('problem.json', 'Problem', problemSchema),
+  'schema-list.json': named('schema-list.json', 'SchemaList', {
+    type: 'object',
+    required: ['schemas'],
+    properties: {
+      schemas: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'url'],
+          properties: { name: { type: 'string' }, title: { type: 'string' }, url: { type: 'string' } },
+        },
+      },
+    },
+  }),
+  'json-schema-document.json': named('json-schema-document.json', 'JsonSchemaDocument', {
+    type: 'object',
+    description: 'A JSON document (a JSON Schema or an AsyncAPI document)',
+  }),
   'error-body.json': named('error-body.json', 'ErrorBody', errorBodySchema),
 };
 

@@ -6,6 +6,7 @@
  * before the schema, so no depth can exhaust the stack).
  */
 import { CHANNELS, LIMITS } from '@journeys/definition';
+import { INSTANT_PATTERN } from '../formats';
 import { duration, identifier, list, localDateTime, nonBlankText, nullable, ref, type JsonSchema } from './common';
 
 const ATTRIBUTE_REFERENCE: JsonSchema = {
@@ -41,8 +42,9 @@ const leaf = (ops: readonly string[], value: JsonSchema | undefined, description
 
 const instantOperand: JsonSchema = {
   type: 'string',
-  format: 'date-time',
-  'x-codes': { type: 'InvalidCondition', format: 'InvalidCondition' },
+  format: 'instant',
+  pattern: INSTANT_PATTERN,
+  'x-codes': { type: 'InvalidCondition', format: 'InvalidCondition', pattern: 'InvalidCondition' },
   description: 'A date-time with Z or an offset: a condition has no time zone of its own',
 };
 
@@ -266,6 +268,44 @@ const AUDIENCE: Record<string, JsonSchema> = {
   ),
 };
 
+const RULES: Record<string, JsonSchema> = {
+  schedule: object(
+    {
+      start: nullable(
+        localDateTime('When entries begin; local time in timeZone unless it has an offset', 'InvalidStartTime'),
+      ),
+      end: nullable(localDateTime('When entries end; customers inside finish', 'InvalidEndTime')),
+      timeZone: nullable(identifier('IANA time zone of local times, default UTC')),
+    },
+    [],
+    { description: 'When entries begin and end; local times are read in timeZone' },
+  ),
+  exitRules: object(
+    {
+      triggers: nullable(list(identifier(), 'Leave at once, from any step, on any of these triggers')),
+      segments: nullable(list(identifier(), 'Leave at once on joining any of these segments')),
+    },
+    [],
+    { description: 'Customers leave at once, from any step' },
+  ),
+  goal: object(
+    {
+      trigger: identifier('The trigger that counts as reaching the goal'),
+      target: {
+        type: 'object',
+        properties: { percent: { type: 'number' }, count: { type: 'number' } },
+        additionalProperties: false,
+        minProperties: 1,
+        maxProperties: 1,
+        'x-codes': { minProperties: 'Required', maxProperties: 'ConflictingFields' },
+        description: '`{ "percent": 20 }` of entrants or `{ "count": 500 }` customers',
+      },
+    },
+    ['trigger', 'target'],
+    { description: 'Counted once per instance, while inside and for three days after' },
+  ),
+};
+
 export const journeyDefinitionSchema: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'journey-definition.json',
@@ -276,47 +316,12 @@ export const journeyDefinitionSchema: JsonSchema = {
       name: nonBlankText(LIMITS.nameMaxLength, 'Unique among journeys (case-insensitive)'),
       description: nullable({ type: 'string', maxLength: LIMITS.descriptionMaxLength }),
       audience: ref('audience'),
-      schedule: nullable(
-        object(
-          {
-            start: nullable(
-              localDateTime('When entries begin; local time in timeZone unless it has an offset', 'InvalidStartTime'),
-            ),
-            end: nullable(localDateTime('When entries end; customers inside finish', 'InvalidEndTime')),
-            timeZone: nullable(identifier('IANA time zone of local times, default UTC')),
-          },
-          [],
-        ),
-      ),
-      exit: nullable(
-        object(
-          {
-            triggers: nullable(list(identifier(), 'Leave at once, from any step, on any of these triggers')),
-            segments: nullable(list(identifier(), 'Leave at once on joining any of these segments')),
-          },
-          [],
-        ),
-      ),
-      goal: nullable(
-        object(
-          {
-            trigger: identifier('The trigger that counts as reaching the goal'),
-            target: {
-              type: 'object',
-              properties: { percent: { type: 'number' }, count: { type: 'number' } },
-              additionalProperties: false,
-              minProperties: 1,
-              maxProperties: 1,
-              'x-codes': { minProperties: 'Required', maxProperties: 'ConflictingFields' },
-              description: '`{ "percent": 20 }` of entrants or `{ "count": 500 }` customers',
-            },
-          },
-          ['trigger', 'target'],
-        ),
-      ),
+      schedule: nullable(ref('schedule')),
+      exit: nullable(ref('exitRules')),
+      goal: nullable(ref('goal')),
       steps: list(ref('step'), 'The first step is where every customer starts'),
     },
     ['name', 'audience', 'steps'],
   ),
-  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS },
+  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES },
 };

@@ -7,6 +7,15 @@ const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 /** Trigger and attribute names: they appear in `trigger.<name>` paths. */
 export const TRIGGER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
 export const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'datetime', 'reference'] as const;
+/** The read models `POST /admin/projections/rebuild` can rebuild (the service's PROJECTIONS; a test keeps them equal). */
+export const PROJECTION_NAMES = [
+  'journey_state',
+  'audit_history',
+  'trigger_definitions',
+  'templates',
+  'analytics',
+  'customer_progress',
+] as const;
 export const JOURNEY_STATES = [
   'Draft',
   'Publishing',
@@ -57,11 +66,14 @@ export const MANAGEMENT_REQUEST_SCHEMAS: Record<string, JsonSchema> = {
       {
         name: name('The trigger name'),
         description: nullable({ type: 'string', maxLength: LIMITS.descriptionMaxLength }),
-        attributes: list(
-          closed({ name: name('The attribute name'), type: { enum: [...ATTRIBUTE_TYPES] } }, ['name', 'type']),
-          'At most 30 attributes',
-          30,
-        ),
+        attributes: {
+          ...list(
+            closed({ name: name('The attribute name'), type: { enum: [...ATTRIBUTE_TYPES] } }, ['name', 'type']),
+            'At most 30 attributes, each name once',
+            30,
+          ),
+          uniqueItems: true,
+        },
       },
       ['name', 'attributes'],
       {
@@ -108,17 +120,7 @@ export const MANAGEMENT_REQUEST_SCHEMAS: Record<string, JsonSchema> = {
     closed(
       {
         name: nonBlankText(LIMITS.nameMaxLength, "The new journey's name"),
-        overrides: nullable(
-          closed(
-            {
-              audience: { $ref: 'journey-definition.json#/$defs/audience' },
-              schedule: { $ref: 'journey-definition.json#/properties/schedule' },
-              exit: { $ref: 'journey-definition.json#/properties/exit' },
-              goal: { $ref: 'journey-definition.json#/properties/goal' },
-            },
-            [],
-          ),
-        ),
+        overrides: nullable({ $ref: '#/$defs/templateOverrides' }),
       },
       ['name'],
       {
@@ -128,6 +130,18 @@ export const MANAGEMENT_REQUEST_SCHEMAS: Record<string, JsonSchema> = {
             overrides: { schedule: { start: '2027-03-01T09:00:00', timeZone: 'Europe/Paris' } },
           },
         ],
+        $defs: {
+          templateOverrides: closed(
+            {
+              audience: { $ref: 'journey-definition.json#/$defs/audience' },
+              schedule: { $ref: 'journey-definition.json#/$defs/schedule' },
+              exit: { $ref: 'journey-definition.json#/$defs/exitRules' },
+              goal: { $ref: 'journey-definition.json#/$defs/goal' },
+            },
+            [],
+            { description: 'Replace these parts of the template' },
+          ),
+        },
       },
     ),
   ),
@@ -135,7 +149,9 @@ export const MANAGEMENT_REQUEST_SCHEMAS: Record<string, JsonSchema> = {
     'rebuild-projections-request.json',
     'RebuildProjectionsRequest',
     'Drops the named read models (all when `names` is absent) and replays the event store into them.',
-    closed({ names: nullable(list(identifier('A projection name'), 'Projection names')) }, [], { examples: [{}] }),
+    closed({ names: nullable(list({ enum: [...PROJECTION_NAMES] }, 'Projection names')) }, [], {
+      examples: [{}, { names: ['analytics'] }],
+    }),
   ),
 };
 
@@ -386,6 +402,23 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     'TriggerDefinitionState',
     "The trigger definition's name and state after the command.",
     open({ name: { type: 'string' }, state: { enum: ['Draft', 'Ready'] } }, ['name', 'state']),
+  ),
+  'health.json': message(
+    'health.json',
+    'HealthReport',
+    'ok, degraded (projections, engine or Kafka report an error) or down (the event store does not answer: 503). No customer data.',
+    open(
+      {
+        status: { enum: ['ok', 'degraded', 'down'] },
+        eventStore: open({ status: { enum: ['up', 'down'] }, head: { type: 'string' }, error: { type: 'string' } }, [
+          'status',
+        ]),
+        projections: { type: 'object' },
+        engine: { type: 'object' },
+        kafka: { type: 'object', description: 'Present when KAFKA_BROKERS is set' },
+      },
+      ['status', 'eventStore'],
+    ),
   ),
   'rebuild-result.json': message(
     'rebuild-result.json',

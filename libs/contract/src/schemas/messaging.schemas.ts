@@ -1,5 +1,7 @@
 /** Kafka messages of the contract (docs/kafka.md): commands, their results, actions and dead letters. */
-import { identifier, instant, type JsonSchema } from './common';
+import { LIMITS } from '@journeys/definition';
+import { identifier, instant, nonBlankText, nullable, type JsonSchema } from './common';
+import { TRIGGER_NAME_PATTERN } from './management.schemas';
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -95,8 +97,8 @@ export const commandSchema: JsonSchema = {
           additionalProperties: false,
           properties: {
             templateId: identifier('The template the REST path names'),
-            name: { $ref: 'create-from-template-request.json#/properties/name' },
-            overrides: { $ref: 'create-from-template-request.json#/properties/overrides' },
+            name: nonBlankText(LIMITS.nameMaxLength, "The new journey's name"),
+            overrides: nullable({ $ref: 'create-from-template-request.json#/$defs/templateOverrides' }),
           },
         },
       },
@@ -116,7 +118,7 @@ export const commandSchema: JsonSchema = {
           type: 'object',
           required: ['name'],
           additionalProperties: false,
-          properties: { name: { $ref: 'trigger-definition-request.json#/properties/name' } },
+          properties: { name: { type: 'string', pattern: TRIGGER_NAME_PATTERN, description: 'The trigger name' } },
         },
       },
       '`POST /trigger-definitions/{name}/ready`; the payload names the trigger',
@@ -139,7 +141,7 @@ export const commandResultSchema: JsonSchema = {
     ok: { type: 'boolean' },
     result: { description: 'What the REST call returns (ok: true)' },
     status: { type: 'integer', description: 'The REST status of the refusal (ok: false)' },
-    error: { $ref: 'error-body.json#/properties/error' },
+    error: { $ref: 'error-body.json#/$defs/error' },
   },
   examples: [
     { commandId: 'c-1', ok: true, result: { id: '3f2c9a70-0000-4000-8000-000000000001', state: 'Live' } },
