@@ -58,8 +58,36 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         .reverse();
     }
   }
+  linkCreatedJourneys(document);
   return document;
 }
+
+/**
+ * OpenAPI links from each answer that creates a journey to the operations on `/journeys/{id}...`,
+ * so that clients (and the conformance run's stateful phase) can follow the new id.
+ */
+function linkCreatedJourneys(document: OpenAPIObject): void {
+  const targets = Object.entries(document.paths)
+    .filter(([path]) => path.startsWith('/journeys/{id}'))
+    .flatMap(([, methods]) => Object.values(methods as Record<string, { operationId?: string }>))
+    .flatMap((operation) => (operation.operationId ? [operation.operationId] : []));
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(
+      methods as Record<string, { responses?: Record<string, ResponseWithLinks> }>,
+    )) {
+      const created = operation.responses?.['201'];
+      if (created?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/Journey') continue;
+      created.links = Object.fromEntries(
+        targets.map((operationId) => [operationId, { operationId, parameters: { id: '$response.body#/id' } }]),
+      );
+    }
+  }
+}
+
+type ResponseWithLinks = {
+  content?: Record<string, { schema?: { $ref?: string } }>;
+  links?: Record<string, unknown>;
+};
 
 /** Serves the document at /docs/openapi.json (and the UI at /docs). */
 export function serveOpenApi(app: INestApplication): void {
