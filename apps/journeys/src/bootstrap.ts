@@ -56,7 +56,7 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, clock),
     // Path parameters are checked by PathParamPipe (400), not cut at Fastify's default of 100 bytes (414).
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, maxParamLength: 4096 }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 4096 } }),
     { logger: loggerFor(config), abortOnError: false, bodyParser: false },
   );
   acceptEmptyJsonBodies(app);
