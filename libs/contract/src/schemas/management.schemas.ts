@@ -1,6 +1,6 @@
 /** Request and response bodies of the management API (journeys, templates, trigger definitions, admin). */
 import { LIMITS } from '@journeys/definition';
-import { identifier, list, nonBlankText, nullable, type JsonSchema } from './common';
+import { list, nonBlankText, nullable, type JsonSchema } from './common';
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
