@@ -1,6 +1,9 @@
 import { createJourneysClient, type JourneysClient, type Schemas } from '@journeys/client';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { contractValidator } from '@journeys/contract';
+import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE } from '../apps/journeys/src/infrastructure/storage.module';
 import { settle } from './support/runtime';
 import { KEYS, startTestApp, type TestApp } from './support/test-app';
 
@@ -67,6 +70,22 @@ describe('the typed client (libs/client) against the service', () => {
 
     const actions = await ingest.GET('/actions', { params: { query: { limit: 10 } } });
     expect(actions.data?.actions.map((action) => [action.customerId, action.stepId])).toEqual([['ann', 'welcome']]);
+
+    // Every event stored on the way has the data the event catalogue (event-data.json) says.
+    const events = await t.app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 10_000 });
+    const types = [...new Set(events.map((event) => event.type))];
+    expect(types).toEqual(
+      expect.arrayContaining(['JourneyCreated', 'TriggerReceived', 'ActionRequested', 'WaitScheduled']),
+    );
+    for (const event of events) {
+      expect({
+        type: event.type,
+        problems: contractValidator().validate(`event-data.json#/$defs/${event.type}`, event.data),
+      }).toEqual({
+        type: event.type,
+        problems: [],
+      });
+    }
   });
 
   it('returns the error body, typed, with every problem', async () => {

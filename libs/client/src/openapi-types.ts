@@ -1724,14 +1724,46 @@ export type components = {
         };
         /** @description A trigger message was accepted (stream customer-<id>) */
         TriggerReceivedData: {
+            /** @description Idempotency key, chosen by the sender: the same id with the same content is a duplicate */
+            id: string;
+            /** @description The name of a Ready trigger definition */
+            trigger: string;
+            /** @description The customer the trigger is about */
+            customerId: string;
+            /**
+             * Format: instant
+             * @description When it happened, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
+            /** @description Values of the trigger definition's attributes; never null (leave an attribute out instead) */
+            attributes?: {
+                [key: string]: string | number | boolean;
+            };
+            /** @description `type/id` of what the trigger is about (an appointment); correlates later triggers with an instance */
+            bindingId?: string;
             /** Format: date-time */
             receivedAt: string;
-        } & components["schemas"]["TriggerMessage"];
+        };
         /** @description A segment change was accepted (stream customer-<id>) */
         SegmentMembershipChangedData: {
+            /** @description Optional idempotency key: a change with an id seen before is a duplicate */
+            id?: string;
+            /** @description The segment */
+            segmentId: string;
+            /** @description The customer */
+            customerId: string;
+            /** @enum {unknown} */
+            change: "joined" | "left";
+            /**
+             * Format: instant
+             * @description When the membership changed, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
             /** Format: date-time */
             receivedAt: string;
-        } & components["schemas"]["SegmentChange"];
+        };
         /** @description A customer did not enter (stream customer-<id>) */
         CustomerEntryBlockedData: {
             journeyId: string;

@@ -3,6 +3,7 @@
  * (`type` = `journeys.<EventType>`). Fields may be added over time, never renamed or removed.
  */
 import type { JsonSchema } from './common';
+import { segmentChangeSchema, triggerMessageSchema } from './ingestion.schemas';
 
 const string = { type: 'string' };
 const integer = { type: 'integer' };
@@ -19,6 +20,17 @@ const data = (description: string, properties: Record<string, JsonSchema>, requi
 });
 
 const journey = { journeyId: string, version: integer };
+
+/** An accepted intake message as stored: the message's fields and when it was received. */
+const received = (description: string, message: JsonSchema): JsonSchema => ({
+  type: 'object',
+  description,
+  required: [...(message.required as string[]), 'receivedAt'],
+  properties: {
+    ...(message.properties as Record<string, JsonSchema>),
+    receivedAt: { type: 'string', format: 'date-time' },
+  },
+});
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
 
 /** Exit reasons of `CustomerExited`; `LoopLimit`: the loop guard stopped a customer going round without time passing. */
@@ -96,18 +108,8 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     ['name', 'attributes'],
   ),
   TriggerDefinitionReady: data('Journeys may publish against it; triggers are accepted', { name: string }),
-  TriggerReceived: {
-    description: 'A trigger message was accepted (stream customer-<id>)',
-    allOf: [{ $ref: 'trigger-message.json' }],
-    required: ['receivedAt'],
-    properties: { receivedAt: { type: 'string', format: 'date-time' } },
-  },
-  SegmentMembershipChanged: {
-    description: 'A segment change was accepted (stream customer-<id>)',
-    allOf: [{ $ref: 'segment-change.json' }],
-    required: ['receivedAt'],
-    properties: { receivedAt: { type: 'string', format: 'date-time' } },
-  },
+  TriggerReceived: received('A trigger message was accepted (stream customer-<id>)', triggerMessageSchema),
+  SegmentMembershipChanged: received('A segment change was accepted (stream customer-<id>)', segmentChangeSchema),
   CustomerEntryBlocked: data(
     'A customer did not enter (stream customer-<id>)',
     {
