@@ -3,20 +3,13 @@
  * it sends, each message's key and payload schema (the contract schemas, bundled), and every stored
  * event type as its own CloudEvents message on the events topic.
  */
+import type { TopicNames } from '@journeys/messaging/topics';
 import { bundleSchemas } from './bundle';
 import { EVENT_DATA } from './schemas';
 import type { JsonSchema } from './schemas/common';
 
 /** Topic names by role; the service's configuration decides them (defaults `journeys.*`). */
-export interface AsyncApiTopics {
-  triggers: string;
-  segments: string;
-  commands: string;
-  commandResults: string;
-  events: string;
-  actions: string;
-  deadLetter: string;
-}
+export type AsyncApiTopics = TopicNames;
 
 interface Channel {
   role: keyof AsyncApiTopics;

@@ -3,16 +3,24 @@
  * service's problems: `{ code, path, message }` with the stable codes of `ProblemCode` and a JSON
  * path such as `$.steps[2].next`. Every problem is reported at once; nothing here throws on input.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { ProblemCode, type DefinitionProblem } from '@journeys/definition';
-import { FORMATS, FORMAT_MESSAGES, type FormatName } from './formats';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import { ProblemCode } from '@journeys/definition';
+import { FORMATS } from './formats';
 import type { JsonSchema } from './schemas/common';
 import { childPath, describeType, pointerToPath, valueAt } from './json-pointer';
+import {
+  KEYWORD_PROBLEMS,
+  article,
+  otherProblem,
+  truncate,
+  type Codes,
+  type Failure,
+  type Found,
+  type Problem,
+} from './keyword-problems';
 
-export type Problem = DefinitionProblem;
-
-type Codes = Partial<Record<string, string>>;
-type Failure = ErrorObject & { parentSchema?: JsonSchema; data?: unknown };
+export type { Problem } from './keyword-problems';
+export { truncate } from './keyword-problems';
 
 const ALTERNATIVES = new Set(['oneOf', 'anyOf']);
 
@@ -143,96 +151,18 @@ export class SchemaValidator {
   }
 
   private problemsOf(error: Failure, all: readonly Failure[], root: unknown, basePath: string): Problem[] {
-    const at = pointerToPath(root, error.instancePath, basePath);
-    const codes = codesOf(error.parentSchema);
-    const params = error.params as Record<string, unknown>;
-    const name = lastName(at);
     if (error.propertyName !== undefined) return []; // reported by its `propertyNames` error
-    switch (error.keyword) {
-      case 'required': {
-        if (all.some((e) => isExclusiveOf(e, error))) return [];
-        const missing = String(params.missingProperty);
-        return [{ code: ProblemCode.Required, path: childPath(at, missing), message: `${missing} is required` }];
-      }
-      case 'additionalProperties': {
-        const key = String(params.additionalProperty);
-        const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
-        const fields = known.length ? `; its fields are ${known.join(', ')}` : '';
-        return [
-          {
-            code: ProblemCode.UnknownField,
-            path: childPath(at, key),
-            message: `"${truncate(key)}" is not a field here${fields}`,
-          },
-        ];
-      }
-      case 'discriminator':
-        return [this.discriminatorProblem(error, at, codes)];
-      case 'x-exclusive':
-        return [];
-      case 'type': {
-        if (!isTypeOwner(error, all)) return [];
-        const code = (error.data === null ? codes.null : undefined) ?? codes.type ?? ProblemCode.WrongType;
-        const expected = ([] as string[]).concat(params.type as string).join(' or ');
-        return [{ code, path: at, message: `${name} must be ${article(expected)}, not ${describeType(error.data)}` }];
-      }
-      case 'enum':
-      case 'const': {
-        const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
-        const found = typeof error.data === 'string' ? `"${truncate(error.data)}"` : describeType(error.data);
-        return [
-          {
-            code: codes[error.keyword] ?? ProblemCode.InvalidValue,
-            path: at,
-            message: `${found} is not a valid ${name}; one of ${allowed.join(', ')}`,
-          },
-        ];
-      }
-      case 'format': {
-        const format = params.format as FormatName;
-        const fallback = format === 'iso-duration' ? ProblemCode.InvalidDuration : ProblemCode.InvalidDateTime;
-        const found = typeof error.data === 'string' ? ` ("${truncate(error.data)}")` : '';
-        return [{ code: codes.format ?? fallback, path: at, message: `${name}${found} ${FORMAT_MESSAGES[format]}` }];
-      }
-      case 'pattern':
-        if (all.some((e) => e.keyword === 'format' && e.instancePath === error.instancePath)) return [];
-        return [{ code: codes.pattern ?? ProblemCode.InvalidValue, path: at, message: patternMessage(name, error) }];
-      case 'minLength':
-        return [{ code: codes.minLength ?? ProblemCode.TooShort, path: at, message: `${name} must not be empty` }];
-      case 'maxLength':
-      case 'maxItems':
-      case 'maxProperties':
-        return [{ code: codes[error.keyword] ?? ProblemCode.TooLong, path: at, message: tooLong(name, error) }];
-      case 'minProperties':
-      case 'minItems':
-        return [{ code: codes[error.keyword] ?? ProblemCode.Required, path: at, message: `${name} ${error.message}` }];
-      case 'dependentRequired': {
-        const property = String(params.property);
-        return [
-          {
-            code: codes.dependentRequired ?? ProblemCode.ConflictingFields,
-            path: childPath(at, property),
-            message: `${property} needs ${String(params.missingProperty)}`,
-          },
-        ];
-      }
-      case 'propertyNames': {
-        const key = String(params.propertyName);
-        return [
-          {
-            code: codes.propertyNames ?? ProblemCode.InvalidValue,
-            path: childPath(at, key),
-            message: `"${truncate(key)}" cannot be a name here`,
-          },
-        ];
-      }
-      case 'oneOf':
-        return exclusiveProblems(error, at);
-      default:
-        return [
-          { code: codes[error.keyword] ?? ProblemCode.InvalidValue, path: at, message: `${name} ${error.message}` },
-        ];
-    }
+    const at = pointerToPath(root, error.instancePath, basePath);
+    const found: Found = {
+      error,
+      all,
+      at,
+      name: lastName(at),
+      codes: codesOf(error.parentSchema),
+      params: error.params as Record<string, unknown>,
+      discriminator: () => this.discriminatorProblem(error, at, codesOf(error.parentSchema)),
+    };
+    return (KEYWORD_PROBLEMS[error.keyword] ?? otherProblem)(found);
   }
 
   private discriminatorProblem(error: Failure, at: string, codes: Codes): Problem {
@@ -260,41 +190,6 @@ export class SchemaValidator {
   }
 }
 
-/** `x-exclusive` fields: none present is Required at the object, each one after the first conflicts. */
-function exclusiveProblems(error: Failure, at: string): Problem[] {
-  const fields = (error.parentSchema?.['x-exclusive'] ?? []) as string[];
-  const present = fields.filter((field) => isObject(error.data) && Object.hasOwn(error.data, field));
-  if (present.length === 0) {
-    return [{ code: ProblemCode.Required, path: at, message: `needs one of ${fields.join(', ')}` }];
-  }
-  return present.slice(1).map((field) => ({
-    code: ProblemCode.ConflictingFields,
-    path: childPath(at, field),
-    message: `takes only one of ${fields.join(', ')}; it already has ${present[0]}`,
-  }));
-}
-
-/** A `required` error of one alternative of an `x-exclusive` oneOf, which reports for all of them. */
-function isExclusiveOf(exclusive: Failure, error: Failure): boolean {
-  return (
-    exclusive.keyword === 'oneOf' &&
-    exclusive.parentSchema?.['x-exclusive'] !== undefined &&
-    exclusive.instancePath === error.instancePath &&
-    error.schemaPath.startsWith(`${exclusive.schemaPath}/`)
-  );
-}
-
-/** A type error of an alternative inside a union type is reported by the union, not once per member. */
-function isTypeOwner(error: Failure, all: readonly Failure[]): boolean {
-  return !all.some(
-    (other) =>
-      other !== error &&
-      other.keyword === 'type' &&
-      other.instancePath === error.instancePath &&
-      other.schemaPath.length < error.schemaPath.length,
-  );
-}
-
 function isBelow(pointer: string, ancestor: string): boolean {
   return pointer.startsWith(`${ancestor}/`);
 }
@@ -320,28 +215,10 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-function tooLong(name: string, error: Failure): string {
-  const limit = (error.params as { limit: number }).limit;
-  if (error.keyword === 'maxLength') return `${name} is ${String(error.data).length} characters long; at most ${limit}`;
-  const count = Array.isArray(error.data) ? error.data.length : Object.keys(error.data as object).length;
-  return `${name} has ${count} ${error.keyword === 'maxItems' ? 'items' : 'fields'}; at most ${limit}`;
-}
-
-function patternMessage(name: string, error: Failure): string {
-  const found = typeof error.data === 'string' ? `"${truncate(error.data)}"` : describeType(error.data);
-  const description = error.parentSchema?.description;
-  if (typeof description === 'string') return `${found} is not a valid ${name}: ${description}`;
-  return `${found} is not a valid ${name}; it must match ${String((error.params as { pattern: string }).pattern)}`;
-}
-
 function lastName(path: string): string {
   const match = /(?:\.([^.[\]]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\])$/.exec(path);
   if (!match) return 'the value';
   return match[1] ?? match[2] ?? `item ${match[3]}`;
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -353,8 +230,4 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
-}
-
-export function truncate(text: string, max = 60): string {
-  return text.length <= max ? text : `${text.slice(0, max)}...`;
 }

@@ -23,6 +23,29 @@ export function nullable(schema: JsonSchema): JsonSchema {
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
+/** A schema file of its own: `$id` (its name under /schemas/), title and description. */
+export const schemaFile = (id: string, title: string, description: string, body: JsonSchema): JsonSchema => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: id,
+  title,
+  description,
+  ...body,
+});
+
+/** An object of exactly these fields (a request: a typo is an error). */
+export const closedObject = (
+  properties: Record<string, JsonSchema>,
+  required: string[],
+  extra: JsonSchema = {},
+): JsonSchema => ({ type: 'object', required, additionalProperties: false, properties, ...extra });
+
+/** An object with at least these fields (an answer: fields may be added). */
+export const openObject = (properties: Record<string, JsonSchema>, required: string[]): JsonSchema => ({
+  type: 'object',
+  required,
+  properties,
+});
+
 /** Text with at least one character that is not white space. */
 export function nonBlankText(maxLength: number, description?: string): JsonSchema {
   return {

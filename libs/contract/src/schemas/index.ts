@@ -8,7 +8,8 @@ import {
   triggerMessageSchema,
 } from './ingestion.schemas';
 import { journeyDefinitionSchema } from './journey-definition.schema';
-import { MANAGEMENT_REQUEST_SCHEMAS, MANAGEMENT_RESPONSE_SCHEMAS } from './management.schemas';
+import { MANAGEMENT_REQUEST_SCHEMAS } from './management.schemas';
+import { MANAGEMENT_RESPONSE_SCHEMAS } from './response.schemas';
 import {
   actionSchema,
   actionsPageSchema,
