@@ -58,7 +58,7 @@ export class IngestionController {
     writes: true,
   })
   triggers(@Body(new SchemaBodyPipe('trigger-batch.json')) body: unknown): Promise<IngestResult> {
-    return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body]);
+    return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body], { shapeChecked: true });
   }
 
   @Post('segments/:segmentId/membership')

@@ -28,14 +28,15 @@ function tooLarge(input: unknown): boolean {
   }
 }
 
-/** The shape (schema `trigger-message.json` / `segment-change.json`) and size of one message. */
+function sizeProblems(input: unknown): ProblemDetail[] {
+  if (!isObject(input) || !tooLarge(input)) return [];
+  return [{ code: 'TooLarge', path: '$', message: `a message may be at most ${MESSAGE_LIMITS.messageMaxBytes} bytes` }];
+}
+
+/** The size and shape (schema `trigger-message.json` / `segment-change.json`) of one message. */
 function shapeProblems(schemaId: string, input: unknown): ProblemDetail[] {
-  if (isObject(input) && tooLarge(input)) {
-    return [
-      { code: 'TooLarge', path: '$', message: `a message may be at most ${MESSAGE_LIMITS.messageMaxBytes} bytes` },
-    ];
-  }
-  return contractValidator().validate(schemaId, input);
+  const size = sizeProblems(input);
+  return size.length ? size : contractValidator().validate(schemaId, input);
 }
 
 function checkAttribute(type: TriggerAttribute['type'], value: unknown): string | undefined {
@@ -94,14 +95,16 @@ function definitionProblems(message: TriggerMessage, triggers: ReadonlyMap<strin
 /**
  * Checks one trigger message: its shape against the `trigger-message.json` schema (every instant
  * with Z or an offset, no null attribute: the hosted products accept a null and fail at run time),
- * then against its trigger definition. Every problem is listed.
+ * then against its trigger definition. Every problem is listed. `shapeChecked`: the schema was
+ * checked by the caller already (HTTP checks the whole batch before), so only the size is.
  */
 export function validateTriggerMessage(
   input: unknown,
   triggers: ReadonlyMap<string, KnownTrigger>,
+  shapeChecked = false,
 ): Validated<TriggerMessage> {
   const rawId = isObject(input) && typeof input.id === 'string' ? input.id : undefined;
-  const shape = shapeProblems('trigger-message.json', input);
+  const shape = shapeChecked ? sizeProblems(input) : shapeProblems('trigger-message.json', input);
   if (shape.length) return { ok: false, id: rawId, errors: shape };
   const { attributes = {}, ...fields } = input as Omit<TriggerMessage, 'attributes'> & {
     attributes?: TriggerMessage['attributes'];
