@@ -5,19 +5,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { TriggerDefinitionInfo } from '@journeys/definition';
 import { apply } from './apply';
 import { diff, exportDefinition, publish, status } from './commands';
 import { jsonFiles, readDefinitionFile } from './definition-files';
-import { validateOffline } from './offline-validation';
-import { Output, applyLines, diffLines, problemLines } from './output';
+import { validateFiles } from './offline-validation';
+import { Output, applyLines, diffLines, problemLines, validateLines } from './output';
+import type { JourneysClient } from '@journeys/client';
 import { CliError, reach, remote, type RemoteOptions } from './remote';
 
 interface GlobalOptions extends RemoteOptions {
   json?: boolean;
 }
 
-/** Builds the program; `run` is what each command does with its output (tests pass their own). */
+/** Builds the program; `write` receives what it prints (tests pass their own). */
 export function program(write?: (text: string) => void): Command {
   const cli = new Command('journeys')
     .description('Journeys as code: validate, apply, diff, export and publish journey definitions')
@@ -28,7 +28,42 @@ export function program(write?: (text: string) => void): Command {
     .exitOverride();
   const out = () => new Output(Boolean(cli.opts<GlobalOptions>().json), write);
   const client = () => remote(cli.opts<GlobalOptions>());
+  addFileCommands(cli, out);
+  addServiceCommands(cli, out, client, write);
+  return cli;
+}
 
+/** Runs the CLI; resolves to the exit code. */
+export async function main(
+  argv: readonly string[],
+  write?: (text: string) => void,
+  writeError: (text: string) => void = (text) => void process.stderr.write(text),
+): Promise<number> {
+  const cli = program(write);
+  cli.configureOutput({ writeOut: write ?? ((t) => process.stdout.write(t)), writeErr: writeError });
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliError) {
+      if (error.message)
+        writeError(`${error.message}${error.details.length ? `\n${problemLines(error.details)}` : ''}\n`);
+      return 1;
+    }
+    writeError(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+type MakeOutput = () => Output;
+
+/** Commands that need no service: offline validation and the operator's rebuild. */
+function addFileCommands(cli: Command, out: MakeOutput): void {
   cli
     .command('validate')
     .description(
@@ -36,35 +71,37 @@ export function program(write?: (text: string) => void): Command {
     )
     .argument('<paths...>', 'files or directories of *.json')
     .action((paths: string[]) => {
-      const files = jsonFiles(paths).map((file) => readDefinitionFile(file));
-      const triggers = new Map<string, TriggerDefinitionInfo>(
-        files.flatMap((f) =>
-          f.kind === 'trigger'
-            ? [
-                [
-                  f.body.name as string,
-                  { state: 'Ready', attributes: f.body.attributes as TriggerDefinitionInfo['attributes'] },
-                ] as const,
-              ]
-            : [],
-        ),
+      const results = validateFiles(
+        jsonFiles(paths).map((file) => readDefinitionFile(file)),
+        new Date(),
       );
-      const results = files.map((f) =>
-        f.kind === 'journey'
-          ? { file: f.file, kind: f.kind, ...validateOffline(f.body, triggers, new Date()) }
-          : { file: f.file, kind: f.kind, problems: f.kind === 'invalid' ? f.problems : [] },
-      );
-      out().result(results, () =>
-        results
-          .map(
-            (r) =>
-              `${r.problems.length ? 'invalid' : 'valid  '} ${r.file}${'skipped' in r && r.skipped ? ` (${r.skipped})` : ''}${r.problems.length ? `\n${problemLines(r.problems)}` : ''}`,
-          )
-          .join('\n'),
-      );
+      out().result(results, () => validateLines(results));
       if (results.some((r) => r.problems.length > 0)) throw new CliError('');
     });
 
+  cli
+    .command('rebuild-projections')
+    .description('rebuild read models from the event store, on the local data directory (service stopped or running)')
+    .argument('[names...]', 'projection names (default: all)')
+    .action(async (names: string[]) => {
+      const { rebuildProjections } = await import('./rebuild-projections');
+      const result = await rebuildProjections(names);
+      const rate = result.ms > 0 ? Math.round((result.events / result.ms) * 1000) : result.events;
+      out().result(
+        result,
+        () =>
+          `Rebuilt ${result.projections.join(', ') || '(none)'}: ${result.events} events in ${Math.round(result.ms)} ms (${rate} events/s)`,
+      );
+    });
+}
+
+/** Commands against the running service, through the typed client. */
+function addServiceCommands(
+  cli: Command,
+  out: MakeOutput,
+  client: () => JourneysClient,
+  write?: (text: string) => void,
+): void {
   cli
     .command('apply')
     .description(
@@ -130,47 +167,4 @@ export function program(write?: (text: string) => void): Command {
           : `${result.name}: ${result.state}\n${result.versions.map((v) => `  version ${v.version}: ${v.state}`).join('\n')}`,
       );
     });
-
-  cli
-    .command('rebuild-projections')
-    .description('rebuild read models from the event store, on the local data directory (service stopped or running)')
-    .argument('[names...]', 'projection names (default: all)')
-    .action(async (names: string[]) => {
-      const { rebuildProjections } = await import('./rebuild-projections');
-      const result = await rebuildProjections(names);
-      const rate = result.ms > 0 ? Math.round((result.events / result.ms) * 1000) : result.events;
-      out().result(
-        result,
-        () =>
-          `Rebuilt ${result.projections.join(', ') || '(none)'}: ${result.events} events in ${Math.round(result.ms)} ms (${rate} events/s)`,
-      );
-    });
-  return cli;
-}
-
-/** Runs the CLI; resolves to the exit code. */
-export async function main(
-  argv: readonly string[],
-  write?: (text: string) => void,
-  writeError: (text: string) => void = (text) => void process.stderr.write(text),
-): Promise<number> {
-  const cli = program(write);
-  cli.configureOutput({ writeOut: write ?? ((t) => process.stdout.write(t)), writeErr: writeError });
-  try {
-    await cli.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof CliError) {
-      if (error.message)
-        writeError(`${error.message}${error.details.length ? `\n${problemLines(error.details)}` : ''}\n`);
-      return 1;
-    }
-    writeError(`${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,4 +1,5 @@
 import { parseDefinition, type Problem } from '@journeys/contract';
+import type { DefinitionFile } from './definition-files';
 import { validateForPublish, type JourneyDefinition, type TriggerDefinitionInfo } from '@journeys/definition';
 
 /** Problems only the server can judge: it alone knows every trigger definition and journey name. */
@@ -47,4 +48,24 @@ export function validateOffline(
     problems: problems.filter((problem) => !SERVER_CODES.has(problem.code)),
     skipped: `trigger checks skipped: no definition file for ${missing.join(', ')}`,
   };
+}
+
+export interface FileValidation extends OfflineResult {
+  file: string;
+  kind: DefinitionFile['kind'];
+}
+
+/** Validates every file; the trigger definition files among them are the triggers journeys may name. */
+export function validateFiles(files: readonly DefinitionFile[], now: Date): FileValidation[] {
+  const triggers = new Map<string, TriggerDefinitionInfo>();
+  for (const file of files) {
+    if (file.kind !== 'trigger') continue;
+    const attributes = file.body.attributes as TriggerDefinitionInfo['attributes'];
+    triggers.set(file.body.name as string, { state: 'Ready', attributes });
+  }
+  return files.map((file) => {
+    if (file.kind === 'journey')
+      return { file: file.file, kind: file.kind, ...validateOffline(file.body, triggers, now) };
+    return { file: file.file, kind: file.kind, problems: file.kind === 'invalid' ? file.problems : [] };
+  });
 }

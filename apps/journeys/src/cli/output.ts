@@ -1,5 +1,6 @@
 import type { ApplyResult } from './apply';
 import type { DiffResult } from './commands';
+import type { FileValidation } from './offline-validation';
 
 /** Prints for people, or the value as JSON for scripts (`--json`). */
 export class Output {
@@ -44,4 +45,14 @@ export function diffLines(result: DiffResult): string {
     ...line('~', 'step', stepsChanged),
     ...line('~', 'field', fieldsChanged),
   ].join('\n');
+}
+
+export function validateLines(results: readonly FileValidation[]): string {
+  return results
+    .map((r) => {
+      const skipped = r.skipped ? ` (${r.skipped})` : '';
+      const problems = r.problems.length ? `\n${problemLines(r.problems)}` : '';
+      return `${r.problems.length ? 'invalid' : 'valid  '} ${r.file}${skipped}${problems}`;
+    })
+    .join('\n');
 }
