@@ -89,9 +89,9 @@ export class IngestionController {
       change,
       occurredAt,
     });
-    return this.ingestion.ingestSegmentChanges([
-      ...(body.joined ?? []).map(change('joined')),
-      ...(body.left ?? []).map(change('left')),
-    ]);
+    return this.ingestion.ingestSegmentChanges(
+      [...(body.joined ?? []).map(change('joined')), ...(body.left ?? []).map(change('left'))],
+      { shapeChecked: true },
+    );
   }
 }

@@ -44,5 +44,9 @@ export interface IngestResult {
 export abstract class Ingestion {
   /** `shapeChecked`: the caller already checked every message against `trigger-message.json` (HTTP checks the whole batch). */
   abstract ingestTriggers(messages: readonly unknown[], options?: { shapeChecked?: boolean }): Promise<IngestResult>;
-  abstract ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult>;
+  /** `shapeChecked`: the changes were built from a request checked against `membership-request.json`. */
+  abstract ingestSegmentChanges(
+    messages: readonly unknown[],
+    options?: { shapeChecked?: boolean },
+  ): Promise<IngestResult>;
 }

@@ -47,12 +47,15 @@ export class IngestionService extends Ingestion {
     return { ...(await this.persist(accepted)), refused };
   }
 
-  async ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult> {
+  async ingestSegmentChanges(
+    messages: readonly unknown[],
+    options: { shapeChecked?: boolean } = {},
+  ): Promise<IngestResult> {
     const refused: Refusal[] = [];
     const accepted: { stream: string; event: NewEvent }[] = [];
     const receivedAt = this.clock.now().toISOString();
     messages.forEach((input, index) => {
-      const result = validateSegmentChange(input);
+      const result = validateSegmentChange(input, options.shapeChecked);
       if (!result.ok) {
         refused.push({ index, id: result.id, errors: result.errors });
         return;

@@ -114,9 +114,9 @@ export function validateTriggerMessage(
   return errors.length ? { ok: false, id: rawId, errors } : { ok: true, message };
 }
 
-/** Checks one segment change against the `segment-change.json` schema. */
-export function validateSegmentChange(input: unknown): Validated<SegmentChangeMessage> {
-  const errors = shapeProblems('segment-change.json', input);
+/** Checks one segment change against the `segment-change.json` schema (unless the caller did). */
+export function validateSegmentChange(input: unknown, shapeChecked = false): Validated<SegmentChangeMessage> {
+  const errors = shapeChecked ? [] : shapeProblems('segment-change.json', input);
   const id = isObject(input) && typeof input.id === 'string' ? input.id : undefined;
   return errors.length ? { ok: false, id, errors } : { ok: true, message: { ...(input as SegmentChangeMessage) } };
 }
