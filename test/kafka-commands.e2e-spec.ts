@@ -116,8 +116,8 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     });
     expect(letters[2].errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: '$.name' }),
-        expect.objectContaining({ path: '$.attributes' }),
+        expect.objectContaining({ path: '$.payload.name' }),
+        expect.objectContaining({ path: '$.payload.attributes' }),
       ]),
     );
     // Commands with an id are answered even when refused for good.

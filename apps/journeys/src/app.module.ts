@@ -4,6 +4,7 @@ import { AdminController } from './admin/admin.controller';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { HealthController } from './health/health.controller';
+import { ContractController } from './openapi/contract.controller';
 import { StorageModule } from './infrastructure/storage.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagingModule } from './messaging/messaging.module';
@@ -29,7 +30,7 @@ export class AppModule {
         MessagingModule,
         ClockModule.forRoot(clock),
       ],
-      controllers: [HealthController, AdminController],
+      controllers: [HealthController, AdminController, ContractController],
     };
   }
 }

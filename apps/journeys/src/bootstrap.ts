@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger, ValidationPipe, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@journeys/messaging/json-depth';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProjectionRunner } from '@journeys/read-models';
 import { AppModule } from './app.module';
 import { LOG_LEVELS, loadConfig, type AppConfig } from './config/app-config';
 import { AppExceptionFilter } from './common/app-exception.filter';
+import { RouteMethods } from './common/route-methods';
+import { PathParamPipe } from './common/path-params';
 import { APP_CONFIG } from './config/config.module';
 import { ValidationFailed } from './common/errors';
 import { validationProblems } from './common/validation-problems';
@@ -15,6 +16,7 @@ import { storageFiles } from './infrastructure/storage.module';
 import { recordHttpDurations } from './metrics/http-metrics';
 import { JourneysMetrics } from './metrics/journeys-metrics';
 import { systemClock, type Clock } from './common/clock';
+import { serveOpenApi } from './openapi/openapi-document';
 
 /** Largest accepted request body; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -55,14 +57,17 @@ export async function createApp(
   const config = loadConfig(env);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, clock),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Path parameters are checked by PathParamPipe (400), not cut at Fastify's default of 100 bytes (414).
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 4096 } }),
     { logger: loggerFor(config), abortOnError: false, bodyParser: false },
   );
   acceptEmptyJsonBodies(app);
   // Before the routes are registered (app.init): Fastify gives a route the hooks that exist then.
   recordHttpDurations(app.getHttpAdapter().getInstance(), app.get(JourneysMetrics).httpRequestDuration);
-  app.useGlobalFilters(new AppExceptionFilter());
+  const routes = RouteMethods.watch(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new AppExceptionFilter(routes));
   app.useGlobalPipes(
+    new PathParamPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -71,12 +76,7 @@ export async function createApp(
     }),
   );
   app.enableShutdownHooks();
-  const openApi = new DocumentBuilder()
-    .setTitle('Journeys')
-    .setDescription('Event-sourced customer journeys: definitions, life cycle, templates, audit history')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  serveOpenApi(app);
   await app.init();
   app.get(ProjectionRunner).start();
   return app;

@@ -1,5 +1,5 @@
 /**
- * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` turns untrusted JSON
+ * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
  * into these types; everything downstream (validator, engine, projections) trusts them.
  *
  * Optional fields are either present with a value of the stated type or absent (never `undefined`

@@ -118,3 +118,17 @@ export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 export function problem(code: ProblemCode, path: string, message: string): DefinitionProblem {
   return { code, path, message };
 }
+
+/** Collects the problems of one check; the publish rules report into it and never throw. */
+export class ProblemSink {
+  readonly problems: DefinitionProblem[] = [];
+
+  report(code: ProblemCode, path: string, message: string): void {
+    this.problems.push(problem(code, path, message));
+  }
+}
+
+/** Text shortened for a message, so a huge value never makes a huge error. */
+export function truncate(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
+}

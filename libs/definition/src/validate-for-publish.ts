@@ -6,9 +6,8 @@
 import { Audience, Goal, JourneyDefinition } from './journey-definition';
 import { childPath } from './json-path';
 import { LIMITS } from './limits';
-import { DefinitionProblem, ProblemCode } from './problem';
 import { PublishContext } from './publish-context';
-import { ProblemSink, truncate } from './shape-reader';
+import { DefinitionProblem, ProblemCode, ProblemSink, truncate } from './problem';
 import { checkAttributeReferences, checkTriggerReferences } from './validate-references';
 import { checkSchedule } from './validate-schedule';
 import { checkDuration, checkSelfEntry, checkStepsForPublish } from './validate-steps';

@@ -1,6 +1,6 @@
 import { examplePublishContext, loyaltyDigestJourneyExample, welcomeJourneyExample } from './examples';
 import { JourneyDefinition, Step } from './journey-definition';
-import { parseDefinition } from './parse-definition';
+import { parseDefinition } from '@journeys/contract';
 import { DefinitionProblem, ProblemCode } from './problem';
 import { PublishContext, TriggerDefinitionInfo } from './publish-context';
 import { validateForPublish } from './validate-for-publish';

@@ -17,9 +17,8 @@ import {
   ScalarValue,
 } from './journey-definition';
 import { childPath, indexPath } from './json-path';
-import { ProblemCode } from './problem';
 import { PublishContext, TriggerAttributeType, TriggerDefinitionInfo } from './publish-context';
-import { ProblemSink, truncate } from './shape-reader';
+import { ProblemCode, ProblemSink, truncate } from './problem';
 import { parseIsoDateTime } from './time';
 import { stepPath } from './validate-steps';
 

@@ -2,8 +2,7 @@
 import { Audience, BranchStep, SplitStep, Step, WaitForTriggerStep, WaitStep } from './journey-definition';
 import { childPath, indexPath } from './json-path';
 import { LIMITS, WAIT_MAX_MS } from './limits';
-import { ProblemCode } from './problem';
-import { ProblemSink, truncate } from './shape-reader';
+import { ProblemCode, ProblemSink, truncate } from './problem';
 import {
   StepGraph,
   buildStepGraph,

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
+import { ApiContract } from '../common/api-contract';
 import { EVENT_STORE } from '../infrastructure/storage.module';
 import { KafkaMessaging, type KafkaHealth } from '../messaging/kafka-messaging.service';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
@@ -42,6 +43,15 @@ export class HealthController {
   /** Up when the store answers; degraded while projections or Kafka report an error. No customer data. */
   @Public()
   @Get('health')
+  @ApiContract({
+    tag: 'operations',
+    summary: 'Check health',
+    description:
+      'Up when the event store answers; degraded while projections, the engine or Kafka report an error; 503 when the store is down.',
+    public: true,
+    ok: { status: 200, schema: 'HealthReport', description: 'ok or degraded' },
+    errors: [503],
+  })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const projections = this.projections.status();
     let eventStore: HealthReport['eventStore'];

@@ -48,6 +48,11 @@ export interface IngestResult {
  * stored and the whole batch should be retried (e.g. ServiceUnavailable).
  */
 export abstract class Ingestion {
-  abstract ingestTriggers(messages: readonly unknown[]): Promise<IngestResult>;
-  abstract ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult>;
+  /** `shapeChecked`: the caller already checked every message against `trigger-message.json` (HTTP checks the whole batch). */
+  abstract ingestTriggers(messages: readonly unknown[], options?: { shapeChecked?: boolean }): Promise<IngestResult>;
+  /** `shapeChecked`: the changes were built from a request checked against `membership-request.json`. */
+  abstract ingestSegmentChanges(
+    messages: readonly unknown[],
+    options?: { shapeChecked?: boolean },
+  ): Promise<IngestResult>;
 }

@@ -40,13 +40,13 @@ export class IngestionService extends Ingestion {
     super();
   }
 
-  async ingestTriggers(messages: readonly unknown[]): Promise<IngestResult> {
+  async ingestTriggers(messages: readonly unknown[], options: { shapeChecked?: boolean } = {}): Promise<IngestResult> {
     const known = this.knownTriggers();
     const refused: Refusal[] = [];
     const accepted: Accepted[] = [];
     const receivedAt = this.clock.now().toISOString();
     messages.forEach((input, index) => {
-      const result = validateTriggerMessage(input, known);
+      const result = validateTriggerMessage(input, known, options.shapeChecked);
       if (!result.ok) {
         refused.push({ index, id: result.id, errors: result.errors });
         return;
@@ -65,12 +65,15 @@ export class IngestionService extends Ingestion {
     return result;
   }
 
-  async ingestSegmentChanges(messages: readonly unknown[]): Promise<IngestResult> {
+  async ingestSegmentChanges(
+    messages: readonly unknown[],
+    options: { shapeChecked?: boolean } = {},
+  ): Promise<IngestResult> {
     const refused: Refusal[] = [];
     const accepted: Accepted[] = [];
     const receivedAt = this.clock.now().toISOString();
     messages.forEach((input, index) => {
-      const result = validateSegmentChange(input);
+      const result = validateSegmentChange(input, options.shapeChecked);
       if (!result.ok) {
         refused.push({ index, id: result.id, errors: result.errors });
         return;

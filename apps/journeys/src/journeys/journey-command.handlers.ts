@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseDefinition, validateForPublish, type JourneyDefinition } from '@journeys/definition';
+import { parseDefinition } from '@journeys/contract';
+import { validateForPublish, type JourneyDefinition } from '@journeys/definition';
 import { ReadModelStore } from '@journeys/read-models';
 import { ActionNotAllowed, NotFound, ValidationFailed } from '../common/errors';
 import { EventStreams } from '../infrastructure/event-streams';
@@ -54,12 +55,13 @@ export class UpdateDraftHandler implements ICommandHandler<UpdateDraftCommand> {
   constructor(private readonly journeys: JourneyCommandService) {}
 
   execute({ journeyId, body, context, ifMatch }: UpdateDraftCommand): Promise<JourneyResult> {
+    let definition: JourneyDefinition | undefined;
     return this.journeys.run(
       journeyId,
       'update',
-      (state) => decide({ type: 'UpdateDraft', definition: parsedDefinition(body) }, state),
+      (state) => decide({ type: 'UpdateDraft', definition: definition ?? parsedDefinition(body) }, state),
       context,
-      { ifMatch },
+      { ifMatch, checkInput: () => (definition = parsedDefinition(body)) },
     );
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Injectable, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Allow } from '../auth/roles.decorator';
+import { ApiContract } from '../common/api-contract';
 import { CLOCK, type Clock } from '../common/clock';
 import { ENGINE_STORES, type EngineStores } from './engine-store/engine-store.port';
 
@@ -41,6 +41,7 @@ export class ActionsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @IsOptional()
@@ -51,8 +52,6 @@ export class ActionsQuery {
   limit?: number;
 }
 
-@ApiTags('ingestion')
-@ApiBearerAuth()
 @Controller('actions')
 export class ActionsController {
   constructor(
@@ -62,6 +61,22 @@ export class ActionsController {
 
   @Get()
   @Allow('ingest')
+  @ApiContract({
+    tag: 'ingestion',
+    summary: 'Take action requests',
+    description:
+      'The embedded actions output: deliverable actions after the cursor, in the order they were stored, marked handed out (a stop no longer cancels them). Read on with `after` = `next`; a page may be read again (at least once).',
+    roles: ['ingest'],
+    query: {
+      after: {
+        description: 'The `next` of the previous page (default 0)',
+        schema: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+      },
+      limit: { description: 'Actions per page (default 100)', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
+    },
+    ok: { status: 200, schema: 'ActionsPage', description: 'One page of actions' },
+    writes: true,
+  })
   list(@Query() query: ActionsQuery) {
     return this.outbox.take(query.after ?? 0, query.limit ?? 100, this.clock.now().getTime());
   }

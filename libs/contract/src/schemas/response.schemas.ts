@@ -1,0 +1,283 @@
+/** Response bodies of the REST API (what `GET /journeys/{id}` and the other reads return). */
+import { openObject as open, schemaFile as message, type JsonSchema } from './common';
+import { ATTRIBUTE_TYPES, JOURNEY_STATES } from './management.schemas';
+
+const versionState = { enum: JOURNEY_STATES.filter((state) => state !== 'Live, editing') };
+const problems = { type: 'array', items: { $ref: 'problem.json' } };
+
+export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
+  'journey.json': message(
+    'journey.json',
+    'Journey',
+    'A journey: its displayed state, revision (the ETag) and versions.',
+    open(
+      {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        state: { enum: JOURNEY_STATES },
+        revision: { type: 'integer', description: 'Send it back as If-Match: "<revision>"' },
+        createdAt: { type: 'string', format: 'date-time' },
+        createdBy: { type: 'string' },
+        updatedAt: { type: 'string', format: 'date-time' },
+        versions: {
+          type: 'array',
+          items: open({ version: { type: 'integer' }, state: versionState, validationErrors: problems }, [
+            'version',
+            'state',
+          ]),
+        },
+      },
+      ['id', 'name', 'state', 'revision', 'versions'],
+    ),
+  ),
+  'journey-list.json': message(
+    'journey-list.json',
+    'JourneyList',
+    'Journeys, optionally of one state.',
+    open(
+      {
+        journeys: {
+          type: 'array',
+          items: open(
+            {
+              id: { type: 'string' },
+              name: { type: 'string' },
+              state: { enum: JOURNEY_STATES },
+              revision: { type: 'integer' },
+              updatedAt: { type: 'string' },
+            },
+            ['id', 'name', 'state', 'revision'],
+          ),
+        },
+      },
+      ['journeys'],
+    ),
+  ),
+  'journey-version.json': message(
+    'journey-version.json',
+    'JourneyVersion',
+    'One version: its definition, state and validation errors.',
+    open(
+      {
+        version: { type: 'integer' },
+        state: versionState,
+        definition: { $ref: 'journey-definition.json' },
+        validationErrors: problems,
+      },
+      ['version', 'state', 'definition'],
+    ),
+  ),
+  'audit-history.json': message(
+    'audit-history.json',
+    'AuditHistoryPage',
+    'Who did what, when, to which version, with what result; `next` is the cursor of the following page.',
+    open(
+      {
+        entries: {
+          type: 'array',
+          items: open(
+            {
+              at: { type: 'string' },
+              actor: { type: 'string' },
+              action: { type: 'string' },
+              version: { type: 'integer' },
+              outcome: { enum: ['accepted', 'rejected', 'refused', 'pending'] },
+              state: { type: 'string' },
+              details: { type: 'object' },
+            },
+            ['at', 'actor', 'action', 'outcome', 'state', 'details'],
+          ),
+        },
+        next: { type: 'string' },
+      },
+      ['entries'],
+    ),
+  ),
+  'analytics.json': message(
+    'analytics.json',
+    'JourneyAnalytics',
+    'Per version and step: entered, at the step now, passed, exited; exits and blocked entries by reason; goal progress.',
+    open(
+      {
+        journeyId: { type: 'string' },
+        versions: {
+          type: 'array',
+          items: open(
+            {
+              version: { type: 'integer' },
+              state: versionState,
+              entered: { type: 'integer' },
+              active: { type: 'integer' },
+              completed: { type: 'integer' },
+              exited: { type: 'integer' },
+              removed: { type: 'integer' },
+              exitedBy: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description: 'Exits by reason (exitStep, exitTrigger, exitSegment, LoopLimit, ...)',
+              },
+              blocked: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description: 'Entries refused by reason',
+              },
+              steps: {
+                type: 'array',
+                items: open(
+                  {
+                    stepId: { type: 'string' },
+                    entered: { type: 'integer' },
+                    current: { type: 'integer' },
+                    passed: { type: 'integer' },
+                    exited: { type: 'integer' },
+                  },
+                  ['stepId', 'entered', 'current', 'passed', 'exited'],
+                ),
+              },
+              goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
+            },
+            ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'steps', 'goal'],
+          ),
+        },
+      },
+      ['journeyId', 'versions'],
+    ),
+  ),
+  'customer-progress.json': message(
+    'customer-progress.json',
+    'CustomerProgress',
+    "One customer's instances of a journey: status, current step and history.",
+    open(
+      {
+        customerId: { type: 'string' },
+        instances: {
+          type: 'array',
+          items: open(
+            {
+              version: { type: 'integer' },
+              entry: { type: 'integer' },
+              status: { enum: ['active', 'completed', 'exited', 'removed'] },
+              currentStep: { type: 'string' },
+              history: {
+                type: 'array',
+                items: open({ stepId: { type: 'string' }, at: { type: 'string' }, event: { type: 'string' } }, [
+                  'at',
+                  'event',
+                ]),
+              },
+            },
+            ['version', 'entry', 'status', 'history'],
+          ),
+        },
+      },
+      ['customerId', 'instances'],
+    ),
+  ),
+  'template.json': message(
+    'template.json',
+    'Template',
+    'An immutable snapshot of a journey version.',
+    open(
+      {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        definition: { $ref: 'journey-definition.json' },
+        source: open({ journeyId: { type: 'string' }, version: { type: 'integer' } }, ['journeyId', 'version']),
+        createdAt: { type: 'string' },
+        createdBy: { type: 'string' },
+      },
+      ['id', 'name', 'definition', 'source'],
+    ),
+  ),
+  'template-list.json': message(
+    'template-list.json',
+    'TemplateList',
+    'Every template, without definitions.',
+    open(
+      {
+        templates: {
+          type: 'array',
+          items: open(
+            {
+              id: { type: 'string' },
+              name: { type: 'string' },
+              description: { type: 'string' },
+              source: { type: 'object' },
+              createdAt: { type: 'string' },
+            },
+            ['id', 'name'],
+          ),
+        },
+      },
+      ['templates'],
+    ),
+  ),
+  'template-saved.json': message(
+    'template-saved.json',
+    'TemplateSaved',
+    'The new template.',
+    open({ id: { type: 'string' }, name: { type: 'string' } }, ['id', 'name']),
+  ),
+  'trigger-definition.json': message(
+    'trigger-definition.json',
+    'TriggerDefinition',
+    'A trigger definition and its state.',
+    open(
+      {
+        name: { type: 'string' },
+        status: { enum: ['Draft', 'Ready'] },
+        description: { type: 'string' },
+        attributes: {
+          type: 'array',
+          items: open({ name: { type: 'string' }, type: { enum: [...ATTRIBUTE_TYPES] } }, ['name', 'type']),
+        },
+        createdAt: { type: 'string' },
+        createdBy: { type: 'string' },
+      },
+      ['name', 'status', 'attributes'],
+    ),
+  ),
+  'trigger-definition-list.json': message(
+    'trigger-definition-list.json',
+    'TriggerDefinitionList',
+    'Every trigger definition.',
+    open({ triggerDefinitions: { type: 'array', items: { $ref: 'trigger-definition.json' } } }, ['triggerDefinitions']),
+  ),
+  'trigger-definition-state.json': message(
+    'trigger-definition-state.json',
+    'TriggerDefinitionState',
+    "The trigger definition's name and state after the command.",
+    open({ name: { type: 'string' }, state: { enum: ['Draft', 'Ready'] } }, ['name', 'state']),
+  ),
+  'health.json': message(
+    'health.json',
+    'HealthReport',
+    'ok, degraded (projections, engine or Kafka report an error) or down (the event store does not answer: 503). No customer data.',
+    open(
+      {
+        status: { enum: ['ok', 'degraded', 'down'] },
+        eventStore: open({ status: { enum: ['up', 'down'] }, head: { type: 'string' }, error: { type: 'string' } }, [
+          'status',
+        ]),
+        projections: { type: 'object' },
+        engine: { type: 'object' },
+        kafka: { type: 'object', description: 'Present when KAFKA_BROKERS is set' },
+      },
+      ['status', 'eventStore'],
+    ),
+  ),
+  'rebuild-result.json': message(
+    'rebuild-result.json',
+    'RebuildResult',
+    'What was rebuilt and how long it took.',
+    open(
+      {
+        projections: { type: 'array', items: { type: 'string' } },
+        events: { type: 'integer' },
+        ms: { type: 'integer' },
+      },
+      ['projections', 'events', 'ms'],
+    ),
+  ),
+};
