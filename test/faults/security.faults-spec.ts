@@ -113,7 +113,7 @@ describe(`security (${sizes.scale})`, () => {
         ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
       );
       const listed = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path.replace(/\{[^}]+\}/g, '{}')}`));
-      const isPublic = (d: string) => d === 'GET /health' || d === 'GET /metrics';
+      const isPublic = (d: string) => /^GET \/(health(\/live|\/ready)?|metrics)?$/.test(d);
       expect(documented.filter((d) => !listed.has(d) && !isPublic(d))).toEqual([]);
     });
 
@@ -173,10 +173,11 @@ describe(`security (${sizes.scale})`, () => {
     );
 
     it('serves health, metrics and the OpenAPI document without a key, with no customer data or secrets', async () => {
-      for (const path of ['/health', '/metrics', '/docs-json']) {
+      for (const path of ['/', '/health', '/health/live', '/health/ready', '/metrics', '/docs-json']) {
         const response = await t.app.inject({ method: 'GET', url: path });
         expect([path, response.statusCode]).toEqual([path, 200]);
-        expect(response.body).not.toContain('ann');
+        // As a value ("ann"), not as letters of a word such as the label name "channel".
+        expect(response.body).not.toContain('"ann"');
         for (const secret of Object.values(KEYS)) expect(response.body).not.toContain(secret);
       }
     });

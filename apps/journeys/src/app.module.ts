@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AdminController } from './admin/admin.controller';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { StorageModule } from './infrastructure/storage.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagingModule } from './messaging/messaging.module';
@@ -28,8 +28,9 @@ export class AppModule {
         MetricsModule,
         MessagingModule,
         ClockModule.forRoot(clock),
+        HealthModule,
       ],
-      controllers: [HealthController, AdminController],
+      controllers: [AdminController],
     };
   }
 }

@@ -41,6 +41,8 @@ export interface AppConfig {
   apiKeys: ApiKey[];
   logLevel: LogLevel;
   logFormat: 'text' | 'json';
+  /** `/health/ready` fails while the projections or the engine are more events than this behind the store. */
+  readinessMaxLag: number;
 }
 
 export class ConfigurationError extends Error {
@@ -93,6 +95,8 @@ export function loadConfig(env: Env): AppConfig {
   if (logFormat !== 'text' && logFormat !== 'json')
     problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
 
+  const readinessMaxLag = parseCount('READINESS_MAX_LAG', value('READINESS_MAX_LAG') ?? '10000', problems, 100_000_000);
+
   if (problems.length) throw new ConfigurationError(problems);
   return {
     port,
@@ -104,6 +108,7 @@ export function loadConfig(env: Env): AppConfig {
     apiKeys,
     logLevel,
     logFormat,
+    readinessMaxLag,
   };
 }
 
@@ -170,10 +175,10 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   return false;
 }
 
-function parseCount(name: string, raw: string, problems: string[]): number {
+function parseCount(name: string, raw: string, problems: string[], max = 10_000): number {
   const count = Number(raw);
-  if (!/^\d+$/.test(raw) || count < 1 || count > 10_000) {
-    problems.push(`${name} must be an integer from 1 to 10000; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || count < 1 || count > max) {
+    problems.push(`${name} must be an integer from 1 to ${max}; got "${raw}"`);
   }
   return count;
 }
