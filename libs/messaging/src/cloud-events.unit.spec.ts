@@ -43,11 +43,11 @@ describe('toCloudEventMessage', () => {
       headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
     });
     const read = Kafka.toEvent({
-      key: message.key ?? undefined,
+      key: message.key,
       value: message.value,
-      headers: message.headers,
+      headers: message.headers ?? {},
       body: message.value,
-    });
+    } as Parameters<typeof Kafka.toEvent>[0]);
     const received = (Array.isArray(read) ? read[0] : read) as CloudEvent<unknown>;
     // Strict validation against the CloudEvents 1.0 schema (the forwarder skips it for speed).
     expect(received.validate()).toBe(true);
