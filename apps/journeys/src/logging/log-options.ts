@@ -33,6 +33,9 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 /** The path without its query: a query may carry anything a caller put there, a key included. */
 export const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0];
 
+/** The request's path as the client sent it (middie may rewrite `url` for the middleware's mount). */
+const requestPath = (req: IncomingMessage & { originalUrl?: string }): string => pathOf(req.originalUrl ?? req.url);
+
 /**
  * nestjs-pino (pino-http) settings: an access-log line per request (method, path, status, time),
  * secrets redacted, pino-pretty on a terminal (in-thread, so lines keep their order with stdout).
@@ -46,11 +49,11 @@ export function logOptions(
   const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(pathOf(req.url)) },
+    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(requestPath(req)) },
     customSuccessMessage: (req: IncomingMessage, res: ServerResponse, ms: number) =>
-      `${req.method} ${pathOf(req.url)} ${res.statusCode} ${Math.round(ms)} ms`,
+      `${req.method} ${requestPath(req)} ${res.statusCode} ${Math.round(ms)} ms`,
     customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
-      `${req.method} ${pathOf(req.url)} ${res.statusCode}`,
+      `${req.method} ${requestPath(req)} ${res.statusCode}`,
     // Level names ("info"), not numbers, so a reader of the JSON needs no table.
     formatters: { level: (label: string) => ({ level: label }) },
     // The request line says it all; headers (and so the caller's key) stay out of the record.
