@@ -1,4 +1,4 @@
-import { CloudEvent, CONSTANTS, Kafka, type CloudEventV1 } from 'cloudevents';
+import { CONSTANTS, Kafka, type CloudEventV1 } from 'cloudevents';
 import type { RecordedEvent } from '@journeys/event-store';
 import type { OutboundMessage } from './outbound-message';
 
@@ -53,16 +53,29 @@ export function toCloudEvent(event: RecordedEvent, source: string): JourneysClou
 }
 
 /**
+ * The envelope as the SDK's `CloudEventV1`, serialized as its JSON. The SDK's `CloudEvent` class
+ * would copy each event twice more and normalise its time: about 3 µs an event, 20 µs of the
+ * forwarder thread's CPU a trigger (13 % in the Kafka bench); tests read what we send back with
+ * that class and validate it strictly instead.
+ */
+class Envelope {
+  constructor(attributes: JourneysCloudEvent) {
+    Object.assign(this, attributes);
+  }
+
+  toString(): string {
+    return JSON.stringify(this);
+  }
+}
+
+/**
  * A stored event as a Kafka message on `topic`, made by the `cloudevents` SDK's Kafka binding in
  * structured mode: the envelope as the value, `content-type: application/cloudevents+json`, and the
- * `partitionkey` extension as the key. The SDK's schema validation is left off here (it costs
- * about 2 µs an event on the forwarder's thread); the envelope's shape is checked against it in tests.
+ * `partitionkey` extension as the key.
  */
 export function toCloudEventMessage(event: RecordedEvent, source: string, topic: string): OutboundMessage {
   const attributes = toCloudEvent(event, source);
-  const message = Kafka.structured(
-    new CloudEvent<unknown>(attributes as unknown as Partial<CloudEventV1<unknown>>, false),
-  );
+  const message = Kafka.structured(new Envelope(attributes) as unknown as CloudEventV1<unknown>);
   const headers = message.headers as Record<string, string>;
   return {
     topic,
