@@ -13,6 +13,7 @@ import { benchProjectionRebuild } from './projection-rebuild.bench';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
 import { BenchApp, ManualClock } from './support/bench-app';
 import { printResult, type BenchResult } from './support/bench-result';
+import { benchTimeLibrary } from './time-library.bench';
 import { benchTimers } from './timers.bench';
 import { benchTriggerIngestion } from './trigger-ingestion.bench';
 import { benchTriggerLatency } from './trigger-latency.bench';
@@ -72,6 +73,9 @@ export const SCENARIOS = {
   }),
   'physical-limit': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchPhysicalLimit({ ...o, source: filledStore(o) })],
+  }),
+  'time-library': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchTimeLibrary({ quick: o.quick })],
   }),
   'kafka-raw': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };

@@ -117,7 +117,10 @@ describe(`security (${sizes.scale})`, () => {
       );
       const listed = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path.replace(/\{[^}]+\}/g, '{}')}`));
       const publicEndpoints = [
+        'GET /',
         'GET /health',
+        'GET /health/live',
+        'GET /health/ready',
         'GET /metrics',
         'GET /schemas',
         'GET /schemas/{}',
@@ -183,7 +186,16 @@ describe(`security (${sizes.scale})`, () => {
     );
 
     it('serves health, metrics and the OpenAPI document without a key, with no customer data or secrets', async () => {
-      for (const path of ['/health', '/metrics', '/docs/openapi.json', '/docs/asyncapi.json', '/schemas']) {
+      for (const path of [
+        '/',
+        '/health',
+        '/health/live',
+        '/health/ready',
+        '/metrics',
+        '/docs/openapi.json',
+        '/docs/asyncapi.json',
+        '/schemas',
+      ]) {
         const response = await t.app.inject({ method: 'GET', url: path });
         expect([path, response.statusCode]).toEqual([path, 200]);
         expect(response.body).not.toContain(CUSTOMER);

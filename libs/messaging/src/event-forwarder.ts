@@ -6,7 +6,7 @@ import {
   type RecordedEvent,
 } from '@journeys/event-store';
 import type { RetryPolicy } from '@journeys/retry';
-import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
+import { toCloudEventMessage } from './cloud-events';
 import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
 
 /** Where the forwarder keeps its position; the read-model store fits it. */
@@ -23,20 +23,9 @@ export type ForwardRoute = (
   events: readonly RecordedEvent[],
 ) => readonly OutboundMessage[] | Promise<readonly OutboundMessage[]>;
 
-/** One object for every CloudEvent message: the producer thread gets it once per batch, not once per message. */
-const CLOUD_EVENTS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-type': CLOUD_EVENTS_CONTENT_TYPE,
-});
-
-/** Every event to `topic` as a CloudEvents 1.0 structured JSON envelope, keyed by {@link eventKey}. */
+/** Every event to `topic` as a CloudEvents 1.0 structured-mode Kafka message (the SDK's binding). */
 export function cloudEventsRoute(topic: string, source: string): ForwardRoute {
-  return (events) =>
-    events.map((event) => ({
-      topic,
-      key: eventKey(event),
-      value: JSON.stringify(toCloudEvent(event, source)),
-      headers: CLOUD_EVENTS_HEADERS,
-    }));
+  return (events) => events.map((event) => toCloudEventMessage(event, source, topic));
 }
 
 export interface EventForwarderOptions {

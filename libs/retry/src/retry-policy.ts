@@ -51,12 +51,14 @@ export async function retryUntilDone(
   for (;;) {
     if (signal.aborted) return 'stopped';
     let progressedAfterFailure: unknown;
+    let succeeded = false;
     try {
       await pRetry(
         async (attemptNumber) => {
           const before = options.progress?.();
           try {
             await attempt(attemptNumber);
+            succeeded = true;
           } catch (error) {
             if (signal.aborted) throw new AbortError(asError(error));
             if (options.isFatal?.(error)) throw new AbortError(asError(error));
@@ -84,6 +86,8 @@ export async function retryUntilDone(
       );
       return 'done';
     } catch (error) {
+      // An attempt that finished as the signal aborted did its work: that is done, not stopped.
+      if (succeeded) return 'done';
       if (signal.aborted) return 'stopped';
       if (progressedAfterFailure === undefined) throw unwrap(error);
       failures = 1;

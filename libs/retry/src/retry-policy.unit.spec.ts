@@ -40,6 +40,17 @@ describe('retryUntilDone', () => {
     expect(calls).toBe(1);
   });
 
+  it('resolves done when the attempt that succeeded finished as the signal aborted', async () => {
+    const controller = new AbortController();
+    const outcome = await retryUntilDone(
+      async () => {
+        controller.abort();
+      },
+      { policy, signal: controller.signal },
+    );
+    expect(outcome).toBe('done');
+  });
+
   it('rejects with a fatal error at once', async () => {
     const fatal = new Error('access denied');
     let calls = 0;

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { durationSign, durationUpperBoundMs, parseIsoDuration } from '@journeys/definition';
 import { DEFAULT_TOPICS, TOPIC_NAME_PATTERN, TOPIC_ROLES, type TopicNames } from '@journeys/messaging/topics';
+import { LEGACY_LOG_LEVELS, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logging/log-options';
 
 export const ROLES = ['admin', 'editor', 'viewer', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
-
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -47,8 +45,11 @@ export interface AppConfig {
   kafka: KafkaConfig;
   /** Empty when JOURNEYS_API_KEYS is unset: the service then creates an admin key in the data dir. */
   apiKeys: ApiKey[];
+  /** pino's level names. */
   logLevel: LogLevel;
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
+  /** `/health/ready` fails while the projections or the engine are more events than this behind the store. */
+  readinessMaxLag: number;
   /**
    * How long after its deadline a `waitForTrigger` times out (ms): a trigger that occurred before
    * the deadline but arrives within this grace still wins (JOURNEYS_TRIGGER_WAIT_GRACE, default PT5S).
@@ -103,13 +104,9 @@ export function loadConfig(env: Env): AppConfig {
 
   const apiKeys = parseApiKeys(value('JOURNEYS_API_KEYS'), problems);
 
-  const logLevel = (value('LOG_LEVEL') ?? 'log') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel))
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  const { logLevel, logFormat } = parseLogging(value, problems);
 
-  const logFormat = (value('LOG_FORMAT') ?? 'text') as AppConfig['logFormat'];
-  if (logFormat !== 'text' && logFormat !== 'json')
-    problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
+  const readinessMaxLag = parseCount('READINESS_MAX_LAG', value('READINESS_MAX_LAG') ?? '10000', problems, 100_000_000);
 
   const triggerWaitGraceMs = parseGrace(value('JOURNEYS_TRIGGER_WAIT_GRACE') ?? 'PT5S', problems);
   const partitions = parseCount('JOURNEYS_PARTITIONS', value('JOURNEYS_PARTITIONS') ?? '1', problems, 256);
@@ -125,6 +122,7 @@ export function loadConfig(env: Env): AppConfig {
     apiKeys,
     logLevel,
     logFormat,
+    readinessMaxLag,
     triggerWaitGraceMs,
     partitions,
   };
@@ -140,6 +138,22 @@ function parseGrace(raw: string, problems: string[]): number {
     return 0;
   }
   return ms;
+}
+
+/** `LOG_LEVEL` (pino's names; Nest's `log` and `verbose` still read) and `LOG_FORMAT` (`text` reads as `pretty`). */
+function parseLogging(
+  value: (name: string) => string | undefined,
+  problems: string[],
+): { logLevel: LogLevel; logFormat: LogFormat } {
+  const level = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  const logLevel = (LEGACY_LOG_LEVELS[level] ?? level) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${level}"`);
+  const format = value('LOG_FORMAT')?.toLowerCase() ?? 'auto';
+  const logFormat = (format === 'text' ? 'pretty' : format) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat))
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}; got "${format}"`);
+  return { logLevel, logFormat };
 }
 
 /** `KAFKA_TOPIC_COMMAND_RESULTS` for the role `commandResults`. */

@@ -8,7 +8,8 @@ describe('loadConfig', () => {
     expect(config.eventStoreConnectionString).toBeUndefined();
     expect(config.kafkaBrokers).toEqual([]);
     expect(config.apiKeys).toEqual([]);
-    expect(config.logLevel).toBe('log');
+    expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('auto');
     expect(config.kafka).toEqual({
       clientId: 'journeys',
       groupId: 'journeys',
@@ -141,6 +142,22 @@ describe('loadConfig', () => {
       ],
       logLevel: 'debug',
     });
+  });
+
+  it("takes pino's level names for LOG_LEVEL, and Nest's older ones", () => {
+    expect(loadConfig({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' })).toMatchObject({
+      logLevel: 'info',
+      logFormat: 'json',
+    });
+    expect(loadConfig({ LOG_LEVEL: 'TRACE' }).logLevel).toBe('trace');
+    expect(loadConfig({ LOG_LEVEL: 'log', LOG_FORMAT: 'text' })).toMatchObject({
+      logLevel: 'info',
+      logFormat: 'pretty',
+    });
+    expect(loadConfig({ LOG_LEVEL: 'verbose' }).logLevel).toBe('trace');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toThrow(
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "loud"[\s\S]*LOG_FORMAT must be one of auto, json, pretty/,
+    );
   });
 
   it('names every bad value at once and never echoes a secret', () => {

@@ -12,7 +12,10 @@ export interface AuditEntry {
   action: string;
   version?: number;
   outcome: 'accepted' | 'rejected' | 'refused' | 'pending';
+  /** The state the entry's version reached (the journey's displayed state when the entry names no version). */
   state: string;
+  /** The journey's displayed state after the entry, e.g. `Live, editing`. */
+  journeyState: string;
   details: Record<string, unknown>;
 }
 
@@ -35,7 +38,7 @@ export const auditHistoryProjection: Projection & {
   ): { entries: AuditEntry[]; next?: string };
 } = {
   name: 'audit_history',
-  version: 1,
+  version: 2,
   eventTypes: [...JOURNEY_EVENT_TYPES, 'TemplateSaved', 'JourneyCommandRefused'],
   setup(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS rm_audit_history (
@@ -66,12 +69,20 @@ export const auditHistoryProjection: Projection & {
       return t;
     };
     const stateName = (t: Tracked) => (t.state.status === 'present' ? displayState(t.state) : 'absent');
-    const add = (journeyId: string, event: RecordedEvent, entry: Omit<AuditEntry, 'at' | 'actor' | 'state'>) => {
+    const versionState = (t: Tracked, version: number | undefined) =>
+      (t.state.status === 'present' && t.state.versions.find((v) => v.version === version)?.state) || stateName(t);
+    const add = (
+      journeyId: string,
+      event: RecordedEvent,
+      entry: Omit<AuditEntry, 'at' | 'actor' | 'state' | 'journeyState'> & { state?: string },
+    ) => {
+      const t = tracked(journeyId);
       const full: AuditEntry = {
         at: event.metadata.occurredAt,
         actor: event.metadata.actor ?? 'system',
         ...entry,
-        state: stateName(tracked(journeyId)),
+        state: entry.state ?? versionState(t, entry.version),
+        journeyState: stateName(t),
       };
       return Number(insert.run(journeyId, JSON.stringify(full)).lastInsertRowid);
     };
@@ -147,7 +158,13 @@ export const auditHistoryProjection: Projection & {
           if (row) {
             const entry = JSON.parse(row.entry) as AuditEntry;
             update.run(
-              JSON.stringify({ ...entry, outcome: rejected ? 'rejected' : 'accepted', state: stateName(t), details }),
+              JSON.stringify({
+                ...entry,
+                outcome: rejected ? 'rejected' : 'accepted',
+                state: versionState(t, entry.version),
+                journeyState: stateName(t),
+                details,
+              }),
               t.pendingPublish,
             );
           } else {
@@ -170,7 +187,14 @@ export const auditHistoryProjection: Projection & {
           });
           break;
         case 'JourneyDraftDiscarded':
-          add(journeyId, event, { action: 'discard', version: domain.data.version, outcome: 'accepted', details: {} });
+          add(journeyId, event, {
+            action: 'discard',
+            version: domain.data.version,
+            outcome: 'accepted',
+            // The version is gone from the journey's state: say what became of it.
+            state: 'Discarded',
+            details: {},
+          });
           break;
         case 'JourneyVersionCompleting':
           add(journeyId, event, {

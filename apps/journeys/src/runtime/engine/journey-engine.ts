@@ -107,10 +107,12 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** How far the engine has read the store (its own progress events are skipped), and its last error. */
-  status(): { position: bigint; lastError?: string; partitions: readonly number[]; ready: boolean } {
+  status(): { position: bigint; lastError?: string; caughtUp: boolean; partitions: readonly number[]; ready: boolean } {
+    const reactor = this.reactor.status();
     return {
       position: this.inputs.processed(),
-      lastError: this.reactor.status().lastError,
+      lastError: reactor.lastError,
+      caughtUp: reactor.caughtUp,
       partitions: this.owned.map((p) => p.partition),
       ready: this.restored,
     };
