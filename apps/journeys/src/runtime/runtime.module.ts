@@ -5,11 +5,12 @@ import { IngestionService } from '../ingestion/ingestion.service';
 import { ActionsController, ActionsOutbox } from './actions-feed';
 import { ActionsRoute } from './actions-route';
 import { JourneyEngine } from './engine/journey-engine';
+import { CrossJourneyController } from './cross-journey.controller';
 import { RuntimeController } from './runtime.controller';
 
 /** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
 @Module({
-  controllers: [IngestionController, ActionsController, RuntimeController],
+  controllers: [IngestionController, ActionsController, RuntimeController, CrossJourneyController],
   providers: [{ provide: Ingestion, useClass: IngestionService }, JourneyEngine, ActionsOutbox, ActionsRoute],
   exports: [Ingestion, JourneyEngine, ActionsOutbox],
 })
