@@ -13,6 +13,7 @@ import { ValidationFailed } from './common/errors';
 import { validationProblems } from './common/validation-problems';
 import { storageFiles } from './infrastructure/storage.module';
 import { systemClock, type Clock } from './common/clock';
+import { serveConsole } from './console/console-files';
 
 /** Largest accepted request body; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -73,6 +74,7 @@ export async function createApp(
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  await serveConsole(app);
   await app.init();
   app.get(ProjectionRunner).start();
   return app;
@@ -90,5 +92,5 @@ export async function main(): Promise<void> {
     logger.log(`Event store: embedded SQLite at ${storageFiles(config.dataDir).eventStore}`);
   }
   logger.log(`Read models: ${storageFiles(config.dataDir).readModels}`);
-  logger.log(`Listening on ${await app.getUrl()} (health: /health, API docs: /docs)`);
+  logger.log(`Listening on ${await app.getUrl()} (console: /console, health: /health, API docs: /docs)`);
 }
