@@ -39,6 +39,8 @@ const WELCOME = {
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
 
+  // Each step waits on what the page shows (Playwright's own waits), which a loaded machine slows.
+  jest.setTimeout(60_000);
   const step = (name: string, body: () => Promise<void>) => withScreenshots(name, () => browser, body);
   const countsOf = (stepId: string) => page.locator(`[data-counts="${stepId}"]`);
   async function expectAccessible(what: string) {
@@ -118,6 +120,26 @@ const WELCOME = {
       const editor = page.getByRole('textbox', { name: 'Journey definition (JSON)' });
       await editor.waitFor();
       await expectAccessible('editor page');
+      await editor.click();
+      // The schema completes fields and underlines what does not fit it, before anything is sent.
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText('{\n  "');
+      await page.keyboard.press('Control+Space');
+      const completions = page.locator('.cm-tooltip-autocomplete li');
+      await completions.first().waitFor();
+      expect(await completions.allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining('audience'), expect.stringContaining('steps')]),
+      );
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(JSON.stringify({ ...WELCOME, steps: [{ ...WELCOME.steps[1], channel: 'fax' }] }));
+      await page.locator('.cm-lintRange-error').first().hover();
+      await page
+        .locator('.cm-tooltip-lint')
+        .getByText(/fax|email|allowed/i)
+        .first()
+        .waitFor();
+
       await editor.click();
       await page.keyboard.press('Control+A');
       await page.keyboard.insertText(JSON.stringify(WELCOME, null, 2));

@@ -20,6 +20,7 @@ export async function mountJsonEditor(parent: HTMLElement, text: string, label: 
     parent,
     extensions: [
       basicSetup,
+      EditorView.lineWrapping,
       jsonSchema(schema as Parameters<typeof jsonSchema>[0]),
       EditorView.contentAttributes.of({ 'aria-label': label }),
     ],
