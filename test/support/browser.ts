@@ -1,54 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import axe from 'axe-core';
+import { CHROMIUM, launchChromium, type Browser } from '../../bench/support/chromium';
 
-/** The system Chromium (Debian's `chromium` package); the browser suites skip without it. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** The console's browser suites skip without the system Chromium. */
 export const hasChromium = () => existsSync(CHROMIUM);
 
 /** Failure screenshots go here (gitignored). */
 export const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
-/**
- * Flags for a closed network: without the background-networking ones Chromium keeps trying to reach
- * Google's services, and those connections are refused here.
- */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export interface Browser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
-/** Starts the system Chromium with a fresh profile (user data directory), removed on close. */
-export async function launchBrowser(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'journeys-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
+export { launchChromium as launchBrowser, type Browser };
 
 /** Builds the console when its build is missing or older than its sources (as `npm start` does). */
 export function ensureConsoleBuilt(): void {

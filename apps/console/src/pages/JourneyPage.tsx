@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { seg, type Api } from '../api/client';
 import type { JourneyAnalytics, JourneyDetail, JourneyVersionDetail, StepCounts } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
@@ -10,6 +10,9 @@ import { href } from '../router';
 import { problemsByStep } from '../validation';
 import { JourneyActions } from './JourneyActions';
 import { ExitAndGoal, JourneyProblems, StepTable, TotalsPanel } from './VersionPanels';
+
+/** Marked (performance.mark) when a journey's graph first shows with its counts; the bench reads it. */
+export const GRAPH_READY_MARK = 'journey-graph-ready';
 
 /** Live counts are polled this often (the issue asks for under two seconds). */
 export const LIVE_INTERVAL_MS = 1000;
@@ -54,6 +57,10 @@ export function JourneyPage({
         blocked: Object.values(totals?.blocked ?? {}).reduce((a, b) => a + b, 0),
       }
     : undefined;
+  const shownWithCounts = placed !== undefined && counts !== undefined;
+  useEffect(() => {
+    if (shownWithCounts) performance.mark(GRAPH_READY_MARK);
+  }, [shownWithCounts]);
   const versionInfo = journey.data?.versions.find((v) => v.version === shown);
   const problems = useMemo(
     () => problemsByStep(versionInfo?.validationErrors ?? [], definition ?? { steps: [] }),
