@@ -1,6 +1,7 @@
 import { seg, type Api } from '../api/client';
 import type { AuditPage as Page, JourneyDetail } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { usePoll } from '../poll';
 import { href } from '../router';
 
@@ -29,17 +30,7 @@ export function AuditPage({ api, id, after }: { api: Api; id: string; after?: st
       {page.data && (
         <table class="audit">
           <caption class="visually-hidden">Audit entries</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Version</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">State after</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <TableHead columns={['When', 'Who', 'Version', 'Action', 'Outcome', 'State after', 'Details']} />
           <tbody>
             {page.data.entries.map((e, i) => (
               <tr key={i} class={`outcome-${e.outcome}`}>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { seg, type Api } from '../api/client';
 import type { CustomerEverywhere, CustomerInstance, JourneyVersionDetail } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { blockedReason, decisionText } from '../decisions';
 import { usePoll } from '../poll';
 import { href } from '../router';
@@ -69,14 +70,7 @@ function Instance({ instance, definition }: { instance: CustomerInstance; defini
         Version {instance.version}, entry {instance.entry}: {instance.status}
         {instance.currentStep ? `, now at ${instance.currentStep}` : ''}
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Step</th>
-          <th scope="col">Event</th>
-          <th scope="col">Decision and reason</th>
-        </tr>
-      </thead>
+      <TableHead columns={['When', 'Step', 'Event', 'Decision and reason']} />
       <tbody>
         {instance.history.map((line, i) => (
           <tr key={i}>

@@ -1,6 +1,7 @@
 import type { Api } from '../api/client';
 import type { AllAnalytics, JourneySummary, VersionTotals } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { usePoll } from '../poll';
 import { href } from '../router';
 
@@ -68,16 +69,7 @@ export function JourneysPage({ api, state, canWrite }: { api: Api; state?: strin
       {list.data && list.data.journeys.length > 0 && (
         <table class="journeys">
           <caption class="visually-hidden">Journeys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Versions</th>
-              <th scope="col">Entered</th>
-              <th scope="col">Active</th>
-              <th scope="col">Goal</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'State', 'Versions', 'Entered', 'Active', 'Goal']} />
           <tbody>
             {list.data.journeys.map((j) => {
               const p = totals.get(j.id);

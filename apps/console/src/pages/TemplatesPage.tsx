@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { seg, type Api, type ApiError } from '../api/client';
 import type { JourneyDetail, Template } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { asApiError, usePoll } from '../poll';
 import { href } from '../router';
 
@@ -27,15 +28,7 @@ export function TemplatesPage({ api, canWrite }: { api: Api; canWrite: boolean }
       {list.data && list.data.templates.length > 0 && (
         <table class="templates">
           <caption class="visually-hidden">Templates</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Saved from</th>
-              <th scope="col">Saved</th>
-              {canWrite && <th scope="col">New journey</th>}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Description', 'Saved from', 'Saved', ...(canWrite ? ['New journey'] : [])]} />
           <tbody>
             {list.data.templates.map((t) => (
               <tr key={t.id} data-template={t.name}>

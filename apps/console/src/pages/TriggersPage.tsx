@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { seg, type Api, type ApiError } from '../api/client';
 import type { TriggerDefinition } from '../api/types';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { asApiError, usePoll } from '../poll';
 
 const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'datetime', 'reference'];
@@ -29,15 +30,7 @@ export function TriggersPage({ api, canWrite }: { api: Api; canWrite: boolean })
       {list.data && (
         <table class="triggers">
           <caption class="visually-hidden">Trigger definitions</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attributes</th>
-              <th scope="col">Description</th>
-              {canWrite && <th scope="col">Action</th>}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Status', 'Attributes', 'Description', ...(canWrite ? ['Action'] : [])]} />
           <tbody>
             {list.data.triggerDefinitions.map((t) => (
               <tr key={t.name} data-trigger={t.name}>

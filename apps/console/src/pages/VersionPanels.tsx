@@ -1,3 +1,4 @@
+import { TableHead } from '../components/TableHead';
 import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
 import type { StepCounts, VersionTotals } from '../api/types';
 import { stepSummary } from '../graph/step-graph-model';
@@ -89,17 +90,7 @@ export function StepTable(props: {
   return (
     <table class="steps">
       <caption>Steps</caption>
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Does</th>
-          <th scope="col">Entered</th>
-          <th scope="col">Current</th>
-          <th scope="col">Passed</th>
-          <th scope="col">Exited</th>
-          <th scope="col">Problems</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Step', 'Does', 'Entered', 'Current', 'Passed', 'Exited', 'Problems']} />
       <tbody>
         {props.definition.steps.map((step) => {
           const c = props.counts.get(step.id);

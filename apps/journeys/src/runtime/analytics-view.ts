@@ -2,19 +2,11 @@ import type { JourneyVersion } from '../journeys/journey.decider';
 import { emptyAnalytics, type VersionAnalytics } from './projections/analytics.projection';
 
 /** The totals of one version as the analytics endpoints show them (steps left out). */
-export interface VersionTotals {
-  version: number;
+export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps'> & {
   state: JourneyVersion['state'];
-  entered: number;
-  active: number;
-  completed: number;
-  exited: number;
-  removed: number;
-  exitedBy: Record<string, number>;
-  blocked: Record<string, number>;
   /** `target` is the goal's count, or its percentage of `entered` rounded up; 0 without a goal. */
   goal: { reached: number; target: number };
-}
+};
 
 /** Versions that can have customers: drafts and versions being published never do. */
 export const countedVersions = (versions: readonly JourneyVersion[]) =>
