@@ -115,9 +115,10 @@ function Page({ route, api, canWrite }: { route: Route; api: Api; canWrite: bool
     case 'new':
       return canWrite ? <EditorPage api={api} /> : <JourneysPage api={api} canWrite={false} />;
     case 'audit':
-      return <AuditPage api={api} id={route.id} after={route.after} />;
+      // Keyed by page: the next page never shows the rows of the one before while it loads.
+      return <AuditPage key={`${route.id}|${route.after ?? ''}`} api={api} id={route.id} after={route.after} />;
     case 'customer':
-      return <CustomerPage api={api} customerId={route.customerId} />;
+      return <CustomerPage key={route.customerId ?? ''} api={api} customerId={route.customerId} />;
     case 'triggers':
       return <TriggersPage api={api} canWrite={canWrite} />;
     case 'templates':

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 
 /** A modal confirmation (the native dialog element: focus kept inside, Escape cancels). */
 export function ConfirmDialog(props: {
@@ -11,6 +11,7 @@ export function ConfirmDialog(props: {
   children: ComponentChildren;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   // Layout effect: the dialog opens and closes with the render that changes `open`, not a frame later.
   useLayoutEffect(() => {
     const dialog = ref.current;
@@ -19,8 +20,8 @@ export function ConfirmDialog(props: {
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} aria-labelledby="dialog-title" onCancel={props.onCancel}>
-      <h2 id="dialog-title">{props.title}</h2>
+    <dialog ref={ref} aria-labelledby={titleId} onCancel={props.onCancel}>
+      <h2 id={titleId}>{props.title}</h2>
       {props.children}
       <div class="buttons">
         <button type="button" class="danger" onClick={props.onConfirm}>

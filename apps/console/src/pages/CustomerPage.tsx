@@ -10,8 +10,8 @@ import { href } from '../router';
 
 /** A customer: their instances in every journey, the current step, and each decision with its reason. */
 export function CustomerPage({ api, customerId }: { api: Api; customerId?: string }) {
+  // The page is keyed by the customer id (App), so a new address starts with its own id typed in.
   const [typed, setTyped] = useState(customerId ?? '');
-  useEffect(() => setTyped(customerId ?? ''), [customerId]);
   const found = usePoll(
     () => (customerId ? api.get<CustomerEverywhere>(`customers/${seg(customerId)}`) : Promise.resolve(undefined)),
     0,

@@ -37,7 +37,9 @@ export function JourneyPage({
 }) {
   const [notice, setNotice] = useState<string | undefined>();
   const journey = usePoll(() => api.get<JourneyDetail>(`journeys/${seg(id)}`), LIVE_INTERVAL_MS, [id]);
-  const shown = journey.data ? (version ?? defaultVersion(journey.data)) : undefined;
+  // A version the address names that is gone (a discarded draft) falls back to the default one.
+  const named = journey.data?.versions.some((v) => v.version === version) ? version : undefined;
+  const shown = journey.data ? (named ?? defaultVersion(journey.data)) : undefined;
   const revision = journey.data?.revision;
   const detail = usePoll(() => api.get<JourneyVersionDetail>(`journeys/${seg(id)}/versions/${shown}`), 0, [
     id,
