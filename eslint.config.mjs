@@ -15,4 +15,46 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The pure core (ARCHITECTURE example 15): deciders, steps, rules, events, the error vocabulary and
+    // the definition library decide from their inputs alone. They import nothing of Nest, SQLite,
+    // Kafka, EventStoreDB or an adapter; the composition root is the only place that knows every adapter.
+    files: [
+      'apps/journeys/src/**/*.decider.ts',
+      'apps/journeys/src/**/*.events.ts',
+      'apps/journeys/src/runtime/steps/**/*.ts',
+      'apps/journeys/src/runtime/rules/**/*.ts',
+      'apps/journeys/src/common/errors.ts',
+      'libs/definition/src/**/*.ts',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'better-sqlite3', 'kafkajs', '@eventstore/*', 'node:fs', 'node:worker_threads'],
+              message: 'The pure core does no I/O and knows no framework: pass what it needs in.',
+            },
+            {
+              group: [
+                '**/sqlite/**',
+                '**/eventstoredb/**',
+                '**/kafka/**',
+                '**/infrastructure/**',
+                '**/engine/**',
+                '**/engine-store/**',
+                '@journeys/sqlite',
+                '@journeys/read-models',
+                '@journeys/messaging',
+                '@journeys/retry',
+              ],
+              message: 'The pure core imports no adapter, store or loop: depend on a port instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

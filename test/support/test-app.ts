@@ -58,6 +58,8 @@ export async function startTestApp(
       .join(','),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // The suites run with one engine partition unless the run asks for more (npm run test:partitions).
+    ...(process.env.JOURNEYS_PARTITIONS ? { JOURNEYS_PARTITIONS: process.env.JOURNEYS_PARTITIONS } : {}),
     ...options.env,
   };
   const app = await createApp(env, clock);

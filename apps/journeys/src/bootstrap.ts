@@ -12,6 +12,8 @@ import { APP_CONFIG } from './config/config.module';
 import { ValidationFailed } from './common/errors';
 import { validationProblems } from './common/validation-problems';
 import { storageFiles } from './infrastructure/storage.module';
+import { recordHttpDurations } from './metrics/http-metrics';
+import { JourneysMetrics } from './metrics/journeys-metrics';
 import { systemClock, type Clock } from './common/clock';
 import { serveConsole } from './console/console-files';
 
@@ -58,6 +60,8 @@ export async function createApp(
     { logger: loggerFor(config), abortOnError: false, bodyParser: false },
   );
   acceptEmptyJsonBodies(app);
+  // Before the routes are registered (app.init): Fastify gives a route the hooks that exist then.
+  recordHttpDurations(app.getHttpAdapter().getInstance(), app.get(JourneysMetrics).httpRequestDuration);
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({

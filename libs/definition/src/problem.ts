@@ -61,6 +61,12 @@ export const ProblemCode = {
   UnreachableStep: 'UnreachableStep',
   /** Steps that lead back to themselves with no `wait` or `waitForTrigger` between: a customer would loop forever at once. */
   CycleWithoutWait: 'CycleWithoutWait',
+  /**
+   * Customers could go round without time passing although a wait lies on the way: every wait of a
+   * cycle can take no time (`until` / `untilAttribute` in the past, a `waitForTrigger` whose trigger
+   * the cycle raises itself), or the journey raises its own entry trigger with re-entry `always`.
+   */
+  ZeroTimeCycle: 'ZeroTimeCycle',
   /** A branch step with no branch, or a split with fewer than two. */
   TooFewBranches: 'TooFewBranches',
   /** More than `LIMITS.branchesMax` branches. */

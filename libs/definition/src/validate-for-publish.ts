@@ -11,7 +11,7 @@ import { PublishContext } from './publish-context';
 import { ProblemSink, truncate } from './shape-reader';
 import { checkAttributeReferences, checkTriggerReferences } from './validate-references';
 import { checkSchedule } from './validate-schedule';
-import { checkDuration, checkStepsForPublish } from './validate-steps';
+import { checkDuration, checkSelfEntry, checkStepsForPublish } from './validate-steps';
 
 export function validateForPublish(definition: JourneyDefinition, context: PublishContext): DefinitionProblem[] {
   const sink = new ProblemSink();
@@ -27,6 +27,7 @@ export function validateForPublish(definition: JourneyDefinition, context: Publi
   if (definition.goal !== undefined) checkGoal(sink, definition.goal);
   const schedule = checkSchedule(sink, definition.schedule, context.now);
   checkStepsForPublish(sink, definition.steps, { now: context.now, schedule });
+  checkSelfEntry(sink, definition.audience, definition.steps);
   checkTriggerReferences(sink, definition, context);
   checkAttributeReferences(sink, definition, context);
   return sink.problems;

@@ -1,4 +1,11 @@
-import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
+import {
+  Reactor,
+  type EventStore,
+  type ReactorBatch,
+  type ReactorControl,
+  type RecordedEvent,
+} from '@journeys/event-store';
+import type { RetryPolicy } from '@journeys/retry';
 import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
 import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
 
@@ -60,6 +67,8 @@ export interface ForwarderStatus {
 }
 
 const CHECKPOINT_VERSION = 1;
+/** After a failed round: 250 ms doubling to 5 s, from 250 ms again once a round got through. */
+const FORWARD_RETRY: RetryPolicy = { initialMs: 250, maxMs: 5_000 };
 
 /**
  * A checkpointed subscription to all stored events that publishes what its routes make of them.
@@ -68,15 +77,18 @@ const CHECKPOINT_VERSION = 1;
  * resend carries the same ids.
  */
 export class EventForwarder {
-  private iterator: AsyncIterator<SubscriptionBatch> | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private reactor: Reactor | undefined;
   private position = -1n;
   private caughtUp = false;
-  private lastError: string | undefined;
   private readonly batchSize: number;
   private readonly maxPublishBytes: number;
   private readonly maxRoundsInFlight: number;
+  /** Rounds published and not yet acknowledged, oldest first. */
+  private rounds: Promise<void>[] = [];
+  /** The newest round: each round checkpoints only after the one before it. */
+  private previous: Promise<void> = Promise.resolve();
+  /** Publishes in order; a new sequence after each failure. */
+  private publishing: MessagePublisher | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -90,93 +102,69 @@ export class EventForwarder {
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
+    if (this.reactor) return;
     this.position = this.checkpoints.checkpoint(this.options.name)?.position ?? -1n;
-    this.loop = this.follow();
+    this.recover();
+    const { name, logger } = this.options;
+    this.reactor = new Reactor(
+      this.store,
+      {
+        checkpoint: () => (this.position < 0n ? undefined : this.position),
+        handle: (batch, control) => this.handle(batch, control),
+        // Rounds after a failed one fail unsent; waiting for them keeps the checkpoint where it is.
+        settle: async () => void (await Promise.allSettled(this.rounds)),
+        recover: () => this.recover(),
+      },
+      {
+        name,
+        batchSize: this.batchSize,
+        retry: FORWARD_RETRY,
+        // A failure after acknowledged rounds starts the back-off again.
+        progress: () => this.position,
+        onError: (error) =>
+          logger?.error(`${name}: publishing failed, resending from ${this.position}: ${String(error)}`),
+        stopTimeoutMs: this.options.stopTimeoutMs ?? 10_000,
+        onStopTimeout: () => logger?.warn(`${name}: stopped with a round unacknowledged; it is resent on start`),
+      },
+    );
+    this.reactor.start();
   }
 
   /** Stops after the rounds in flight are acknowledged and checkpointed (or the stop timeout passes). */
   async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.stopping = true;
-    await this.iterator?.return?.();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.options.logger?.warn(`${this.options.name}: stopped with a round unacknowledged; it is resent on start`);
-        resolve();
-      }, this.options.stopTimeoutMs ?? 10_000);
-    });
-    await Promise.race([this.loop, timeout]).finally(() => clearTimeout(timer));
-    this.loop = undefined;
-    this.iterator = undefined;
+    await this.reactor?.stop();
+    this.reactor = undefined;
   }
 
   status(): ForwarderStatus {
+    const reactor = this.reactor?.status();
     return {
       position: this.position,
       caughtUp: this.caughtUp,
-      running: this.loop !== undefined,
-      lastError: this.lastError,
+      running: reactor?.running ?? false,
+      lastError: reactor?.lastError,
     };
-  }
-
-  private async follow(): Promise<void> {
-    let delay = 250;
-    while (!this.stopping) {
-      const rounds: Promise<void>[] = [];
-      const from = this.position;
-      try {
-        await this.followOnce(rounds);
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.logger?.error(
-          `${this.options.name}: publishing failed, resending from ${this.position}: ${this.lastError}`,
-        );
-        await this.iterator?.return?.().catch(() => undefined);
-        // Rounds after the failed one fail unsent; waiting for them keeps the checkpoint where it is.
-        await Promise.allSettled(rounds);
-        if (this.stopping) return;
-        if (this.position !== from) delay = 250;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
   }
 
   /**
-   * Reads from the checkpoint and publishes round after round, up to `maxRoundsInFlight` of them
-   * unacknowledged; returns when stopped with every round in flight acknowledged and checkpointed.
-   * A failed round ends the subscription at once (even one waiting for new events) and throws.
+   * Publishes a batch as one round, keeping up to `maxRoundsInFlight` rounds unacknowledged; a failed
+   * round ends the subscription at once (even one waiting for new events).
    */
-  private async followOnce(rounds: Promise<void>[]): Promise<void> {
-    const after = this.position < 0n ? undefined : this.position;
-    const iterator = this.store.subscribeToAll({ after, maxBatchSize: this.batchSize })[Symbol.asyncIterator]();
-    this.iterator = iterator;
-    const publisher = this.publisher.sequence?.() ?? inSequence(this.publisher);
-    let failure: { error: unknown } | undefined;
-    let previous: Promise<void> = Promise.resolve();
-    const add = (round: Promise<void>) => {
-      previous = round;
-      rounds.push(round);
-      round.catch((error: unknown) => {
-        failure ??= { error };
-        void iterator.return?.();
-      });
-    };
-    for (;;) {
-      const next = await iterator.next();
-      if (failure) throw failure.error;
-      if (next.done) break;
-      const { events, caughtUp } = next.value;
-      if (events.length) add(this.round(publisher, events, caughtUp, previous, await this.messagesOf(events)));
-      else add(previous.then(() => void (this.caughtUp = caughtUp)));
-      while (rounds.length >= this.maxRoundsInFlight) await rounds.shift();
-      if (this.stopping) break;
-    }
-    await previous;
+  private async handle({ events, caughtUp }: ReactorBatch, control: ReactorControl): Promise<void> {
+    const publisher = this.publishing!;
+    const round = events.length
+      ? this.round(publisher, events, caughtUp, this.previous, await this.messagesOf(events))
+      : this.previous.then(() => void (this.caughtUp = caughtUp));
+    this.previous = round;
+    this.rounds.push(round);
+    round.catch((error: unknown) => control.fail(error));
+    while (this.rounds.length >= this.maxRoundsInFlight) await this.rounds.shift();
+  }
+
+  private recover(): void {
+    this.rounds = [];
+    this.previous = Promise.resolve();
+    this.publishing = this.publisher.sequence?.() ?? inSequence(this.publisher);
   }
 
   private async messagesOf(events: readonly RecordedEvent[]): Promise<OutboundMessage[]> {
@@ -215,6 +203,5 @@ export class EventForwarder {
     this.checkpoints.saveCheckpoint(this.options.name, last, CHECKPOINT_VERSION);
     this.position = last;
     this.caughtUp = caughtUp;
-    this.lastError = undefined;
   }
 }

@@ -39,6 +39,10 @@ function commandOf(group: readonly JourneyEvent[]): JourneyCommand | undefined {
       return { type: 'MarkVersionCompleted', version: first.data.version };
     case 'JourneyVersionStopped':
       return { type: 'MarkVersionStopped', version: first.data.version };
+    case 'JourneyVersionPartitionDone': {
+      const { version, partition, partitions, work } = first.data;
+      return { type: 'AcknowledgePartition', version, partition, partitions, work };
+    }
     case 'JourneyPublishRejected':
     case 'JourneyVersionWentLive':
       throw new Error(`${first.type} must follow JourneyPublishRequested in the same command`);

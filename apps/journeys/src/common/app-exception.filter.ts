@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AppError, HTTP_STATUS, errorBody, fromStorage, type ErrorBody } from './errors';
+import { fromStorage } from '../infrastructure/store-faults';
+import { AppError, HTTP_STATUS, errorBody, type ErrorBody } from './errors';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { durationSign, durationUpperBoundMs, parseIsoDuration } from '@journeys/definition';
 import { DEFAULT_TOPICS, TOPIC_NAME_PATTERN, TOPIC_ROLES, type TopicNames } from '@journeys/messaging/topics';
 
 export const ROLES = ['admin', 'editor', 'viewer', 'ingest'] as const;
@@ -41,6 +42,16 @@ export interface AppConfig {
   apiKeys: ApiKey[];
   logLevel: LogLevel;
   logFormat: 'text' | 'json';
+  /**
+   * How long after its deadline a `waitForTrigger` times out (ms): a trigger that occurred before
+   * the deadline but arrives within this grace still wins (JOURNEYS_TRIGGER_WAIT_GRACE, default PT5S).
+   */
+  triggerWaitGraceMs: number;
+  /**
+   * Engine partitions (JOURNEYS_PARTITIONS, default 1): customers are split among them by the hash
+   * Kafka's default partitioner uses, and replicas split the partitions. Set once per deployment.
+   */
+  partitions: number;
 }
 
 export class ConfigurationError extends Error {
@@ -93,6 +104,9 @@ export function loadConfig(env: Env): AppConfig {
   if (logFormat !== 'text' && logFormat !== 'json')
     problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
 
+  const triggerWaitGraceMs = parseGrace(value('JOURNEYS_TRIGGER_WAIT_GRACE') ?? 'PT5S', problems);
+  const partitions = parseCount('JOURNEYS_PARTITIONS', value('JOURNEYS_PARTITIONS') ?? '1', problems, 256);
+
   if (problems.length) throw new ConfigurationError(problems);
   return {
     port,
@@ -104,7 +118,21 @@ export function loadConfig(env: Env): AppConfig {
     apiKeys,
     logLevel,
     logFormat,
+    triggerWaitGraceMs,
+    partitions,
   };
+}
+
+/** An ISO duration of hours, minutes and seconds from zero to one hour, in ms. */
+function parseGrace(raw: string, problems: string[]): number {
+  const duration = parseIsoDuration(raw);
+  const calendar = duration !== null && (duration.years || duration.months || duration.weeks || duration.days);
+  const ms = duration === null ? Number.NaN : durationUpperBoundMs(duration);
+  if (duration === null || calendar || durationSign(duration) < 0 || !(ms <= 3_600_000)) {
+    problems.push(`JOURNEYS_TRIGGER_WAIT_GRACE must be an ISO 8601 duration from PT0S to PT1H; got "${raw}"`);
+    return 0;
+  }
+  return ms;
 }
 
 /** `KAFKA_TOPIC_COMMAND_RESULTS` for the role `commandResults`. */
@@ -170,10 +198,10 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   return false;
 }
 
-function parseCount(name: string, raw: string, problems: string[]): number {
+function parseCount(name: string, raw: string, problems: string[], max = 10_000): number {
   const count = Number(raw);
-  if (!/^\d+$/.test(raw) || count < 1 || count > 10_000) {
-    problems.push(`${name} must be an integer from 1 to 10000; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || count < 1 || count > max) {
+    problems.push(`${name} must be an integer from 1 to ${max}; got "${raw}"`);
   }
   return count;
 }

@@ -1,12 +1,12 @@
 import type { CustomerEntryBlocked } from '../runtime/instance.events';
-import type { SegmentChangeMessage, TriggerMessage } from './ingestion.port';
+import type { ReceivedTrigger, SegmentChangeMessage } from './ingestion.port';
 
 /**
  * Facts about one customer that feed the engine (stream `customer-<customerId>`): triggers and
  * segment changes as received, and entries the engine refused. Keyed by customer, like all runtime work.
  */
 export type CustomerEvent =
-  | { type: 'TriggerReceived'; data: TriggerMessage & { receivedAt: string } }
+  | { type: 'TriggerReceived'; data: ReceivedTrigger }
   | { type: 'SegmentMembershipChanged'; data: SegmentChangeMessage & { receivedAt: string } }
   | CustomerEntryBlocked;
 

@@ -11,6 +11,12 @@ export interface TriggerMessage {
   bindingId?: string;
 }
 
+/**
+ * A stored trigger: the message as received, and for a trigger a journey raised (`activateTrigger`)
+ * how many raised triggers led to it at one instant (runtime/rules/loop-guard.ts).
+ */
+export type ReceivedTrigger = TriggerMessage & { receivedAt: string; chain?: number };
+
 /** `journeys.segments` / `POST /segments/{id}/membership` change. */
 export interface SegmentChangeMessage {
   id?: string;

@@ -94,10 +94,10 @@ export class CreateJourneyFromTemplateCommand extends Command<JourneyResult> {
 export class AutomaticMoveCommand extends Command<JourneyResult> {
   constructor(
     readonly journeyId: string,
-    readonly move:
-      | { type: 'CompleteVersion'; version: number; reason: import('./journey.events').CompletingReason }
-      | { type: 'MarkVersionCompleted'; version: number }
-      | { type: 'MarkVersionStopped'; version: number },
+    readonly move: Extract<
+      import('./journey.decider').JourneyCommand,
+      { type: 'CompleteVersion' | 'MarkVersionCompleted' | 'MarkVersionStopped' | 'AcknowledgePartition' }
+    >,
     readonly context: CommandContext,
   ) {
     super();

@@ -1,7 +1,7 @@
 import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
 import { ActionNotAllowed } from '../common/errors';
 import { summarizeDraftChanges } from './draft-changes';
-import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent } from './journey.events';
+import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent, PartitionWork } from './journey.events';
 
 /**
  * The journey life cycle (CONTRACT section 2) in one place: `decide(command, state) -> events`,
@@ -17,6 +17,8 @@ export interface JourneyVersion {
   state: VersionState;
   definition: JourneyDefinition;
   validationErrors: DefinitionProblem[];
+  /** The engine partitions that have done each kind of work for this version (see PartitionWork). */
+  partitionsDone?: Partial<Record<PartitionWork, number[]>>;
 }
 
 export type JourneyState =
@@ -42,7 +44,9 @@ export type JourneyCommand =
   /** Automatic moves, appended by the runtime. */
   | { type: 'CompleteVersion'; version: number; reason: CompletingReason }
   | { type: 'MarkVersionCompleted'; version: number }
-  | { type: 'MarkVersionStopped'; version: number };
+  | { type: 'MarkVersionStopped'; version: number }
+  /** One of `partitions` engine partitions has done a version's work; the last one moves the version on. */
+  | { type: 'AcknowledgePartition'; version: number; partition: number; partitions: number; work: PartitionWork };
 
 /** User actions each displayed state allows (CONTRACT section 2); saving as a template is always allowed. */
 export const ALLOWED_ACTIONS: Record<DisplayState, readonly JourneyAction[]> = {
@@ -206,9 +210,47 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
       if (target.state !== 'Stopping') return [];
       return [{ type: 'JourneyVersionStopped', data: { journeyId: target.journeyId, version: target.version } }];
     }
+    case 'AcknowledgePartition':
+      return acknowledge(state, command);
     default:
       return unreachable(command);
   }
+}
+
+/** The state a partition's work applies in, and the move it makes once every partition has done it. */
+const PARTITION_WORK: Record<PartitionWork, { in: VersionState; move: (v: number) => JourneyCommand }> = {
+  emptied: { in: 'Completing', move: (version) => ({ type: 'MarkVersionCompleted', version }) },
+  stopped: { in: 'Stopping', move: (version) => ({ type: 'MarkVersionStopped', version }) },
+  enrolled: {
+    in: 'Live',
+    move: (version) => ({ type: 'CompleteVersion', version, reason: 'allSegmentMembersEntered' }),
+  },
+  occurrencesRun: {
+    in: 'Live',
+    move: (version) => ({ type: 'CompleteVersion', version, reason: 'allOccurrencesRun' }),
+  },
+};
+
+/**
+ * A partition's acknowledgement, once per partition and kind of work, while the version is in the
+ * state the work applies to; the last partition's also makes the move. With one partition there is
+ * nothing to collect: the move alone is stored, as before partitions existed.
+ */
+function acknowledge(
+  state: JourneyState,
+  command: Extract<JourneyCommand, { type: 'AcknowledgePartition' }>,
+): JourneyEvent[] {
+  const target = presentVersion(state, command.version);
+  const { work, partition, partitions } = command;
+  const rule = PARTITION_WORK[work];
+  if (target.state !== rule.in) return [];
+  if (partitions <= 1) return decide(rule.move(target.version), state);
+  const done = target.partitionsDone?.[work] ?? [];
+  if (done.includes(partition)) return [];
+  const data = { journeyId: target.journeyId, version: target.version, partition, partitions, work };
+  const events: JourneyEvent[] = [{ type: 'JourneyVersionPartitionDone', data }];
+  if (new Set([...done, partition]).size >= partitions) events.push(...decide(rule.move(target.version), state));
+  return events;
 }
 
 /** A copy is a new journey (its own stream) in Draft, made from any version of this one. */
@@ -290,6 +332,12 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
       return withVersion(state, event.data.version, () => ({ state: 'Stopping' }));
     case 'JourneyVersionStopped':
       return withVersion(state, event.data.version, () => ({ state: 'Stopped' }));
+    case 'JourneyVersionPartitionDone': {
+      const { version, work, partition } = event.data;
+      return withVersion(state, version, (v) => ({
+        partitionsDone: { ...v.partitionsDone, [work]: [...(v.partitionsDone?.[work] ?? []), partition] },
+      }));
+    }
     default:
       return unreachable(event);
   }

@@ -14,7 +14,8 @@ export type JourneyEvent =
   | JourneyVersionCompleting
   | JourneyVersionCompleted
   | JourneyVersionStopRequested
-  | JourneyVersionStopped;
+  | JourneyVersionStopped
+  | JourneyVersionPartitionDone;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -65,6 +66,27 @@ export type JourneyVersionCompleted = Event<'JourneyVersionCompleted', { journey
 export type JourneyVersionStopRequested = Event<'JourneyVersionStopRequested', { journeyId: string; version: number }>;
 export type JourneyVersionStopped = Event<'JourneyVersionStopped', { journeyId: string; version: number }>;
 
+/**
+ * Work the engine does in every partition, which moves a version on once every partition has done
+ * it: `emptied` (a Completing version has no customer left there), `stopped` (a Stopping version's
+ * customers are removed and its backlog cancelled there), `enrolled` (a one-time segment enrolment
+ * has entered every member there), `occurrencesRun` (a recurring one has run its last occurrence there).
+ */
+export type PartitionWork = 'emptied' | 'stopped' | 'enrolled' | 'occurrencesRun';
+
+/** One engine partition has done a version's work; stored only when the engine has more than one. */
+export type JourneyVersionPartitionDone = Event<
+  'JourneyVersionPartitionDone',
+  {
+    journeyId: string;
+    version: number;
+    partition: number;
+    /** How many partitions the engine has (JOURNEYS_PARTITIONS): the work is done when all have. */
+    partitions: number;
+    work: PartitionWork;
+  }
+>;
+
 export type CompletingReason =
   'newerVersionPublished' | 'endTimePassed' | 'allSegmentMembersEntered' | 'allOccurrencesRun';
 
@@ -91,6 +113,7 @@ export const JOURNEY_EVENT_TYPES: ReadonlySet<string> = new Set<JourneyEvent['ty
   'JourneyVersionCompleted',
   'JourneyVersionStopRequested',
   'JourneyVersionStopped',
+  'JourneyVersionPartitionDone',
 ]);
 
 export const JOURNEY_CATEGORY = 'journey';

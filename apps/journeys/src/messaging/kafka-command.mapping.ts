@@ -23,6 +23,7 @@ import {
 import { CreateTriggerDefinitionRequest } from '../trigger-definitions/trigger-definition.requests';
 import {
   CreateJourneyFromTemplatePayload,
+  KAFKA_COMMANDS,
   KAFKA_COMMAND_TYPES,
   KafkaCommandMessage,
   MarkTriggerDefinitionReadyPayload,
@@ -50,16 +51,6 @@ export type PreparedCommand =
 
 /** Options of the global ValidationPipe, so Kafka payloads are held to exactly what REST accepts. */
 const VALIDATION = { whitelist: true, forbidNonWhitelisted: true } as const;
-
-const JOURNEY_TARGETED: ReadonlySet<KafkaCommandType> = new Set([
-  'UpdateDraft',
-  'PublishJourney',
-  'EditJourney',
-  'DiscardDraft',
-  'StopVersion',
-  'CopyJourney',
-  'SaveAsTemplate',
-]);
 
 /** The command id a message names, if it names a usable one (even when the rest is invalid). */
 export function commandIdOf(message: Record<string, unknown>): string | undefined {
@@ -91,11 +82,12 @@ export function prepareCommand(message: Record<string, unknown>, now: Date): Pre
   }
   const envelope = plainToInstance(KafkaCommandMessage, message);
   const problems = validationProblems(validateSync(envelope, VALIDATION));
-  if (JOURNEY_TARGETED.has(envelope.type) && envelope.journeyId === undefined) {
+  const target: string = KAFKA_COMMANDS[envelope.type];
+  if (target !== 'nothing' && envelope.journeyId === undefined) {
     problems.push({ code: 'isDefined', path: '$.journeyId', message: `${envelope.type} needs journeyId` });
   }
-  if (envelope.type === 'StopVersion' && envelope.version === undefined) {
-    problems.push({ code: 'isDefined', path: '$.version', message: 'StopVersion needs version' });
+  if (target === 'version' && envelope.version === undefined) {
+    problems.push({ code: 'isDefined', path: '$.version', message: `${envelope.type} needs version` });
   }
   if (problems.length) return refuse('VALIDATION_FAILED', problems);
 

@@ -2,21 +2,26 @@ import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 
 import { CreateFromTemplateRequest } from '../journeys/journey.requests';
 import { NAME_PATTERN } from '../trigger-definitions/trigger-definition.requests';
 
-/** Command types on `journeys.commands` (CONTRACT section 4); each mirrors one REST action. */
-export const KAFKA_COMMAND_TYPES = [
-  'CreateJourney',
-  'UpdateDraft',
-  'PublishJourney',
-  'EditJourney',
-  'DiscardDraft',
-  'StopVersion',
-  'CopyJourney',
-  'SaveAsTemplate',
-  'CreateJourneyFromTemplate',
-  'CreateTriggerDefinition',
-  'MarkTriggerDefinitionReady',
-] as const;
-export type KafkaCommandType = (typeof KAFKA_COMMAND_TYPES)[number];
+/**
+ * Command types on `journeys.commands` (CONTRACT section 4), each mirroring one REST action, with
+ * what its message must name besides the payload: the journey (`/journeys/{id}/...`), or the journey
+ * and the version (`/versions/{v}/stop`). The one list of command types.
+ */
+export const KAFKA_COMMANDS = {
+  CreateJourney: 'nothing',
+  UpdateDraft: 'journey',
+  PublishJourney: 'journey',
+  EditJourney: 'journey',
+  DiscardDraft: 'journey',
+  StopVersion: 'version',
+  CopyJourney: 'journey',
+  SaveAsTemplate: 'journey',
+  CreateJourneyFromTemplate: 'nothing',
+  CreateTriggerDefinition: 'nothing',
+  MarkTriggerDefinitionReady: 'nothing',
+} as const satisfies Record<string, 'nothing' | 'journey' | 'version'>;
+export type KafkaCommandType = keyof typeof KAFKA_COMMANDS;
+export const KAFKA_COMMAND_TYPES = Object.keys(KAFKA_COMMANDS) as KafkaCommandType[];
 
 /** The `journeys.commands` message. `payload` is the body of the matching REST call. */
 export class KafkaCommandMessage {

@@ -22,12 +22,13 @@ import {
   type TopicSpec,
 } from '@journeys/messaging';
 import { ReadModelStore } from '@journeys/read-models';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Ingestion } from '../ingestion/ingestion.port';
 import { EVENT_STORE } from '../infrastructure/storage.module';
-import { MetricsRegistry } from '../metrics/metrics.registry';
+import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';
 import { ingestionHandler } from './kafka-ingestion.handler';
@@ -40,6 +41,8 @@ export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
 export const CLOUD_EVENTS_SOURCE = '/journeys';
 /** How often processed command ids past their retention are dropped. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** While the broker is unreachable at start-up. */
+const START_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 };
 /** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
 const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
 
@@ -65,7 +68,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private readonly observer: MessagingObserver;
   private state: KafkaHealth['state'] = 'stopped';
   private lastError: string | undefined;
-  private stopping = false;
+  private readonly stopped = new AbortController();
   private startup: Promise<void> | undefined;
   private markReady: () => void = () => undefined;
   private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -83,7 +86,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     private readonly routes: ForwardRoutes,
     private readonly moduleRef: ModuleRef,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: MetricsRegistry,
+    metrics: JourneysMetrics,
   ) {
     this.observer = messagingMetrics(metrics);
     if (this.enabled) this.registerGauges(metrics);
@@ -109,7 +112,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   /** Consumers commit what they finished and leave their groups; the forwarder acknowledges its batch. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
-    this.stopping = true;
+    this.stopped.abort();
     clearInterval(this.pruneTimer);
     await this.startup;
     await this.teardown();
@@ -153,21 +156,30 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
+  /** Starts, retrying with back-off (1 s doubling to 30 s) while the broker is unreachable, until stopped. */
   private async startWithRetry(): Promise<void> {
-    for (let delay = 1_000; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
-      try {
-        await this.start();
-        this.state = 'running';
-        this.lastError = undefined;
-        this.markReady();
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Kafka start failed, retrying in ${delay} ms: ${this.lastError}`);
-        await this.teardown();
-        for (let waited = 0; waited < delay && !this.stopping; waited += 100) await sleep(100);
-      }
-    }
+    const outcome = await retryUntilDone(
+      async () => {
+        try {
+          await this.start();
+        } catch (error) {
+          await this.teardown();
+          throw error;
+        }
+      },
+      {
+        policy: START_RETRY,
+        signal: this.stopped.signal,
+        onRetry: ({ error, delayMs }) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.logger.error(`Kafka start failed, retrying in ${delayMs} ms: ${this.lastError}`);
+        },
+      },
+    );
+    if (outcome === 'stopped') return;
+    this.state = 'running';
+    this.lastError = undefined;
+    this.markReady();
   }
 
   private async start(): Promise<void> {
@@ -268,19 +280,16 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     }));
   }
 
-  private registerGauges(metrics: MetricsRegistry): void {
-    metrics.gauge(
-      'journeys_kafka_consumer_lag',
-      'Messages not yet consumed on the partitions this replica holds.',
-      () =>
-        this.consumers.map((c) => {
-          const { topic, groupId, lag } = c.status();
-          return { labels: { topic, group: groupId }, value: lag };
+  private registerGauges(metrics: JourneysMetrics): void {
+    metrics.observeKafka({
+      partitions: () =>
+        this.consumers.flatMap((c) => {
+          const { topic, groupId, partitions } = c.status();
+          return partitions.map(({ partition, lag }) => ({ topic, group: groupId, partition, lag }));
         }),
-    );
-    metrics.gauge('journeys_kafka_forwarder_position', 'Event store position the broker has acknowledged.', () =>
-      Number(this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n),
-    );
+      forwarderPosition: () =>
+        this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n,
+    });
   }
 
   /** kafkajs lines at warn and error go to the service log; the rest only at debug. */
@@ -294,5 +303,3 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     };
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,8 @@
-import { DAY_MS, journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
-import type { CustomerEntered, CustomerExited, InstanceEvent, InstanceRef } from './instance.events';
+import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
+import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
+import { bindingAccepts } from './rules/correlation';
+import { withinGoalWindow } from './rules/goal';
+import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
@@ -22,7 +25,8 @@ import { endWait, enterWait } from './steps/wait.step';
  *
  * A decision moves the customer as far as it can: step after step (StepEntered, then what the step
  * does, see `steps/*.step.ts`) until a wait holds them on a timer, an exit step, or the end of a
- * path (CustomerCompleted). So an active instance always waits on exactly one timer.
+ * path (CustomerCompleted). So an active instance always waits on exactly one timer. A customer
+ * going round without time passing is stopped by the loop guard (`rules/loop-guard.ts`).
  */
 
 export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
@@ -49,6 +53,9 @@ export interface StartedInstanceState {
   endedAt?: string;
   /** StepEntered events so far: the `n` of timer and trigger ids. */
   stepsEntered: number;
+  /** The loop guard's count: steps entered at `spinAt` with no trigger from outside since (rules/loop-guard.ts). */
+  spinAt?: string;
+  spinSteps?: number;
 }
 
 export type InstanceState = { status: 'new' } | StartedInstanceState;
@@ -71,18 +78,24 @@ export type InstanceCommand =
       type: 'Enter';
       ref: Omit<InstanceRef, 'at'>;
       trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+      /** Set when the entering trigger was raised by a journey: its chain (rules/loop-guard.ts). */
+      chain?: number;
       bindingId?: string;
       segmentId?: string;
     }
   | { type: 'FireTimer'; timerId: string }
+  /**
+   * A later trigger of the customer, offered to each of their instances whose journey names it. Its
+   * effects come in one order, so that none hides another: the goal is counted first, then the
+   * customer exits on an exit trigger, else a waiting `waitForTrigger` may match it. All three apply
+   * the one correlation rule ({@link bindingAccepts}).
+   */
   | { type: 'OfferTrigger'; trigger: OfferedTrigger }
   | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
   /** The version was stopped. */
   | { type: 'Remove' }
-  | { type: 'CountGoal'; trigger: { id: string; name: string } };
-
-/** Goals count while the customer is in the journey and for this long after it ends. */
-export const GOAL_WINDOW_MS = 3 * DAY_MS;
+  /** The version was stopped before any reader was handed this action of the instance: it is withdrawn. */
+  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -95,18 +108,16 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
       return fireTimer(command.timerId, state, context);
     case 'OfferTrigger':
       return offerTrigger(command.trigger, state, context);
-    case 'Exit': {
-      if (state.status !== 'active') return [];
-      // The step the customer leaves from, for per-step exit counts.
-      const data: CustomerExited['data'] = eventData(refAt(state, context), { reason: command.reason });
-      if (state.currentStepId !== undefined) data.stepId = state.currentStepId;
-      return [{ type: 'CustomerExited', data }];
-    }
+    case 'Exit':
+      return state.status === 'active' ? [exited(state, context, command.reason)] : [];
     case 'Remove':
       if (state.status !== 'active') return [];
       return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
-    case 'CountGoal':
-      return countGoal(command.trigger, state, context);
+    case 'CancelAction': {
+      if (state.status === 'new') return [];
+      const { actionId, stepId, reason } = command;
+      return [{ type: 'ActionCancelled', data: eventData(refAt(state, context), { actionId, stepId, reason }) }];
+    }
     default:
       return unreachable(command);
   }
@@ -127,15 +138,23 @@ function enter(
   if (command.segmentId !== undefined) data.segmentId = command.segmentId;
   const events: InstanceEvent[] = [{ type: 'CustomerEntered', data }];
   const trigger = command.trigger?.attributes ?? {};
-  advance(events, first.id, first.id, newRun(ref, trigger, {}, 0, context), context.definition);
+  const run = newRun(ref, trigger, {}, 0, context, 0, command.chain ?? 0);
+  advance(events, first.id, first.id, run, context.definition);
   return events;
+}
+
+/** The customer leaves from the step they are at (for per-step exit counts). */
+function exited(state: StartedInstanceState, context: InstanceContext, reason: ExitReason): CustomerExited {
+  const data: CustomerExited['data'] = eventData(refAt(state, context), { reason });
+  if (state.currentStepId !== undefined) data.stepId = state.currentStepId;
+  return { type: 'CustomerExited', data };
 }
 
 function fireTimer(timerId: string, state: InstanceState, context: InstanceContext): InstanceEvent[] {
   if (state.status !== 'active' || state.waiting === undefined || state.waiting.timerId !== timerId) return [];
   const { stepId, kind } = state.waiting;
   const step = stepById(context.definition, stepId);
-  const run = runFor(state, context);
+  const run = runFor(state, context, false, 0);
   let result: StepResult;
   if (kind === 'wait' && step.type === 'wait') result = endWait(step, run, timerId);
   else if (kind === 'trigger' && step.type === 'waitForTrigger') result = timeOutTriggerWait(step, run, timerId);
@@ -144,27 +163,29 @@ function fireTimer(timerId: string, state: InstanceState, context: InstanceConte
 }
 
 function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: InstanceContext): InstanceEvent[] {
-  if (state.status !== 'active' || state.waiting === undefined || state.waiting.kind !== 'trigger') return [];
+  if (state.status === 'new' || !bindingAccepts(state.bindingId, offered.bindingId)) return [];
+  const events = countGoal(offered, state, context);
+  if (state.status !== 'active') return events;
+  if (context.definition.exit?.triggers?.includes(offered.name)) {
+    events.push(exited(state, context, 'exitTrigger'));
+    return events;
+  }
+  if (state.waiting === undefined || state.waiting.kind !== 'trigger') return events;
   const step = stepById(context.definition, state.waiting.stepId);
-  if (step.type !== 'waitForTrigger' || step.trigger !== offered.name) return [];
-  const run = runFor(state, context);
-  const match = matchTrigger(step, run, offered, state.bindingId);
-  if (match === null) return [];
-  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context);
-  return continueAfter(match, step.id, matched, context.definition);
+  if (step.type !== 'waitForTrigger' || step.trigger !== offered.name) return events;
+  const fromOutside = offered.chain === undefined;
+  const run = runFor(state, context, fromOutside, offered.chain ?? 0);
+  const match = matchTrigger(step, run, offered, state.bindingId, Date.parse(state.waiting.dueAt));
+  if (match === null) return events;
+  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context, run.spin, run.causeChain);
+  for (const event of continueAfter(match, step.id, matched, context.definition)) events.push(event);
+  return events;
 }
 
-function countGoal(
-  trigger: { id: string; name: string },
-  state: InstanceState,
-  context: InstanceContext,
-): InstanceEvent[] {
-  if (state.status === 'new' || state.goalReached) return [];
-  if (context.definition.goal?.trigger !== trigger.name) return [];
-  if (state.status !== 'active') {
-    const endedMs = state.endedAt === undefined ? Number.NaN : Date.parse(state.endedAt);
-    if (!(context.now.getTime() - endedMs <= GOAL_WINDOW_MS)) return [];
-  }
+/** The goal counts once per instance, within the goal window (rules/goal.ts). */
+function countGoal(trigger: OfferedTrigger, state: StartedInstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.goalReached || context.definition.goal?.trigger !== trigger.name) return [];
+  if (!withinGoalWindow(state.status === 'active', state.endedAt, context.now.getTime())) return [];
   const data = eventData(refAt(state, context), { trigger: trigger.name, triggerId: trigger.id });
   return [{ type: 'GoalReached', data }];
 }
@@ -194,14 +215,20 @@ function advance(
 ): void {
   const run = start as Mutable<StepRun>; // this decision's own object: updated per step, not shared
   const enteredNow: string[] = [];
+  const limit = loopLimit(definition);
   let stepId = from;
   let lastStepId = previous;
   while (stepId !== undefined) {
+    if (run.spin >= limit) {
+      events.push({ type: 'CustomerExited', data: eventData(run.ref, { reason: 'loopLimit', stepId: lastStepId }) });
+      return;
+    }
     if (enteredNow.length >= MAX_STEPS_PER_DECISION) {
       throw new Error(`Instance ${run.ref.instanceId} passed ${MAX_STEPS_PER_DECISION} steps without a wait`);
     }
     const step = stepById(definition, stepId);
     run.visit += 1;
+    run.spin += 1;
     run.revisit = enteredNow.includes(stepId);
     enteredNow.push(stepId);
     events.push({ type: 'StepEntered', data: eventData(run.ref, { stepId, stepType: step.type }) });
@@ -246,8 +273,20 @@ function refOf(ref: Omit<InstanceRef, 'at'>, now: Date): InstanceRef {
   return { instanceId, journeyId, version, customerId, entry, at: now.toISOString() };
 }
 
-function runFor(state: StartedInstanceState, context: InstanceContext): StepRun {
-  return newRun(refAt(state, context), state.trigger, state.actions, state.stepsEntered, context);
+/** A run continuing the instance; `fromOutside`: the decision answers a trigger from outside. */
+function runFor(
+  state: StartedInstanceState,
+  context: InstanceContext,
+  fromOutside: boolean,
+  causeChain: number,
+): StepRun {
+  const ref = refAt(state, context);
+  const spin = spinBefore(
+    state.spinAt === undefined ? undefined : { at: state.spinAt, steps: state.spinSteps ?? 0 },
+    ref.at,
+    fromOutside,
+  );
+  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain);
 }
 
 function newRun(
@@ -256,6 +295,8 @@ function newRun(
   actions: Readonly<Record<string, string>>,
   stepsEntered: number,
   context: InstanceContext,
+  spin: number,
+  causeChain: number,
 ): StepRun {
   return {
     ref,
@@ -268,6 +309,8 @@ function newRun(
     actions,
     visit: stepsEntered,
     revisit: false,
+    spin,
+    causeChain,
   };
 }
 
@@ -302,14 +345,19 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       actions: {},
       goalReached: false,
       stepsEntered: 0,
+      spinAt: data.at,
+      spinSteps: 0,
     };
     if (data.bindingId !== undefined) started.bindingId = data.bindingId;
     return started;
   }
   if (state.status === 'new') return state;
   switch (event.type) {
-    case 'StepEntered':
-      return changed(state, { currentStepId: event.data.stepId, stepsEntered: state.stepsEntered + 1 });
+    case 'StepEntered': {
+      const { at, stepId } = event.data;
+      const spinSteps = state.spinAt === at ? (state.spinSteps ?? 0) + 1 : 1;
+      return changed(state, { currentStepId: stepId, stepsEntered: state.stepsEntered + 1, spinAt: at, spinSteps });
+    }
     case 'ActionRequested':
       return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
     case 'WaitScheduled': {
@@ -319,8 +367,12 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
     case 'WaitElapsed':
     case 'TriggerWaitTimedOut':
       return changed(state, { waiting: undefined });
-    case 'TriggerMatched':
-      return changed(state, { waiting: undefined, trigger: { ...state.trigger, ...event.data.attributes } });
+    case 'TriggerMatched': {
+      const trigger = { ...state.trigger, ...event.data.attributes };
+      // A trigger from outside starts the loop guard's count afresh; a raised one does not.
+      if (event.data.chain !== undefined) return changed(state, { waiting: undefined, trigger });
+      return changed(state, { waiting: undefined, trigger, spinAt: event.data.at, spinSteps: 0 });
+    }
     case 'GoalReached':
       return changed(state, { goalReached: true });
     case 'CustomerCompleted':
@@ -352,6 +404,8 @@ function changed(state: StartedInstanceState, changes: Partial<StartedInstanceSt
     goalReached: state.goalReached,
     endedAt: state.endedAt,
     stepsEntered: state.stepsEntered,
+    spinAt: state.spinAt,
+    spinSteps: state.spinSteps,
   };
   return Object.assign(copy, changes);
 }

@@ -77,7 +77,14 @@ export type WaitScheduled = Event<
 export type WaitElapsed = Event<'WaitElapsed', InstanceRef & { stepId: string; timerId: string }>;
 export type TriggerMatched = Event<
   'TriggerMatched',
-  InstanceRef & { stepId: string; triggerId: string; trigger: string; attributes: Record<string, unknown> }
+  InstanceRef & {
+    stepId: string;
+    triggerId: string;
+    trigger: string;
+    attributes: Record<string, unknown>;
+    /** Present when a journey raised the trigger: see {@link TriggerActivated}'s `chain`. */
+    chain?: number;
+  }
 >;
 export type TriggerWaitTimedOut = Event<'TriggerWaitTimedOut', InstanceRef & { stepId: string; timerId: string }>;
 export type BranchTaken = Event<
@@ -97,10 +104,19 @@ export type TriggerActivated = Event<
     triggerId: string;
     trigger: string;
     attributes: Record<string, ScalarValue>;
+    /**
+     * How many raised triggers led here one after another with no time passing, this one included
+     * (1 when the decision was caused by a timer, a segment change or a trigger from outside).
+     */
+    chain: number;
   }
 >;
 export type GoalReached = Event<'GoalReached', InstanceRef & { trigger: string; triggerId: string }>;
-export type ExitReason = 'exitStep' | 'exitTrigger' | 'exitSegment';
+/**
+ * `loopLimit`: the engine stopped a customer going round without time passing (see
+ * `runtime/loop-guard.ts`), either through one journey's steps or through triggers raised between journeys.
+ */
+export type ExitReason = 'exitStep' | 'exitTrigger' | 'exitSegment' | 'loopLimit';
 export type CustomerExited = Event<'CustomerExited', InstanceRef & { reason: ExitReason; stepId?: string }>;
 export type CustomerCompleted = Event<'CustomerCompleted', InstanceRef & { stepId: string }>;
 export type CustomerRemoved = Event<'CustomerRemoved', InstanceRef & { reason: 'versionStopped' }>;

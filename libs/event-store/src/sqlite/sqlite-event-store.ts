@@ -16,8 +16,8 @@ import {
 } from '../event-store.port';
 import { RecentEvents } from './recent-events';
 import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
-import { GroupRequest, StoreFault, storeFaultOf, WireError, WriterReply } from './writer-protocol';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, storeFaultOf, WalCheckpointer, type StoreFault } from '@journeys/sqlite';
+import { GroupRequest, WireError, WriterReply } from './writer-protocol';
 import { WriterStoppedError, WriterThread } from './writer-thread';
 
 export { storeFaultOf };
@@ -171,11 +171,14 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // This connection only reads from now on: the writer thread never waits for it.
     db.pragma('query_only = ON');
     this.stopCheckpointing = WalCheckpointer.register(db.name);
+    // Both reads are bounded by the committed head: a group the writer committed but whose reply
+    // has not arrived yet stays invisible, to stream readers as to subscribers, until its appends
+    // resolve and the head moves past it.
     this.selectStream = db
-      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND position <= ? ORDER BY revision LIMIT ?`,
+      )
       .raw(true);
-    // Bounded by the committed head: a group the writer committed but whose reply has not arrived
-    // yet stays invisible to subscribers until the head moves past it.
     this.selectAll = db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`)
       .raw(true);
@@ -231,7 +234,12 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.selectStream.all(streamName, options.fromRevision ?? 0, options.maxCount ?? -1) as StoredRow[];
+    const rows = this.selectStream.all(
+      streamName,
+      options.fromRevision ?? 0,
+      this.head,
+      options.maxCount ?? -1,
+    ) as StoredRow[];
     return rows.map(toRecordedEvent);
   }
 

@@ -194,6 +194,9 @@ export const auditHistoryProjection: Projection & {
         case 'JourneyVersionStopped':
           add(journeyId, event, { action: 'stopped', version: domain.data.version, outcome: 'accepted', details: {} });
           break;
+        case 'JourneyVersionPartitionDone':
+          // Engine bookkeeping between partitions: the move it leads to is what the history shows.
+          break;
         default: {
           const unhandled: never = domain;
           throw new Error(`Unhandled ${JSON.stringify(unhandled)}`);

@@ -1,6 +1,7 @@
 import { journeyTimeZone, zonedLocalToUtc, type JourneyDefinition } from '@journeys/definition';
 import { evolve, initialState, type JourneyState, type VersionState } from '../../journeys/journey.decider';
 import type { JourneyEvent } from '../../journeys/journey.events';
+import { versionKey } from '../rules/routing';
 
 /** A published version as the engine sees it. */
 export interface VersionInfo {
@@ -42,7 +43,7 @@ export class JourneyCatalog {
   }
 
   version(journeyId: string, version: number): VersionInfo | undefined {
-    return this.built().versions.get(`${journeyId}#${version}`);
+    return this.built().versions.get(versionKey(journeyId, version));
   }
 
   /** Live trigger-based versions entered by this trigger. */
@@ -55,6 +56,18 @@ export class JourneyCatalog {
   }
   goalOf(trigger: string): readonly VersionInfo[] {
     return this.built().byGoalTrigger.get(trigger) ?? [];
+  }
+  /** Keys (`journeyId#version`) of the versions whose exit triggers or goal name this trigger. */
+  versionsNaming(trigger: string): ReadonlySet<string> {
+    const built = this.built();
+    let keys = built.naming.get(trigger);
+    if (keys === undefined) {
+      keys = new Set(
+        [...this.exitedBy(trigger), ...this.goalOf(trigger)].map((info) => versionKey(info.journeyId, info.version)),
+      );
+      built.naming.set(trigger, keys);
+    }
+    return keys;
   }
   exitedBySegment(segmentId: string): readonly VersionInfo[] {
     return this.built().byExitSegment.get(segmentId) ?? [];
@@ -102,7 +115,7 @@ export class JourneyCatalog {
           startAt: bound(d.schedule?.start, d),
           endAt: bound(d.schedule?.end, d),
         };
-        versions.set(`${info.journeyId}#${info.version}`, info);
+        versions.set(versionKey(info.journeyId, info.version), info);
         const inside = v.state === 'Live' || v.state === 'Completing';
         if (v.state === 'Live') {
           live.push(info);
@@ -117,6 +130,7 @@ export class JourneyCatalog {
         if (v.state !== 'Stopping' && v.state !== 'Stopped' && d.goal) add(byGoalTrigger, d.goal.trigger, info);
       }
     }
-    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live };
+    const naming = new Map<string, Set<string>>();
+    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live, naming };
   }
 }

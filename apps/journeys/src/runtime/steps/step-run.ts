@@ -26,6 +26,10 @@ export interface StepRun extends ConditionContext {
   readonly visit: number;
   /** The step was already entered earlier in this same decision (a loop through a wait that did not hold). */
   readonly revisit: boolean;
+  /** Steps entered with no time passing and no trigger from outside, this one included (rules/loop-guard.ts). */
+  readonly spin: number;
+  /** The chain of the raised trigger that caused this decision; 0 for anything else (rules/loop-guard.ts). */
+  readonly causeChain: number;
 }
 
 /** Where the customer goes after a step. */

@@ -1,0 +1,152 @@
+import type { JourneyState } from '../../journeys/journey.decider';
+import type { InstanceState } from '../instance.decider';
+import type { Profile, Stamp } from '../rules/event-time';
+
+/**
+ * The engine's working state, behind one port: instances, the timer index ordered by due time,
+ * re-entry counts, segment memberships, profiles, the actions outbox, pending jobs and the engine's
+ * checkpoint. It changes only through {@link EngineStore.commit}, which also moves the checkpoint,
+ * so a crash replays whole batches. Today's adapter keeps it in the read-model SQLite file; the
+ * partitioned engine gives each partition a store of its own.
+ */
+export interface EngineStore {
+  /** The position of the last input the committed state includes (exclusive resume point). */
+  checkpoint(): bigint | undefined;
+  /** The life-cycle state of every journey, as the engine last committed it. */
+  journeys(): JourneyState[];
+
+  instance(instanceId: string): InstanceState | undefined;
+  /** The stored instances among the ids (missing ones are left out). */
+  instancesById(instanceIds: readonly string[]): InstanceState[];
+  instancesOfCustomer(customerId: string): InstanceState[];
+  /** Every instance (any state) of each of the customers, keyed by customer. */
+  instancesOfCustomers(customerIds: readonly string[]): Map<string, InstanceState[]>;
+  /** Up to `limit` active instances of a version. */
+  activeOfVersion(journeyId: string, version: number, limit: number): InstanceState[];
+  /** Whether any customer is still inside the version. */
+  hasActive(journeyId: string, version: number): boolean;
+
+  entries(journeyId: string, customerId: string): EntryCount;
+  /** Entry counts in one journey of the customers that have entered it, keyed by customer. */
+  entriesOf(journeyId: string, customerIds: readonly string[]): Map<string, EntryCount>;
+
+  segmentsOf(customerId: string): Memberships;
+  segmentsOfCustomers(customerIds: readonly string[]): Map<string, Memberships>;
+  /** Members of any of the segments with an id above the cursor, in id order. */
+  membersAfter(segments: readonly string[], cursor: string, limit: number): string[];
+
+  profile(customerId: string): Profile;
+  profilesOf(customerIds: readonly string[]): Map<string, Profile>;
+
+  /** Up to `limit` timers due at or before `now` (ms), earliest first. */
+  dueTimers(now: number, limit: number): DueTimer[];
+  /** The earliest due timer or job (ms), for the scheduler's next wake-up. */
+  nextWake(): number | undefined;
+  /** The earliest job due at or before `now` (ms). */
+  dueJob(now: number): EngineJob | undefined;
+
+  /** Actions of a version that no reader has been handed yet. */
+  undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
+  /**
+   * Takes an action out of the outbox at once (status `cancelling`), before its cancellation is
+   * stored: no reader can be handed it meanwhile.
+   */
+  withdrawAction(actionId: string): void;
+
+  /** Writes every change of a unit of work, and the checkpoint when given, atomically. */
+  commit(changes: EngineChanges, checkpoint?: bigint): void;
+  /** Deletes everything of the partition: it moved to another instance. */
+  drop(): void;
+}
+
+/** The engine state this process holds: one {@link EngineStore} per partition it owns, and their outbox. */
+export interface EngineStores {
+  /** The store of one partition (empty when the partition has no state here yet). */
+  partition(partition: number): EngineStore;
+  /**
+   * Hands out the named actions to an output: each one still deliverable is marked handed and its
+   * payload returned; cancelled ones come back undefined. Undefined, with nothing marked, while any
+   * of them is not in the outbox yet.
+   */
+  claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined;
+  /** Deliverable actions after the cursor, marked handed out, atomically; expired ones are skipped. */
+  takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string };
+}
+
+/** Injection token of the {@link EngineStores}; the composition root picks the adapter. */
+export const ENGINE_STORES = Symbol('ENGINE_STORES');
+
+/** One pending unit of engine work that runs in chunks and keeps its cursor (segment enrolment, stopping). */
+export type EngineJob =
+  | {
+      kind: 'enrol';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      segments: string[];
+      /** Occurrence number (1-based) of a recurring journey; 1 otherwise. */
+      occurrence: number;
+      /** When the occurrence starts (ms). */
+      startAt: number;
+      /** When the first occurrence started (ms); later ones count from it, so month ends clamp right. */
+      firstAt: number;
+      /** Last customer id entered; members are enrolled in id order. */
+      cursor: string;
+    }
+  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number };
+
+export interface EntryCount {
+  entries: number;
+  /** When the customer last entered (ms); 0 when never. */
+  lastEntryAt: number;
+}
+
+/** A customer's segments: the current ones, and the stamp of the last change of each (left ones too). */
+export interface Memberships {
+  member: Set<string>;
+  stamps: Map<string, Stamp>;
+}
+
+export function emptyMemberships(): Memberships {
+  return { member: new Set(), stamps: new Map() };
+}
+
+export interface DueTimer {
+  timerId: string;
+  instanceId: string;
+  /** When it fires (ms): its due time, plus the grace of a waitForTrigger's timeout. */
+  dueAt: number;
+}
+
+export interface UndeliveredAction {
+  actionId: string;
+  instanceId: string;
+  payload: string;
+}
+
+/** An action request for the outbox, as the `journeys.actions` payload. */
+export interface OutboxAction {
+  actionId: string;
+  instanceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  payload: string;
+  /** Not handed out after this time (ms). */
+  expiresAt?: number;
+}
+
+/** Everything one unit of engine work changes; {@link EngineStore.commit} writes it atomically. */
+export interface EngineChanges {
+  journeys: Extract<JourneyState, { status: 'present' }>[];
+  instances: InstanceState[];
+  entries: { journeyId: string; customerId: string; count: EntryCount }[];
+  memberships: { segmentId: string; customerId: string; member: boolean; stamp: Stamp }[];
+  profiles: { customerId: string; profile: Profile }[];
+  timersRemoved: string[];
+  timersAdded: { timerId: string; instanceId: string; dueAt: number }[];
+  actionsAdded: OutboxAction[];
+  actionsCancelled: string[];
+  jobsSaved: EngineJob[];
+  jobsRemoved: string[];
+}

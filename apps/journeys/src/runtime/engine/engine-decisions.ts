@@ -1,0 +1,201 @@
+import type { RecordedEvent } from '@journeys/event-store';
+import { customerStream } from '../../ingestion/customer.events';
+import type { ReceivedTrigger, SegmentChangeMessage } from '../../ingestion/ingestion.port';
+import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../../journeys/journey.events';
+import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
+import { instanceId, type EntryBlockedReason } from '../instance.events';
+import { enrolmentFor } from '../rules/enrolment';
+import { decideEntry, decideRejoin } from '../rules/entry';
+import { orderKey } from '../rules/event-time';
+import { exitedBySegment, offeredTrigger, ofVersion, versionKey } from '../rules/routing';
+import type { OfferedTrigger } from '../steps/wait-for-trigger.step';
+import type { EngineBatch } from './engine-batch';
+import type { JourneyCatalog, VersionInfo } from './journey-catalog';
+
+/** What an entry offers the first step: the trigger that started it, or the segment that enrolled it. */
+export interface EntryOffer {
+  trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+  bindingId?: string;
+  segmentId?: string;
+  /** Set when the entering trigger was raised by a journey (rules/loop-guard.ts). */
+  chain?: number;
+}
+
+/**
+ * Applies the engine's inputs to a batch: routes each one to the customers' instances
+ * (rules/routing.ts), asks the entry rules who enters (rules/entry.ts) and the instance decider what
+ * each instance does, and records the outcome. It reads and writes only through the batch.
+ */
+export class EngineDecisions {
+  constructor(private readonly catalog: () => JourneyCatalog) {}
+
+  /** Applies one stored input event. */
+  apply(batch: EngineBatch, event: RecordedEvent): void {
+    if (JOURNEY_EVENT_TYPES.has(event.type)) this.onJourneyEvent(batch, event);
+    else if (event.type === 'TriggerReceived') this.onTrigger(batch, event.data as ReceivedTrigger, event);
+    else if (event.type === 'SegmentMembershipChanged') {
+      this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event);
+    }
+  }
+
+  /** A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a stop. */
+  private onJourneyEvent(batch: EngineBatch, event: RecordedEvent): void {
+    const domain = { type: event.type, data: event.data } as JourneyEvent;
+    const journey = this.catalog().apply(domain);
+    if (!journey) return;
+    batch.saveJourney(journey);
+    const at = Date.parse(event.metadata.occurredAt);
+    const { journeyId } = domain.data;
+    switch (domain.type) {
+      case 'JourneyVersionWentLive': {
+        const info = this.catalog().version(journeyId, domain.data.version);
+        const job = info && enrolmentFor(journeyId, info.version, info.definition, at, info.startAt);
+        if (job) batch.saveJob(job);
+        break;
+      }
+      case 'JourneyVersionStopRequested': {
+        const { version } = domain.data;
+        batch.saveJob({ kind: 'stop', jobId: `stop:${journeyId}:${version}`, journeyId, version, startAt: at });
+        break;
+      }
+      case 'JourneyVersionCompleting':
+        batch.versionsTouched.add(versionKey(journeyId, domain.data.version));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * A trigger updates the profile (by event time), is offered to each of the customer's instances it
+   * concerns (the instance decider orders its effects: goal, exit, match), then may enter the
+   * customer into the journeys it starts.
+   */
+  private onTrigger(batch: EngineBatch, message: ReceivedTrigger, stored: RecordedEvent): void {
+    const cause = stored.id;
+    const now = Date.parse(message.receivedAt);
+    const occurredAt = Date.parse(message.occurredAt);
+    const { customerId, trigger: name, attributes, chain } = message;
+    batch.mergeProfile(customerId, attributes, [occurredAt, orderKey(stored.position)]);
+    const offered: OfferedTrigger = { id: message.id, name, attributes, bindingId: message.bindingId, occurredAt };
+    if (chain !== undefined) offered.chain = chain;
+    const catalog = this.catalog();
+    for (const instance of offeredTrigger(batch.instancesOf(customerId), catalog.versionsNaming(name))) {
+      this.decideFor(batch, instance, { type: 'OfferTrigger', trigger: offered }, now, cause);
+    }
+    for (const info of catalog.enteredBy(name)) {
+      const trigger = { id: message.id, name, attributes };
+      this.enter(batch, info, customerId, now, cause, { trigger, bindingId: message.bindingId, chain }, true);
+    }
+  }
+
+  /**
+   * A membership change applies by event time; a join exits the customer from versions that exit on
+   * the segment and enters them into dynamic segment journeys (re-joiners as `rejoinReentry` says).
+   */
+  private onSegmentChange(
+    batch: EngineBatch,
+    change: SegmentChangeMessage & { receivedAt: string },
+    stored: RecordedEvent,
+  ): void {
+    const cause = stored.id;
+    const now = Date.parse(change.receivedAt);
+    const { customerId, segmentId } = change;
+    const joined = change.change === 'joined';
+    const wasMember = batch.segmentsOf(customerId).has(segmentId);
+    const stamp = [Date.parse(change.occurredAt), orderKey(stored.position)] as const;
+    if (!batch.setMembership(segmentId, customerId, joined, stamp)) return;
+    if (!joined || wasMember) return;
+    const catalog = this.catalog();
+    const exiting = new Set(catalog.exitedBySegment(segmentId).map((v) => versionKey(v.journeyId, v.version)));
+    for (const instance of exitedBySegment(batch.instancesOf(customerId), exiting)) {
+      this.decideFor(batch, instance, { type: 'Exit', reason: 'exitSegment' }, now, cause);
+    }
+    for (const info of catalog.dynamicFor(segmentId)) {
+      const audience = info.definition.audience;
+      if (audience.type !== 'segment') continue;
+      const mine = ofVersion(batch.instancesOf(customerId), info.journeyId, info.version);
+      const rejoin = decideRejoin(audience.rejoinReentry, mine);
+      if (rejoin === 'blocked') this.block(batch, info, customerId, 'reentryBlocked', now, cause);
+      else if (rejoin === 'enter') this.enter(batch, info, customerId, now, cause, { segmentId }, false);
+    }
+  }
+
+  /**
+   * Enters the customer into a version when the entry rules let them (else records why not), and
+   * runs the instance's first steps. `reentry`: whether the re-entry rule still applies (a segment
+   * enrolment has settled it already).
+   */
+  enter(
+    batch: EngineBatch,
+    info: VersionInfo,
+    customerId: string,
+    now: number,
+    cause: string,
+    offer: EntryOffer,
+    reentry: boolean,
+  ): void {
+    const { journeyId, version } = info;
+    const segments = batch.segmentsOf(customerId);
+    const decision = decideEntry(
+      info,
+      {
+        segments,
+        profile: batch.profile(customerId),
+        entries: () => batch.entries(journeyId, customerId),
+      },
+      now,
+      { triggerAttributes: offer.trigger?.attributes, reentry },
+    );
+    if (decision.kind === 'blocked') {
+      this.block(batch, info, customerId, decision.reason, now, cause, offer.trigger?.id);
+      return;
+    }
+    const entry = batch.recordEntry(journeyId, customerId, now);
+    const ref = {
+      instanceId: instanceId(journeyId, version, customerId, entry),
+      journeyId,
+      version,
+      customerId,
+      entry,
+    };
+    this.decideFor(batch, initialState(), { type: 'Enter', ref, ...offer }, now, cause, info);
+  }
+
+  /** Records that the customer did not enter, and why, in the customer's stream. */
+  private block(
+    batch: EngineBatch,
+    info: VersionInfo,
+    customerId: string,
+    reason: EntryBlockedReason,
+    now: number,
+    cause: string,
+    triggerId?: string,
+  ): void {
+    const at = new Date(now).toISOString();
+    const data = { journeyId: info.journeyId, version: info.version, customerId, reason, triggerId, at };
+    batch.emit(customerStream(customerId), { type: 'CustomerEntryBlocked', data }, cause, at);
+  }
+
+  /** Decides one command for one instance at `now` (ms) and records the events. */
+  decideFor(
+    batch: EngineBatch,
+    state: InstanceState,
+    command: InstanceCommand,
+    now: number,
+    cause: string,
+    known?: VersionInfo,
+  ): void {
+    const ref = state.status === 'new' ? (command as Extract<InstanceCommand, { type: 'Enter' }>).ref : state.ref;
+    const info = known ?? this.catalog().version(ref.journeyId, ref.version);
+    if (!info) return;
+    const segments = batch.segmentsOf(ref.customerId);
+    const events = decide(command, state, {
+      definition: info.definition,
+      now: new Date(now),
+      profile: batch.profile(ref.customerId),
+      inSegment: (s) => segments.has(s),
+    });
+    if (events.length) batch.record(state, events, cause);
+  }
+}

@@ -1,0 +1,106 @@
+import type { EngineJob, EngineStore } from '../engine-store/engine-store.port';
+import { afterChunk, enrols, type EnrolmentJob } from '../rules/enrolment';
+import { EngineBatch, type EngineTiming } from './engine-batch';
+import type { EngineCommitter } from './engine-committer';
+import type { EngineDecisions } from './engine-decisions';
+import type { JourneyCatalog } from './journey-catalog';
+
+/** Customers handled per chunk of a segment enrolment or a stop. */
+export const CHUNK = 2_000;
+
+/**
+ * The engine's jobs, run chunk by chunk with their cursor saved in the same commit: segment
+ * enrolments and stopping a version.
+ */
+export class EngineJobs {
+  constructor(
+    private readonly store: EngineStore,
+    private readonly timing: EngineTiming,
+    private readonly decisions: EngineDecisions,
+    private readonly committer: EngineCommitter,
+    private readonly catalog: () => JourneyCatalog,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  run(job: EngineJob): Promise<void> {
+    return job.kind === 'enrol' ? this.enrol(job) : this.stopChunk(job);
+  }
+
+  /**
+   * Removes one chunk of a stopped version's customers and cancels their actions no reader has been
+   * handed (the instance decider decides both); once none is left, the version is Stopped.
+   */
+  private async stopChunk(job: Extract<EngineJob, { kind: 'stop' }>): Promise<void> {
+    const batch = new EngineBatch(this.store, this.timing);
+    const cause = `stop:${job.journeyId}:${job.version}`;
+    const instances = this.store.activeOfVersion(job.journeyId, job.version, CHUNK);
+    for (const instance of instances) this.decisions.decideFor(batch, instance, { type: 'Remove' }, job.startAt, cause);
+    const actions = this.store.undeliveredOfVersion(job.journeyId, job.version, CHUNK);
+    for (const action of actions) {
+      // Withdrawn from the outbox at once: no reader can be handed it while the events are written.
+      this.store.withdrawAction(action.actionId);
+      const { stepId } = JSON.parse(action.payload) as { stepId: string };
+      const instance = batch.instance(action.instanceId);
+      if (!instance) continue;
+      const command = { type: 'CancelAction', actionId: action.actionId, stepId, reason: 'versionStopped' } as const;
+      this.decisions.decideFor(batch, instance, command, job.startAt, cause);
+    }
+    if (!instances.length && !actions.length) {
+      batch.removeJob(job.jobId);
+      batch.moves.push({ journeyId: job.journeyId, version: job.version, done: 'stopped' });
+    }
+    await this.committer.appendAndCommit(batch);
+  }
+
+  /**
+   * Enrols a segment's members chunk by chunk, deciding the next chunk while the store's writer
+   * stores the one before: chunks hold distinct customers, so no decision reads what the chunk
+   * before it changes. Each chunk's state (with the job's cursor) still commits only after its own
+   * events and every earlier chunk's state are stored, so a crash resumes at the last committed
+   * cursor and decides the same events again (same ids).
+   */
+  private async enrol(first: EnrolmentJob): Promise<void> {
+    let chain: Promise<void> = Promise.resolve();
+    try {
+      for (let job: EnrolmentJob | undefined = first; job;) {
+        const chunk = this.enrolChunk(job);
+        const appended = this.committer.append(chunk.batch);
+        // A failed append surfaces through the chain; this only keeps it from being unhandled meanwhile.
+        appended.catch(() => undefined);
+        const previous = chain;
+        chain = previous.then(() => appended).then(() => this.committer.commit(chunk.batch));
+        await previous;
+        job = this.stopping() ? undefined : chunk.next;
+      }
+      await chain;
+    } catch (error) {
+      await chain.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Decides one chunk of an enrolment; `next` is the job to continue with at once, if any. */
+  private enrolChunk(job: EnrolmentJob): { batch: EngineBatch; next?: EnrolmentJob } {
+    const batch = new EngineBatch(this.store, this.timing);
+    const info = this.catalog().version(job.journeyId, job.version);
+    if (!info || info.state !== 'Live' || info.definition.audience.type !== 'segment') {
+      batch.removeJob(job.jobId);
+      return { batch };
+    }
+    const members = this.store.membersAfter(job.segments, job.cursor, CHUNK);
+    const cause = `enrol:${job.journeyId}:${job.version}:${job.occurrence}`;
+    batch.prefetchCustomers(members, [job.journeyId]);
+    for (const customerId of members) {
+      const already = batch
+        .instancesOf(customerId)
+        .some((i) => i.ref.journeyId === job.journeyId && i.ref.version === job.version);
+      if (!enrols(info.definition, already)) continue;
+      this.decisions.enter(batch, info, customerId, job.startAt, cause, { segmentId: job.segments[0] }, false);
+    }
+    const after = afterChunk(job, info.definition, members, CHUNK);
+    if (after.job) batch.saveJob(after.job);
+    else batch.removeJob(job.jobId);
+    if (after.move) batch.moves.push(after.move);
+    return { batch, next: after.continueNow ? after.job : undefined };
+  }
+}
