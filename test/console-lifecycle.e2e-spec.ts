@@ -1,11 +1,6 @@
 import type { Page } from 'playwright-core';
 import { hasChromium } from './support/browser';
-import {
-  BROWSER_TRIGGERS,
-  BROWSER_WELCOME as WELCOME,
-  openConsole,
-  type ConsoleSession,
-} from './support/console-session';
+import { BROWSER_TRIGGERS, BROWSER_WELCOME as WELCOME, consoleSuite } from './support/console-session';
 import { settle, trigger } from './support/runtime';
 import { KEYS, type TestApp } from './support/test-app';
 
@@ -15,21 +10,15 @@ import { KEYS, type TestApp } from './support/test-app';
  * and what each role is offered. The journeys it starts from are made through the API.
  */
 (hasChromium() ? describe : describe.skip)('web console life cycle in a real browser', () => {
-  let session: ConsoleSession;
+  const suite = consoleSuite();
+  const { step, expectAccessible } = suite;
   let t: TestApp;
   let base: string;
   let page: Page;
   let journeyId: string;
 
-  // Each step waits on what the page shows (Playwright's own waits), which a loaded machine slows.
-  jest.setTimeout(60_000);
-  // The session exists only once beforeAll ran: the wrapper looks it up when the test runs.
-  const step = (name: string, body: () => Promise<void>) => () => session.step(name, body)();
-  const expectAccessible = (what: string) => session.expectAccessible(what);
-
   beforeAll(async () => {
-    session = await openConsole();
-    ({ t, base, page } = session);
+    ({ t, base, page } = suite.session);
     for (const [name, attribute] of BROWSER_TRIGGERS) {
       await t.request('editor', 'POST', '/trigger-definitions', {
         name,
@@ -49,10 +38,8 @@ import { KEYS, type TestApp } from './support/test-app';
     await settle(t);
     await t.request('editor', 'POST', `/journeys/${journeyId}/versions/1/stop`);
     await settle(t);
-    await session.signIn('editor', 'ed');
+    await suite.session.signIn('editor', 'ed');
   }, 120_000);
-
-  afterAll(() => session?.close());
 
   it(
     'saves a version as a template and creates a journey from it; publish errors are shown on their steps',
@@ -191,7 +178,7 @@ import { KEYS, type TestApp } from './support/test-app';
   );
 
   it('loaded nothing from outside the service and raised no script or CSP error', () => {
-    expect(session.foreignRequests).toEqual([]);
-    expect(session.pageErrors).toEqual([]);
+    expect(suite.session.foreignRequests).toEqual([]);
+    expect(suite.session.pageErrors).toEqual([]);
   });
 });

@@ -1,11 +1,6 @@
 import type { Page } from 'playwright-core';
 import { hasChromium } from './support/browser';
-import {
-  BROWSER_TRIGGERS,
-  BROWSER_WELCOME as WELCOME,
-  openConsole,
-  type ConsoleSession,
-} from './support/console-session';
+import { BROWSER_TRIGGERS, BROWSER_WELCOME as WELCOME, consoleSuite } from './support/console-session';
 import { settle, trigger } from './support/runtime';
 import { KEYS, type TestApp } from './support/test-app';
 
@@ -15,25 +10,17 @@ import { KEYS, type TestApp } from './support/test-app';
  * customer's story, a stop, the audit history. (Life cycle and roles: console-lifecycle.e2e-spec.ts.)
  */
 (hasChromium() ? describe : describe.skip)('web console in a real browser', () => {
-  let session: ConsoleSession;
+  const suite = consoleSuite();
+  const { step, expectAccessible } = suite;
   let t: TestApp;
   let base: string;
   let page: Page;
   let journeyId: string;
-
-  // Each step waits on what the page shows (Playwright's own waits), which a loaded machine slows.
-  jest.setTimeout(60_000);
-  // The session exists only once beforeAll ran: the wrapper looks it up when the test runs.
-  const step = (name: string, body: () => Promise<void>) => () => session.step(name, body)();
   const countsOf = (stepId: string) => page.locator(`[data-counts="${stepId}"]`);
-  const expectAccessible = (what: string) => session.expectAccessible(what);
 
-  beforeAll(async () => {
-    session = await openConsole();
-    ({ t, base, page } = session);
-  }, 120_000);
-
-  afterAll(() => session?.close());
+  beforeAll(() => {
+    ({ t, base, page } = suite.session);
+  });
 
   it(
     'signs in with an API key (a wrong key is refused as the API words it) and keeps it for the tab only',
@@ -241,8 +228,8 @@ import { KEYS, type TestApp } from './support/test-app';
   );
 
   it('loaded nothing from outside the service and raised no script or CSP error', () => {
-    expect(session.foreignRequests).toEqual([]);
-    expect(session.pageErrors).toEqual([]);
+    expect(suite.session.foreignRequests).toEqual([]);
+    expect(suite.session.pageErrors).toEqual([]);
   });
 });
 

@@ -88,3 +88,35 @@ export async function openConsole(): Promise<ConsoleSession> {
     },
   };
 }
+
+/** What a browser suite works with; `session` is there once the suite's beforeAll has run. */
+export interface ConsoleSuite {
+  readonly session: ConsoleSession;
+  step(name: string, body: () => Promise<void>): () => Promise<void>;
+  expectAccessible(what: string): Promise<void>;
+}
+
+/**
+ * Registers the hooks of a browser suite (open the console before, close it after) inside a
+ * `describe`, with a per-test timeout for a loaded machine: each step waits on what the page shows.
+ */
+export function consoleSuite(): ConsoleSuite {
+  let session: ConsoleSession | undefined;
+  jest.setTimeout(60_000);
+  beforeAll(async () => {
+    session = await openConsole();
+  }, 120_000);
+  afterAll(() => session?.close());
+  const current = () => {
+    if (!session) throw new Error('The console session is opened in beforeAll');
+    return session;
+  };
+  return {
+    get session() {
+      return current();
+    },
+    // Looked up when the test runs: the session exists only once beforeAll ran.
+    step: (name, body) => () => current().step(name, body)(),
+    expectAccessible: (what) => current().expectAccessible(what),
+  };
+}
