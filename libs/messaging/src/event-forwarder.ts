@@ -55,6 +55,8 @@ export interface EventForwarderOptions {
   maxRoundsInFlight?: number;
   /** How long `stop()` waits for the round in flight (default 10 s); an unfinished round is resent later. */
   stopTimeoutMs?: number;
+  /** The events this forwarder publishes (default: all); the checkpoint moves past the others too. */
+  accepts?: (event: RecordedEvent) => boolean;
   logger?: MessagingLogger;
 }
 
@@ -152,8 +154,10 @@ export class EventForwarder {
    */
   private async handle({ events, caughtUp }: ReactorBatch, control: ReactorControl): Promise<void> {
     const publisher = this.publishing!;
+    const accepts = this.options.accepts;
+    const mine = accepts ? events.filter(accepts) : events;
     const round = events.length
-      ? this.round(publisher, events, caughtUp, this.previous, await this.messagesOf(events))
+      ? this.round(publisher, events[events.length - 1].position, caughtUp, this.previous, await this.messagesOf(mine))
       : this.previous.then(() => void (this.caughtUp = caughtUp));
     this.previous = round;
     this.rounds.push(round);
@@ -168,6 +172,7 @@ export class EventForwarder {
   }
 
   private async messagesOf(events: readonly RecordedEvent[]): Promise<OutboundMessage[]> {
+    if (!events.length) return [];
     return (await Promise.all(this.options.routes.map((route) => route(events)))).flat();
   }
 
@@ -179,7 +184,7 @@ export class EventForwarder {
    */
   private async round(
     publisher: MessagePublisher,
-    events: readonly RecordedEvent[],
+    last: bigint,
     caughtUp: boolean,
     previous: Promise<void>,
     messages: readonly OutboundMessage[],
@@ -197,9 +202,8 @@ export class EventForwarder {
       run.push(m);
       bytes += size;
     }
-    published.push(publisher.publish(run));
+    if (run.length) published.push(publisher.publish(run));
     await Promise.all([previous, ...published]);
-    const last = events[events.length - 1].position;
     this.checkpoints.saveCheckpoint(this.options.name, last, CHECKPOINT_VERSION);
     this.position = last;
     this.caughtUp = caughtUp;

@@ -22,6 +22,8 @@ export interface KafkaConfig {
   /** Partitions and replication factor of the topics the service creates when they are missing. */
   topicPartitions: number;
   replicationFactor: number;
+  /** The topic whose partitions replicas split among them (one per engine partition; it carries no messages). */
+  enginePartitionsTopic: string;
 }
 
 export interface ApiKey {
@@ -186,8 +188,19 @@ function parseKafka(value: (name: string) => string | undefined, problems: strin
     sasl,
     topics,
     topicPartitions: parseCount('KAFKA_TOPIC_PARTITIONS', value('KAFKA_TOPIC_PARTITIONS') ?? '3', problems),
+    enginePartitionsTopic: topicName(
+      'KAFKA_TOPIC_ENGINE_PARTITIONS',
+      value('KAFKA_TOPIC_ENGINE_PARTITIONS') ?? 'journeys.engine-partitions',
+      problems,
+    ),
     replicationFactor: parseCount('KAFKA_REPLICATION_FACTOR', value('KAFKA_REPLICATION_FACTOR') ?? '1', problems),
   };
+}
+
+function topicName(name: string, raw: string, problems: string[]): string {
+  if (!TOPIC_NAME_PATTERN.test(raw))
+    problems.push(`${name}: "${raw}" is not a topic name (1-249 letters, digits, ".", "_", "-")`);
+  return raw;
 }
 
 function parseBoolean(name: string, raw: string, problems: string[]): boolean {

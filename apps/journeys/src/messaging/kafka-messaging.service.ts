@@ -33,10 +33,12 @@ import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';
 import { ingestionHandler } from './kafka-ingestion.handler';
 import { messagingMetrics } from './messaging-metrics';
-import { ProcessedCommands } from './processed-commands';
+import { FORWARDER_CHECKPOINT, PartitionForwarders } from './partition-forwarders';
 
-/** Checkpoint of the outbound forwarder in the read-model store. */
-export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
+export { FORWARDER_CHECKPOINT };
+import { ProcessedCommands } from './processed-commands';
+import { JourneyEngine } from '../runtime/engine/journey-engine';
+
 /** `source` of every CloudEvent the service publishes. */
 export const CLOUD_EVENTS_SOURCE = '/journeys';
 /** How often processed command ids past their retention are dropped. */
@@ -74,7 +76,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
   private publisher: ThreadedKafkaPublisher | undefined;
   private consumers: KafkaBatchConsumer[] = [];
-  private forwarder: EventForwarder | undefined;
+  private forwarders: PartitionForwarders | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -121,7 +123,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
 
   health(head: bigint | undefined): KafkaHealth | undefined {
     if (!this.enabled) return undefined;
-    const forwarder = this.forwarder?.status();
+    const forwarder = this.forwarders?.status();
     const position = forwarder?.position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n;
     return {
       state: this.state,
@@ -200,13 +202,19 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     this.publisher = publisher;
     await publisher.start();
     const { topics } = settings;
-    this.forwarder = new EventForwarder(this.store, this.readModels, publisher, {
-      name: FORWARDER_CHECKPOINT,
-      routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
-      logger: this.logger,
-    });
     // Before the consumers: joining a group can wait for a dead member's session to time out.
-    this.forwarder.start();
+    this.forwarders = new PartitionForwarders(
+      (name, accepts) =>
+        new EventForwarder(this.store, this.readModels, publisher, {
+          name,
+          routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
+          logger: this.logger,
+          accepts,
+        }),
+      this.config.partitions,
+    );
+    if (this.splitsPartitions()) this.engine()?.onOwnershipChange((owned) => void this.forwarders?.follow(owned));
+    else this.forwarders.follow('all');
     const consumer = (role: 'commands' | 'triggers' | 'segments', handle: BatchHandler) =>
       new KafkaBatchConsumer({
         kafka,
@@ -253,15 +261,28 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     };
     await Promise.all([
       ...this.consumers.map((c) => quietly(() => c.stop())),
-      quietly(async () => this.forwarder?.stop()),
+      quietly(async () => this.forwarders?.stop()),
     ]);
     await quietly(async () => this.publisher?.stop());
     this.consumers = [];
-    this.forwarder = undefined;
+    this.forwarders = undefined;
     this.publisher = undefined;
   }
 
   /** The ingestion path, when this build has one (it is resolved across modules, not imported). */
+  /** Replicas split the engine's partitions (EventStoreDB and Kafka): each forwards its own partitions' events. */
+  private splitsPartitions(): boolean {
+    return this.config.eventStoreConnectionString !== undefined;
+  }
+
+  private engine(): JourneyEngine | undefined {
+    try {
+      return this.moduleRef.get(JourneyEngine, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+
   private ingestion(): Ingestion | undefined {
     try {
       return this.moduleRef.get(Ingestion, { strict: false });
@@ -288,7 +309,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
           return partitions.map(({ partition, lag }) => ({ topic, group: groupId, partition, lag }));
         }),
       forwarderPosition: () =>
-        this.forwarder?.status().position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n,
+        this.forwarders?.status()?.position ?? this.readModels.checkpoint(FORWARDER_CHECKPOINT)?.position ?? -1n,
     });
   }
 

@@ -1,19 +1,110 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
+import { status } from '@grpc/grpc-js';
+import { EventStoreDbTestServer } from '../../../testing/src/eventstoredb-server/eventstoredb-test-server';
 import { eventStoreContract } from '../event-store.contract';
-import type { NewEvent } from '../event-store.port';
+import { WrongExpectedRevisionError, type NewEvent } from '../event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
-const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+/**
+ * The EventStoreDB adapter runs the contract suite twice: through the protocol test server, always,
+ * and against a real server whenever EVENTSTORE_CONNECTION_STRING names one.
+ */
+describe('through the EventStoreDB protocol test server', () => {
+  let server: EventStoreDbTestServer;
 
-if (connectionString) {
-  eventStoreContract('EventStoreDB', async () => EventStoreDbEventStore.connect(connectionString));
+  beforeAll(async () => {
+    // System events every 50 ms land between the suite's own; a tiny idempotency cache shows the
+    // adapter does not lean on the server's best-effort repeats of `any` appends.
+    server = await EventStoreDbTestServer.start({ statsPeriodMs: 50, idempotencyCacheSize: 16 });
+  });
 
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  eventStoreContract(
+    'EventStoreDB adapter, protocol test server',
+    async () => EventStoreDbEventStore.connect(server.connectionString),
+    { dropSubscriptions: () => void server.dropSubscriptions({ code: status.UNKNOWN }) },
+  );
+
+  adapterSpecifics(() => server.connectionString);
+
+  it('rides out an outage: appends fail while the server is down, the subscription resumes without a gap or a repeat', async () => {
+    const own = await EventStoreDbTestServer.start({ statsPeriodMs: false });
+    const warnings: string[] = [];
+    const store = EventStoreDbEventStore.connect(own.connectionString, { logger: { warn: (m) => warnings.push(m) } });
+    const stream = `esdbTest-${randomUUID()}`;
+    try {
+      await store.append(stream, ['a', 'b'].map(newEvent));
+      const delivered: string[] = [];
+      const consuming = (async () => {
+        for await (const batch of store.subscribeToAll()) {
+          delivered.push(...batch.events.filter((e) => e.streamName === stream).map((e) => e.id));
+          if (delivered.length >= 4) return;
+        }
+      })();
+      await waitUntil(async () => delivered.length === 2);
+
+      await own.stop();
+      await expect(store.append(stream, [newEvent('c')])).rejects.toThrow(/UNAVAILABLE|CANCELLED/);
+      await own.restart();
+      await waitUntil(() =>
+        store.append(stream, ['c', 'd'].map(newEvent)).then(
+          () => true,
+          () => false,
+        ),
+      );
+      await consuming;
+
+      expect(delivered).toEqual(['a', 'b', 'c', 'd']);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      await store.close();
+      await own.close();
+    }
+  }, 30_000);
+
+  it('appends and refuses conflicts the same way over Append, for servers without BatchAppend', async () => {
+    const older = await EventStoreDbTestServer.start({ batchAppend: false, statsPeriodMs: false });
+    const store = EventStoreDbEventStore.connect(older.connectionString);
+    try {
+      const stream = `esdbTest-${randomUUID()}`;
+      const first = await store.append(stream, ['a', 'b'].map(newEvent), { expectedRevision: 'no_stream' });
+      const conflict = await store.append(stream, [newEvent('c')], { expectedRevision: 0 }).catch((e: unknown) => e);
+
+      expect(first).toMatchObject({ nextExpectedRevision: 1, written: 2 });
+      expect(conflict).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(conflict).toMatchObject({ expected: 0, actual: 1 });
+      expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['a', 'b']);
+    } finally {
+      await store.close();
+      await older.close();
+    }
+  });
+});
+
+const realServer = process.env.EVENTSTORE_CONNECTION_STRING;
+if (realServer) {
+  describe('against the EventStoreDB server of EVENTSTORE_CONNECTION_STRING', () => {
+    eventStoreContract('EventStoreDB adapter, real server', async () => EventStoreDbEventStore.connect(realServer));
+    adapterSpecifics(() => realServer);
+  });
+} else {
+  describe('EventStore contract: EventStoreDB adapter, real server', () => {
+    console.log('skipped: no EventStoreDB (set EVENTSTORE_CONNECTION_STRING to run the contract suite against it)');
+    it.skip('runs the contract suite against a real EventStoreDB', () => undefined);
+  });
+}
+
+function adapterSpecifics(connectionString: () => string): void {
   describe('EventStoreDB adapter specifics', () => {
     let store: EventStoreDbEventStore;
 
     beforeAll(() => {
-      store = EventStoreDbEventStore.connect(connectionString);
+      store = EventStoreDbEventStore.connect(connectionString());
     });
 
     afterAll(async () => {
@@ -35,7 +126,7 @@ if (connectionString) {
       const stream = `esdbTest-${randomUUID()}`;
       const events = ['a', 'b'].map(newEvent);
       await store.append(stream, events, { expectedRevision: 'no_stream' });
-      const other = EventStoreDbEventStore.connect(connectionString);
+      const other = EventStoreDbEventStore.connect(connectionString());
       try {
         const result = await other.append(stream, [...events, newEvent('c')], { expectedRevision: 1 });
 
@@ -50,7 +141,7 @@ if (connectionString) {
       const first = await store.append(stream, [newEvent('a')]);
       const second = await store.append(stream, [newEvent('b')]);
       // Set a stream's metadata: a `$metadata` event in `$$stream` lands after ours in $all.
-      const client = EventStoreDBClient.connectionString(connectionString);
+      const client = EventStoreDBClient.connectionString(connectionString());
       await client.setStreamMetadata(stream, { maxCount: 1000 });
       await client.dispose();
 
@@ -62,11 +153,14 @@ if (connectionString) {
       expect(all.some((e) => e.position === head)).toBe(true);
     });
   });
-} else {
-  describe('EventStore contract: EventStoreDB', () => {
-    console.log('skipped: no EventStoreDB (set EVENTSTORE_CONNECTION_STRING to run the contract suite against it)');
-    it.skip('runs the contract suite against EventStoreDB', () => undefined);
-  });
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function newEvent(id: string): NewEvent {

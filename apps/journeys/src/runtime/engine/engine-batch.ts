@@ -374,7 +374,8 @@ export class EngineBatch {
     this.state.commit(this.changes(), checkpoint);
   }
 
-  private changes(): EngineChanges {
+  /** Every state change of the batch, as the store commits it. */
+  changes(): EngineChanges {
     return {
       journeys: this.journeys,
       instances: [...this.dirtyInstances].map((id) => this.instances.get(id)!),

@@ -1,6 +1,6 @@
-import type { EventStore } from '@journeys/event-store';
 import type { EngineObserver } from '../engine-observer';
 import type { EngineStore } from '../engine-store/engine-store.port';
+import type { PartitionLog } from '../engine-store/partition-log.port';
 import { completedWhenEmpty } from '../rules/lifecycle';
 import { parseVersionKey } from '../rules/routing';
 import type { EngineBatch } from './engine-batch';
@@ -14,18 +14,17 @@ import type { LifecycleMoves } from './lifecycle-moves';
  */
 export class EngineCommitter {
   constructor(
-    private readonly events: EventStore,
+    private readonly log: PartitionLog,
+    private readonly partition: number,
     private readonly state: EngineStore,
     private readonly catalog: () => JourneyCatalog,
     private readonly moves: LifecycleMoves,
     private readonly observer?: EngineObserver,
   ) {}
 
-  /** Appends the batch's events, one append per stream, all in the store's same group. */
-  append(batch: EngineBatch): Promise<unknown> {
-    return Promise.all(
-      [...batch.outputs].map(([stream, events]) => this.events.append(stream, events, { expectedRevision: 'any' })),
-    );
+  /** Stores the batch's events (and, where the partition log keeps state, its changes and checkpoint). */
+  append(batch: EngineBatch, checkpoint?: bigint): Promise<void> {
+    return this.log.append(this.partition, batch.outputs, () => batch.changes(), checkpoint);
   }
 
   /** Once the batch's events are stored: commits its state, then makes the life-cycle moves it caused. */

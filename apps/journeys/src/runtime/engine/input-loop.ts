@@ -112,7 +112,7 @@ export class EngineInputLoop implements ReactorHandler {
     const batch = new EngineBatch(p.store, p.deps.timing, previous?.batch);
     prefetch(p, batch, events);
     for (const event of events) p.decisions.apply(batch, event);
-    const appended = p.committer.append(batch);
+    const appended = p.committer.append(batch, reached);
     // A failed append surfaces through `done`; this only keeps it from being unhandled meanwhile.
     appended.catch(() => undefined);
     const done = (async () => {

@@ -15,6 +15,8 @@ import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { ENGINE_STORES, type EngineStores } from '../engine-store/engine-store.port';
+import { PARTITION_LOG, PartitionFencedError, type PartitionLog } from '../engine-store/partition-log.port';
+import { PARTITION_OWNERSHIP, type PartitionOwnership } from '../partitions/partition-ownership.port';
 import { EngineQueue } from './engine-queue';
 import { EngineScheduler } from './engine-scheduler';
 import { EngineInputLoop } from './input-loop';
@@ -42,17 +44,25 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private reactor!: Reactor;
   private scheduler!: EngineScheduler;
   private stopping = false;
+  /** The partitions the ownership last assigned, and whether all of them are restored and running. */
+  private assigned: readonly number[] = [];
+  private restored = false;
+  /** Assignments are applied one at a time, in order. */
+  private assigning: Promise<void> = Promise.resolve();
+  private readonly ownershipListeners: ((partitions: readonly number[]) => void)[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(ENGINE_STORES) private readonly stores: EngineStores,
+    @Inject(PARTITION_LOG) log: PartitionLog,
+    @Inject(PARTITION_OWNERSHIP) private readonly ownership: PartitionOwnership,
     commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(ENGINE_OBSERVER) observer?: EngineObserver,
   ) {
     this.deps = {
-      events,
+      log: this.fencing(log),
       commands,
       clock,
       timing: { triggerWaitGraceMs: config.triggerWaitGraceMs },
@@ -63,8 +73,6 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
-    const all = Array.from({ length: this.config.partitions }, (_, p) => p);
-    this.owned = all.map((p) => new PartitionEngine(p, this.stores.partition(p), this.deps));
     this.inputs = new EngineInputLoop(
       () => this.owned,
       this.config.partitions,
@@ -83,22 +91,107 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       tick: () => this.tick(),
       onError: (error) => this.logger.error(`Timer run failed: ${String(error)}`),
     });
-    this.reactor.start();
     this.scheduler.start();
+    this.ownership.start((partitions) => this.assign(partitions));
   }
 
   /** Before the stores close: the batch in flight commits, then the worker stops. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.scheduler.stop();
+    await this.ownership.stop();
+    await this.assigning;
     await this.reactor.stop();
     await this.queue.idle();
     await this.queue.dropPending();
   }
 
   /** How far the engine has read the store (its own progress events are skipped), and its last error. */
-  status(): { position: bigint; lastError?: string } {
-    return { position: this.inputs.processed(), lastError: this.reactor.status().lastError };
+  status(): { position: bigint; lastError?: string; partitions: readonly number[]; ready: boolean } {
+    return {
+      position: this.inputs.processed(),
+      lastError: this.reactor.status().lastError,
+      partitions: this.owned.map((p) => p.partition),
+      ready: this.restored,
+    };
+  }
+
+  /**
+   * Owns exactly `partitions` from now on: the input loop pauses, partitions no longer owned are
+   * forgotten, new ones are restored from the partition log (which fences their previous writer),
+   * and the input loop resumes from the lowest checkpoint.
+   */
+  private assign(partitions: readonly number[]): Promise<void> {
+    this.assigned = partitions;
+    this.restored = false;
+    const run = this.assigning.then(async () => {
+      if (this.stopping || partitions !== this.assigned) return;
+      await this.reactor.stop();
+      await this.queue.next(async () => {
+        await this.queue.dropPending();
+        const wanted = new Set(partitions);
+        for (const p of this.owned.filter((e) => !wanted.has(e.partition))) this.forget(p.partition);
+        const held = new Set(this.owned.map((p) => p.partition));
+        for (const partition of partitions) {
+          if (held.has(partition)) continue;
+          const store = this.stores.partition(partition);
+          await this.deps.log.acquire(partition, store);
+          this.owned.push(new PartitionEngine(partition, store, this.deps));
+        }
+        this.owned.sort((a, b) => a.partition - b.partition);
+      });
+      if (this.stopping) return;
+      this.reactor.start();
+      this.restored = partitions === this.assigned;
+      this.logger.log(`Engine partitions owned: ${this.owned.map((p) => p.partition).join(', ') || 'none'}`);
+      this.ownershipChanged();
+    });
+    this.assigning = run.catch((error: unknown) => {
+      this.logger.error(`Taking over engine partitions failed: ${errorMessage(error)}`);
+      // Try the same assignment again, unless a newer one came meanwhile.
+      if (!this.stopping && partitions === this.assigned) setTimeout(() => void this.assign(partitions), 1_000).unref();
+    });
+    return this.assigning;
+  }
+
+  /**
+   * Calls `listener` with the partitions this process owns whenever they change (other parts of the
+   * process follow the engine's partitions: the forwarder publishes the owned partitions' events).
+   */
+  onOwnershipChange(listener: (partitions: readonly number[]) => void): void {
+    this.ownershipListeners.push(listener);
+    if (this.restored) listener(this.owned.map((p) => p.partition));
+  }
+
+  private ownershipChanged(): void {
+    const partitions = this.owned.map((p) => p.partition);
+    for (const listener of this.ownershipListeners) listener(partitions);
+  }
+
+  /** Stops deciding for a partition and deletes its local state (another process writes it now). */
+  private forget(partition: number): void {
+    this.owned = this.owned.filter((p) => p.partition !== partition);
+    this.stores.partition(partition).drop();
+  }
+
+  /** The log as the partitions use it: a partition whose writes are fenced is forgotten at once. */
+  private fencing(log: PartitionLog): PartitionLog {
+    return {
+      acquire: (partition, store) => log.acquire(partition, store),
+      append: async (partition, outputs, changes, checkpoint) => {
+        try {
+          await log.append(partition, outputs, changes, checkpoint);
+        } catch (error) {
+          if (error instanceof PartitionFencedError && this.owned.some((p) => p.partition === partition)) {
+            this.logger.warn(error.message);
+            this.owned = this.owned.filter((p) => p.partition !== partition);
+            this.ownershipChanged();
+            void this.queue.next(async () => this.stores.partition(partition).drop());
+          }
+          throw error;
+        }
+      },
+    };
   }
 
   /**

@@ -1,8 +1,8 @@
-import type { EventStore } from '@journeys/event-store';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Clock } from '../../common/clock';
 import type { EngineObserver } from '../engine-observer';
 import type { EngineStore } from '../engine-store/engine-store.port';
+import type { PartitionLog } from '../engine-store/partition-log.port';
 import type { EngineTiming } from './engine-batch';
 import { EngineCommitter } from './engine-committer';
 import { EngineDecisions } from './engine-decisions';
@@ -13,7 +13,7 @@ import { LifecycleMoves } from './lifecycle-moves';
 
 /** What every partition of one engine shares. */
 export interface PartitionDependencies {
-  events: EventStore;
+  log: PartitionLog;
   commands: CommandBus;
   clock: Clock;
   timing: EngineTiming;
@@ -50,7 +50,7 @@ export class PartitionEngine {
     const catalog = () => this.catalog;
     this.moves = new LifecycleMoves(deps.commands, deps.clock, partition, deps.partitions);
     this.decisions = new EngineDecisions(catalog);
-    this.committer = new EngineCommitter(deps.events, store, catalog, this.moves, deps.observer);
+    this.committer = new EngineCommitter(deps.log, partition, store, catalog, this.moves, deps.observer);
     this.jobs = new EngineJobs(store, deps.timing, this.decisions, this.committer, catalog, deps.stopping);
   }
 

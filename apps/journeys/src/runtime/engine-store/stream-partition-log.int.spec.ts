@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore, NewEvent } from '@journeys/event-store';
+import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
+import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
+import { ReadModelStore } from '@journeys/read-models';
+import { EventStoreDbTestServer } from '../../../../../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
+import type { InstanceState } from '../instance.decider';
+import type { EngineChanges } from './engine-store.port';
+import { PartitionFencedError } from './partition-log.port';
+import { SqliteEngineStores } from './sqlite/sqlite-engine-store';
+import { partitionStream, StreamPartitionLog } from './stream-partition-log';
+
+const NONE: EngineChanges = {
+  journeys: [],
+  instances: [],
+  entries: [],
+  memberships: [],
+  profiles: [],
+  timersRemoved: [],
+  timersAdded: [],
+  actionsAdded: [],
+  actionsCancelled: [],
+  jobsSaved: [],
+  jobsRemoved: [],
+};
+
+const instance = (customerId: string, padding = ''): InstanceState => ({
+  status: 'active',
+  ref: { instanceId: `j1_1_${customerId}_1`, journeyId: 'j1', version: 1, customerId, entry: 1 },
+  trigger: { padding },
+  actions: {},
+  goalReached: false,
+  stepsEntered: 1,
+  waiting: { kind: 'wait', stepId: 'w', timerId: `t-${customerId}`, dueAt: '2027-01-01T00:00:00.000Z' },
+});
+
+const event = (id: string): NewEvent => ({
+  id,
+  type: 'StepEntered',
+  data: { instanceId: id },
+  metadata: { occurredAt: '2026-11-28T10:00:00Z', correlationId: id, causationId: id, schemaVersion: 1 },
+});
+
+describe.each([
+  ['SQLite', 'sqlite'],
+  ['EventStoreDB (protocol test server)', 'eventstoredb'],
+] as const)('StreamPartitionLog on %s', (_, kind) => {
+  let dir: string;
+  let events: EventStore;
+  let server: EventStoreDbTestServer | undefined;
+  const now = () => new Date('2026-11-28T10:00:00Z');
+  const freshStores = (name: string) => new SqliteEngineStores(ReadModelStore.open(join(dir, `${name}.sqlite`)));
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'journeys-partition-log-'));
+    if (kind === 'sqlite') {
+      events = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
+    } else {
+      server = await EventStoreDbTestServer.start({ statsPeriodMs: false });
+      events = EventStoreDbEventStore.connect(server.connectionString);
+    }
+  });
+  afterEach(async () => {
+    await events.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('restores a partition elsewhere from its stream and fences the writer it took it from', async () => {
+    const first = new StreamPartitionLog(events, 'first', now);
+    const firstState = freshStores('first').partition(3);
+    await first.acquire(3, firstState);
+    const unit = (ids: string[], changes: Partial<EngineChanges>, checkpoint: bigint) => {
+      const outputs = new Map([[`instance-${ids[0]}`, ids.map(event)]]);
+      const all = { ...NONE, ...changes };
+      firstState.commit(all, checkpoint);
+      return first.append(3, outputs, () => all, checkpoint);
+    };
+    await unit(['a1', 'a2'], { instances: [instance('ann')] }, 10n);
+    await unit(
+      ['b1'],
+      { instances: [instance('bob')], timersAdded: [{ timerId: 't-bob', instanceId: 'j1_1_bob_1', dueAt: 5 }] },
+      20n,
+    );
+
+    // Another process takes the partition over with an empty disk.
+    const second = new StreamPartitionLog(events, 'second', now);
+    const secondState = freshStores('second').partition(3);
+    await second.acquire(3, secondState);
+    expect(secondState.checkpoint()).toBe(20n);
+    expect(secondState.instancesOfCustomer('ann')).toEqual([instance('ann')]);
+    expect(secondState.instancesOfCustomer('bob')).toEqual([instance('bob')]);
+    expect(secondState.dueTimers(10, 10)).toEqual([{ timerId: 't-bob', instanceId: 'j1_1_bob_1', dueAt: 5 }]);
+
+    // The first writer's next unit, whatever it holds, is refused, and nothing of it is stored.
+    const before = (await events.readStream(partitionStream(3))).length;
+    await expect(unit(['c1'], { instances: [instance('cid')] }, 30n)).rejects.toBeInstanceOf(PartitionFencedError);
+    expect(await events.readStream(partitionStream(3))).toHaveLength(before);
+    await expect(first.append(3, new Map(), () => NONE, 40n)).rejects.toBeInstanceOf(PartitionFencedError);
+
+    // The new writer goes on.
+    await second.append(
+      3,
+      new Map([['instance-d1', [event('d1')]]]),
+      () => ({ ...NONE, instances: [instance('dee')] }),
+      30n,
+    );
+    const types = (await events.readStream(partitionStream(3))).map((e) => e.type);
+    expect(types.filter((t) => t === 'PartitionClaimed')).toHaveLength(2);
+    expect(types.at(-1)).toBe('PartitionCommitted');
+  });
+
+  it('stores a unit larger than one append in parts, closed by its changes', async () => {
+    const log = new StreamPartitionLog(events, 'only', now);
+    const state = freshStores('only').partition(0);
+    await log.acquire(0, state);
+    const big = Array.from({ length: 40 }, (_, i) => instance(`c${i}`, 'x'.repeat(30_000)));
+    await log.append(0, new Map(), () => ({ ...NONE, instances: big }), 7n);
+    const restored = freshStores('again').partition(0);
+    await new StreamPartitionLog(events, 'again', now).acquire(0, restored);
+    expect(restored.checkpoint()).toBe(7n);
+    expect(restored.instancesOfCustomer('c39')).toEqual([big[39]]);
+  });
+});
