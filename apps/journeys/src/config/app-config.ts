@@ -24,6 +24,11 @@ export interface KafkaConfig {
   replicationFactor: number;
   /** The topic whose partitions replicas split among them (one per engine partition; it carries no messages). */
   enginePartitionsTopic: string;
+  /**
+   * How long a replica may stay silent before the others take its engine partitions over
+   * (KAFKA_SESSION_TIMEOUT_MS, the engine group's session timeout, default 30000).
+   */
+  sessionTimeoutMs: number;
 }
 
 export interface ApiKey {
@@ -188,6 +193,12 @@ function parseKafka(value: (name: string) => string | undefined, problems: strin
     sasl,
     topics,
     topicPartitions: parseCount('KAFKA_TOPIC_PARTITIONS', value('KAFKA_TOPIC_PARTITIONS') ?? '3', problems),
+    sessionTimeoutMs: parseCount(
+      'KAFKA_SESSION_TIMEOUT_MS',
+      value('KAFKA_SESSION_TIMEOUT_MS') ?? '30000',
+      problems,
+      3_600_000,
+    ),
     enginePartitionsTopic: topicName(
       'KAFKA_TOPIC_ENGINE_PARTITIONS',
       value('KAFKA_TOPIC_ENGINE_PARTITIONS') ?? 'journeys.engine-partitions',

@@ -25,7 +25,34 @@ describe('loadConfig', () => {
       },
       topicPartitions: 3,
       replicationFactor: 1,
+      enginePartitionsTopic: 'journeys.engine-partitions',
+      sessionTimeoutMs: 30_000,
     });
+    expect(config.partitions).toBe(1);
+    expect(config.triggerWaitGraceMs).toBe(5_000);
+  });
+
+  it('reads the engine partitions, the session timeout and the waitForTrigger grace', () => {
+    const config = loadConfig({
+      JOURNEYS_PARTITIONS: '12',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
+      KAFKA_TOPIC_ENGINE_PARTITIONS: 'ops.engine',
+      JOURNEYS_TRIGGER_WAIT_GRACE: 'PT1M',
+    });
+    expect(config.partitions).toBe(12);
+    expect(config.kafka).toMatchObject({ sessionTimeoutMs: 10_000, enginePartitionsTopic: 'ops.engine' });
+    expect(config.triggerWaitGraceMs).toBe(60_000);
+    let error: unknown;
+    try {
+      loadConfig({ JOURNEYS_PARTITIONS: '0', JOURNEYS_TRIGGER_WAIT_GRACE: 'P1D', KAFKA_SESSION_TIMEOUT_MS: 'x' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigurationError).problems).toEqual([
+      'KAFKA_SESSION_TIMEOUT_MS must be an integer from 1 to 3600000; got "x"',
+      'JOURNEYS_TRIGGER_WAIT_GRACE must be an ISO 8601 duration from PT0S to PT1H; got "P1D"',
+      'JOURNEYS_PARTITIONS must be an integer from 1 to 256; got "0"',
+    ]);
   });
 
   it('reads the Kafka topics, client, group, TLS and SASL settings', () => {
@@ -63,6 +90,8 @@ describe('loadConfig', () => {
       },
       topicPartitions: 12,
       replicationFactor: 3,
+      enginePartitionsTopic: 'journeys.engine-partitions',
+      sessionTimeoutMs: 30_000,
     });
   });
 

@@ -11,8 +11,11 @@ export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   eventStore: { status: 'up' | 'down'; head?: string; error?: string };
   projections: { position: string; lag?: string; caughtUp: boolean; running: boolean; lastError?: string };
-  /** The runtime engine: how far it has read the store (its own progress events are skipped) and its last error. */
-  engine: { position: string; lag?: string; lastError?: string };
+  /**
+   * The runtime engine: how far it has read the store (its own progress events are skipped), its
+   * last error, the partitions this replica owns, and whether they are all restored and running.
+   */
+  engine: { position: string; lag?: string; lastError?: string; partitions: readonly number[]; ready: boolean };
   /** Present when KAFKA_BROKERS is set: consumer lag per topic and the forwarder's position and lag. */
   kafka?: KafkaHealth;
 }
@@ -71,7 +74,13 @@ export class HealthController {
         running: projections.running,
         lastError: projections.lastError,
       },
-      engine: { position: engine.position.toString(), lag: lag(engine.position), lastError: engine.lastError },
+      engine: {
+        position: engine.position.toString(),
+        lag: lag(engine.position),
+        lastError: engine.lastError,
+        partitions: engine.partitions,
+        ready: engine.ready,
+      },
       ...(kafka ? { kafka } : {}),
     };
   }

@@ -28,6 +28,7 @@ export class KafkaPartitionOwnership implements PartitionOwnership {
           topic: settings.enginePartitionsTopic,
           partitions,
           replicationFactor: settings.replicationFactor,
+          sessionTimeoutMs: settings.sessionTimeoutMs,
           onAssigned: (owned) => void assign(owned),
           logger: this.logger,
         });

@@ -13,6 +13,8 @@ export interface PartitionGroupOptions {
   topic: string;
   partitions: number;
   replicationFactor: number;
+  /** How long a member may stay silent before the group gives its partitions to others (ms). */
+  sessionTimeoutMs?: number;
   /** Called with this member's whole assignment each time the group assigns partitions. */
   onAssigned: (partitions: number[]) => void;
   logger?: MessagingLogger;
@@ -48,7 +50,15 @@ export class PartitionGroup {
     } finally {
       await admin.disconnect();
     }
-    const consumer = kafka.consumer({ groupId, partitionAssigners: [this.assigner()] });
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    const consumer = kafka.consumer({
+      groupId,
+      partitionAssigners: [this.assigner()],
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+      // Heartbeats go out between fetches: an empty topic must not hold a fetch near the session timeout.
+      maxWaitTimeInMs: Math.min(1_000, Math.floor(sessionTimeout / 5)),
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.held = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);

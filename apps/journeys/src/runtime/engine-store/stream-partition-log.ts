@@ -23,6 +23,8 @@ const CLAIM_ATTEMPTS = 10;
 
 interface CommittedData {
   partition: number;
+  /** The process that wrote the unit. */
+  owner: string;
   /** A unit's changes may take several events; the last one says so and carries the checkpoint. */
   last: boolean;
   checkpoint?: string;
@@ -118,7 +120,7 @@ export class StreamPartitionLog implements PartitionLog {
     const unit = randomUUID();
     pieces.forEach((piece, i) => {
       const last = i === pieces.length - 1;
-      const committed: CommittedData = { partition, last, changes: piece };
+      const committed: CommittedData = { partition, owner: this.owner, last, changes: piece };
       if (last && checkpoint !== undefined) committed.checkpoint = checkpoint.toString();
       // Applying a unit's changes twice leaves the same state, so these ids need not be derived.
       events.push(this.event(`committed|${partition}|${unit}|${i}`, PARTITION_COMMITTED, committed));
