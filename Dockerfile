@@ -15,6 +15,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY bench bench
+COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
+import { benchConsoleGraph } from './console-graph.bench';
 import { benchAppends } from './event-store-append.bench';
 import { benchKafkaRaw } from './kafka-raw.bench';
 import { benchKafkaTriggers } from './kafka-triggers.bench';
@@ -13,6 +14,7 @@ import { benchProjectionRebuild } from './projection-rebuild.bench';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
 import { BenchApp, ManualClock } from './support/bench-app';
 import { printResult, type BenchResult } from './support/bench-result';
+import { CHROMIUM } from './support/chromium';
 import { benchTimeLibrary } from './time-library.bench';
 import { benchTimers } from './timers.bench';
 import { benchTriggerIngestion } from './trigger-ingestion.bench';
@@ -85,6 +87,10 @@ export const SCENARIOS = {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
     const run = { ...o, brokers: o.brokers, profile: profile(o, 'kafka-triggers') };
     return { results: [await benchKafkaTriggers(run)] };
+  },
+  'console-graph': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
+    if (!existsSync(CHROMIUM)) return { notRun: `needs ${CHROMIUM} (apt-get install chromium)` };
+    return { results: [await benchConsoleGraph(o)] };
   },
 } as const;
 

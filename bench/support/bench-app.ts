@@ -9,7 +9,8 @@ import type { Clock } from '../../apps/journeys/src/common/clock';
 import { EVENT_STORE } from '../../apps/journeys/src/infrastructure/storage.module';
 import { JourneyEngine } from '../../apps/journeys/src/runtime/engine/journey-engine';
 
-const KEY = 'bench-admin-secret-0001';
+/** The admin key the bench's service accepts. */
+export const BENCH_KEY = 'bench-admin-secret-0001';
 /** Longest the bench waits for the engine or the read models to catch up. */
 const CATCH_UP_TIMEOUT_MS = 30 * 60_000;
 
@@ -50,7 +51,7 @@ export class BenchApp {
 
   /** Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given. */
   static async start(dataDir: string, clock?: ManualClock): Promise<BenchApp> {
-    const env = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${KEY}`, LOG_LEVEL: 'warn' };
+    const env = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${BENCH_KEY}`, LOG_LEVEL: 'warn' };
     const app = await createApp(env, clock);
     await app.getHttpAdapter().getInstance().ready();
     return new BenchApp(app, dataDir, clock);
@@ -66,7 +67,7 @@ export class BenchApp {
     const response = await this.app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${KEY}` },
+      headers: { authorization: `Bearer ${BENCH_KEY}` },
       ...(body === undefined ? {} : { payload: body as object }),
     });
     if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);

@@ -20,6 +20,7 @@ import { ServiceLogger } from './logging/service-logger';
 import { recordHttpDurations } from './metrics/http-metrics';
 import { JourneysMetrics } from './metrics/journeys-metrics';
 import { systemClock, type Clock } from './common/clock';
+import { serveConsole } from './console/console-files';
 import { serveOpenApi } from './openapi/openapi-document';
 
 /** Largest accepted request body; larger ones get 413. */
@@ -78,6 +79,7 @@ export async function createApp(
   );
   app.enableShutdownHooks();
   serveOpenApi(app);
+  await serveConsole(app);
   await app.init();
   app.get(ProjectionRunner).start();
   return app;
@@ -110,6 +112,6 @@ export function startupLines(config: AppConfig, bound: AddressInfo): string[] {
   return [
     `Data directory: ${config.dataDir} (event store: ${store}; read models: ${files.readModels})`,
     keys,
-    `Listening on ${bound.address}:${bound.port}: API docs ${base}/docs, readiness ${base}/health/ready, metrics ${base}/metrics`,
+    `Listening on ${bound.address}:${bound.port}: console ${base}/console, API docs ${base}/docs, readiness ${base}/health/ready, metrics ${base}/metrics`,
   ];
 }

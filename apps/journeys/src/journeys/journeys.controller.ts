@@ -337,5 +337,12 @@ export class JourneysController {
 }
 
 function summaryOf(view: JourneyView) {
-  return { id: view.id, name: view.name, state: view.state, revision: view.revision, updatedAt: view.updatedAt };
+  return {
+    id: view.id,
+    name: view.name,
+    state: view.state,
+    revision: view.revision,
+    updatedAt: view.updatedAt,
+    versions: view.versions.map(({ version, state }) => ({ version, state })),
+  };
 }

@@ -14,6 +14,7 @@ import { IngestionService } from '../ingestion/ingestion.service';
 import { ActionsController, ActionsOutbox } from './actions-feed';
 import { ActionsRoute } from './actions-route';
 import { JourneyEngine } from './engine/journey-engine';
+import { CrossJourneyController } from './cross-journey.controller';
 import { ENGINE_STORES } from './engine-store/engine-store.port';
 import { LocalPartitionLog } from './engine-store/local-partition-log';
 import { PARTITION_LOG } from './engine-store/partition-log.port';
@@ -24,7 +25,7 @@ import { RuntimeController } from './runtime.controller';
 
 /** The data plane: ingestion, the engine, the actions output, analytics and customer progress. */
 @Module({
-  controllers: [IngestionController, ActionsController, RuntimeController],
+  controllers: [IngestionController, ActionsController, RuntimeController, CrossJourneyController],
   providers: [
     { provide: Ingestion, useClass: IngestionService },
     {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@journeys/event-store';
 import { documentProjection } from '@journeys/read-models';
 import {
+  ALLOWED_ACTIONS,
   displayState,
   evolve,
   initialState,
@@ -67,6 +68,8 @@ export function journeyDetail(view: JourneyView) {
     createdAt: view.createdAt,
     createdBy: view.createdBy,
     updatedAt: view.updatedAt,
+    /** The user actions the displayed state allows (stop applies to a Live or Completing version). */
+    allowedActions: ALLOWED_ACTIONS[view.state],
     versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
   };
 }

@@ -49,6 +49,8 @@ const step = (a: VersionAnalytics, id: string): StepCounters =>
  */
 export const analyticsProjection: Projection & {
   versions(db: Database.Database, journeyId: string): VersionAnalytics[];
+  /** Every journey's versions, by journey id then version. */
+  all(db: Database.Database): VersionAnalytics[];
 } = {
   name: 'analytics',
   version: 1,
@@ -163,6 +165,13 @@ export const analyticsProjection: Projection & {
   versions(db, journeyId) {
     return (
       db.prepare('SELECT doc FROM rm_analytics WHERE journey_id = ? ORDER BY version').all(journeyId) as {
+        doc: string;
+      }[]
+    ).map((r) => JSON.parse(r.doc) as VersionAnalytics);
+  },
+  all(db) {
+    return (
+      db.prepare('SELECT doc FROM rm_analytics ORDER BY journey_id, version').all() as {
         doc: string;
       }[]
     ).map((r) => JSON.parse(r.doc) as VersionAnalytics);
