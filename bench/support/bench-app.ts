@@ -49,10 +49,18 @@ export class BenchApp {
     this.readModels = app.get(ReadModelStore).db;
   }
 
-  /** Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given. */
-  static async start(dataDir: string, clock?: ManualClock): Promise<BenchApp> {
-    const env = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${BENCH_KEY}`, LOG_LEVEL: 'warn' };
-    const app = await createApp(env, clock);
+  /**
+   * Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given;
+   * `env` adds settings (JOURNEYS_PARTITIONS, EVENTSTORE_CONNECTION_STRING, ...).
+   */
+  static async start(dataDir: string, clock?: ManualClock, env: Record<string, string> = {}): Promise<BenchApp> {
+    const settings = {
+      JOURNEYS_DATA_DIR: dataDir,
+      JOURNEYS_API_KEYS: `bench:admin:${BENCH_KEY}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    };
+    const app = await createApp(settings, clock);
     await app.getHttpAdapter().getInstance().ready();
     return new BenchApp(app, dataDir, clock);
   }

@@ -4,28 +4,6 @@
  */
 
 export type paths = {
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Check health
-         * @description Up when the event store answers; degraded while projections, the engine or Kafka report an error; 503 when the store is down.
-         *
-         *     Roles: none (public).
-         */
-        get: operations["healthHealth"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/admin/projections/rebuild": {
         parameters: {
             query?: never;
@@ -106,6 +84,28 @@ export type paths = {
          *     Roles: none (public).
          */
         get: operations["contractAsyncApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the caller
+         * @description The presented key's name (the actor in the audit history) and role.
+         *
+         *     Roles: admin, editor, viewer, ingest.
+         */
+        get: operations["meMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -602,6 +602,116 @@ export type paths = {
          *     Roles: admin, editor, viewer.
          */
         get: operations["runtimeCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the totals of every journey
+         * @description Per journey and version (Drafts left out): entered, active, completed, exited, removed, blocked, goal progress. The per-step counters are at GET /journeys/{id}/analytics. Projections lag the store by seconds.
+         *
+         *     Roles: admin, editor, viewer.
+         */
+        get: operations["crossJourneyAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a customer's progress in every journey
+         * @description Per journey the customer entered or was blocked from: the instances (status, current step, history with each decision's details) and the blocked entries with their reason. 404 CUSTOMER_NOT_FOUND when none.
+         *
+         *     Roles: admin, editor, viewer.
+         */
+        get: operations["crossJourneyCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check health
+         * @description Up when the event store answers; degraded while projections, the engine or Kafka report an error; 503 when the store is down.
+         *
+         *     Roles: none (public).
+         */
+        get: operations["healthHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Probe liveness
+         * @description The process answers; the store is not touched (a Kubernetes livenessProbe).
+         *
+         *     Roles: none (public).
+         */
+        get: operations["probesLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Probe readiness
+         * @description The store answers, the read models and the engine are caught up within the bound, and the engine partitions this replica owns are restored (a Kubernetes readinessProbe); 503 otherwise.
+         *
+         *     Roles: none (public).
+         */
+        get: operations["probesReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1257,6 +1367,84 @@ export type components = {
                     event: string;
                 }[];
             }[];
+            blocked?: {
+                version: number;
+                at: string;
+                reason: string;
+                triggerId?: string;
+            }[];
+        };
+        /**
+         * CustomerJourneys
+         * @description One customer's instances and blocked entries in every journey they entered or were blocked from.
+         */
+        CustomerJourneys: {
+            customerId: string;
+            journeys: {
+                journeyId: string;
+                /** @description null once the journey is gone from the read model */
+                name: string | null;
+                /** @description As in CustomerProgress */
+                instances: Record<string, never>[];
+                blocked: {
+                    version: number;
+                    at: string;
+                    reason: string;
+                    triggerId?: string;
+                }[];
+            }[];
+        };
+        /**
+         * AnalyticsOverview
+         * @description Per journey and version (Drafts left out): the totals of JourneyAnalytics without the per-step counters.
+         */
+        AnalyticsOverview: {
+            journeys: {
+                journeyId: string;
+                versions: {
+                    version: number;
+                    /** @enum {unknown} */
+                    state?: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                    entered: number;
+                    active: number;
+                    completed: number;
+                    exited: number;
+                    removed: number;
+                    exitedBy?: {
+                        [key: string]: number;
+                    };
+                    blocked?: {
+                        [key: string]: number;
+                    };
+                    goal: {
+                        reached: number;
+                        target: number;
+                    };
+                }[];
+            }[];
+        };
+        /**
+         * ProbeResult
+         * @description A liveness or readiness probe (Terminus): ok or error, and each check with its details.
+         */
+        ProbeResult: {
+            /** @enum {unknown} */
+            status: "ok" | "error" | "shutting_down";
+            /** @description The checks that are up */
+            info?: Record<string, never>;
+            /** @description The checks that are down */
+            error?: Record<string, never>;
+            /** @description Every check */
+            details?: Record<string, never>;
+        };
+        /**
+         * Caller
+         * @description Who the presented API key is: its name (the actor in the audit history) and its role.
+         */
+        Caller: {
+            name: string;
+            /** @enum {unknown} */
+            role: "admin" | "editor" | "viewer" | "ingest";
         };
         /**
          * Template
@@ -2095,35 +2283,6 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
-    healthHealth: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description ok or degraded */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HealthReport"];
-                };
-            };
-            /** @description The store cannot take the work now; retrying is safe */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     adminRebuild: {
         parameters: {
             query?: never;
@@ -2279,6 +2438,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JsonSchemaDocument"];
+                };
+            };
+        };
+    };
+    meMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The name and role */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4018,6 +4215,181 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    crossJourneyAnalytics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals of every journey */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOverview"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    crossJourneyCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer id */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instances per journey */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerJourneys"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    healthHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ok or degraded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    probesLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResult"];
+                };
+            };
+        };
+    };
+    probesReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResult"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
+import { ApiContract } from '../common/api-contract';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EVENT_STORE } from '../infrastructure/storage.module';
@@ -32,6 +33,13 @@ export class ProbesController {
   /** The process is alive: it answers without touching the store. */
   @Public()
   @Get('live')
+  @ApiContract({
+    tag: 'operations',
+    summary: 'Probe liveness',
+    description: 'The process answers; the store is not touched (a Kubernetes livenessProbe).',
+    public: true,
+    ok: { status: 200, schema: 'ProbeResult', description: 'ok' },
+  })
   live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.answer(reply, [
       () => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) }),
@@ -41,6 +49,16 @@ export class ProbesController {
   /** Ready for traffic: store reachable, read models and engine caught up within the bound. */
   @Public()
   @Get('ready')
+  @ApiContract({
+    tag: 'operations',
+    summary: 'Probe readiness',
+    description:
+      'The store answers, the read models and the engine are caught up within the bound, and the engine partitions ' +
+      'this replica owns are restored (a Kubernetes readinessProbe); 503 otherwise.',
+    public: true,
+    ok: { status: 200, schema: 'ProbeResult', description: 'ok' },
+    errors: [503],
+  })
   ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     // Terminus runs the checks together; the followers measure their lag against this one probe.
     const head = this.probeStore();

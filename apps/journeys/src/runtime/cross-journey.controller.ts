@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReadModelStore } from '@journeys/read-models';
 import { Allow, READ_ROLES } from '../auth/roles.decorator';
+import { ApiContract, PARAMS } from '../common/api-contract';
 import { NotFound } from '../common/errors';
 import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
 import { countedVersions, versionTotals } from './analytics-view';
@@ -10,19 +10,20 @@ import { customerProgressProjection } from './projections/customer-progress.proj
 import { customerJourneyView } from './runtime.controller';
 
 /** Read-only views across every journey, from the same projections as the per-journey endpoints. */
-@ApiTags('journeys')
-@ApiBearerAuth()
 @Controller()
 export class CrossJourneyController {
   constructor(private readonly readModels: ReadModelStore) {}
 
   @Get('analytics')
   @Allow(...READ_ROLES)
-  @ApiOperation({
-    summary: 'Totals of every journey',
+  @ApiContract({
+    tag: 'runtime',
+    summary: 'Read the totals of every journey',
     description:
       'Per journey and version (Drafts left out): entered, active, completed, exited, removed, blocked, goal progress. ' +
-      'The per-step counters are at GET /journeys/{id}/analytics.',
+      'The per-step counters are at GET /journeys/{id}/analytics. Projections lag the store by seconds.',
+    roles: READ_ROLES,
+    ok: { status: 200, schema: 'AnalyticsOverview', description: 'The totals of every journey' },
   })
   analytics() {
     const counted = new Map<string, VersionAnalytics>();
@@ -39,11 +40,16 @@ export class CrossJourneyController {
 
   @Get('customers/:customerId')
   @Allow(...READ_ROLES)
-  @ApiOperation({
-    summary: "A customer's instances in every journey",
+  @ApiContract({
+    tag: 'runtime',
+    summary: "Read a customer's progress in every journey",
     description:
       'Per journey the customer entered or was blocked from: the instances (status, current step, history with ' +
       "each decision's details) and the blocked entries with their reason. 404 CUSTOMER_NOT_FOUND when none.",
+    roles: READ_ROLES,
+    params: { customerId: PARAMS.customerId },
+    ok: { status: 200, schema: 'CustomerJourneys', description: 'The instances per journey' },
+    errors: [404],
   })
   customer(@Param('customerId') customerId: string) {
     const found = customerProgressProjection.find(this.readModels.db, { column: 'customer_id', value: customerId });

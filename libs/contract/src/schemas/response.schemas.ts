@@ -4,6 +4,14 @@ import { ATTRIBUTE_TYPES, JOURNEY_STATES } from './management.schemas';
 
 const versionState = { enum: JOURNEY_STATES.filter((state) => state !== 'Live, editing') };
 const problems = { type: 'array', items: { $ref: 'problem.json' } };
+/** Most recent entries refused to a customer, oldest first. */
+const blockedEntries = {
+  type: 'array',
+  items: open(
+    { version: { type: 'integer' }, at: { type: 'string' }, reason: { type: 'string' }, triggerId: { type: 'string' } },
+    ['version', 'at', 'reason'],
+  ),
+};
 
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   'journey.json': message(
@@ -169,9 +177,90 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
             ['version', 'entry', 'status', 'history'],
           ),
         },
+        blocked: blockedEntries,
       },
       ['customerId', 'instances'],
     ),
+  ),
+  'customer-journeys.json': message(
+    'customer-journeys.json',
+    'CustomerJourneys',
+    "One customer's instances and blocked entries in every journey they entered or were blocked from.",
+    open(
+      {
+        customerId: { type: 'string' },
+        journeys: {
+          type: 'array',
+          items: open(
+            {
+              journeyId: { type: 'string' },
+              name: { type: ['string', 'null'], description: 'null once the journey is gone from the read model' },
+              instances: { type: 'array', items: { type: 'object' }, description: 'As in CustomerProgress' },
+              blocked: blockedEntries,
+            },
+            ['journeyId', 'name', 'instances', 'blocked'],
+          ),
+        },
+      },
+      ['customerId', 'journeys'],
+    ),
+  ),
+  'analytics-overview.json': message(
+    'analytics-overview.json',
+    'AnalyticsOverview',
+    'Per journey and version (Drafts left out): the totals of JourneyAnalytics without the per-step counters.',
+    open(
+      {
+        journeys: {
+          type: 'array',
+          items: open(
+            {
+              journeyId: { type: 'string' },
+              versions: {
+                type: 'array',
+                items: open(
+                  {
+                    version: { type: 'integer' },
+                    state: versionState,
+                    entered: { type: 'integer' },
+                    active: { type: 'integer' },
+                    completed: { type: 'integer' },
+                    exited: { type: 'integer' },
+                    removed: { type: 'integer' },
+                    exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
+                    blocked: { type: 'object', additionalProperties: { type: 'integer' } },
+                    goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
+                  },
+                  ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],
+                ),
+              },
+            },
+            ['journeyId', 'versions'],
+          ),
+        },
+      },
+      ['journeys'],
+    ),
+  ),
+  'probe.json': message(
+    'probe.json',
+    'ProbeResult',
+    'A liveness or readiness probe (Terminus): ok or error, and each check with its details.',
+    open(
+      {
+        status: { enum: ['ok', 'error', 'shutting_down'] },
+        info: { type: 'object', description: 'The checks that are up' },
+        error: { type: 'object', description: 'The checks that are down' },
+        details: { type: 'object', description: 'Every check' },
+      },
+      ['status'],
+    ),
+  ),
+  'caller.json': message(
+    'caller.json',
+    'Caller',
+    'Who the presented API key is: its name (the actor in the audit history) and its role.',
+    open({ name: { type: 'string' }, role: { enum: ['admin', 'editor', 'viewer', 'ingest'] } }, ['name', 'role']),
   ),
   'template.json': message(
     'template.json',
