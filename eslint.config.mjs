@@ -26,12 +26,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // The pure core (ARCHITECTURE example 15): deciders, steps, rules, events, the error vocabulary and
+    // The pure core (ARCHITECTURE example 15): deciders, steps, rules, events, projection folds, the error vocabulary and
     // the definition library decide from their inputs alone. They import nothing of Nest, SQLite,
     // Kafka, EventStoreDB or an adapter; the composition root is the only place that knows every adapter.
     files: [
       'apps/journeys/src/**/*.decider.ts',
       'apps/journeys/src/**/*.events.ts',
+      'apps/journeys/src/**/*.fold.ts',
       'apps/journeys/src/runtime/steps/**/*.ts',
       'apps/journeys/src/runtime/rules/**/*.ts',
       'apps/journeys/src/common/errors.ts',
