@@ -40,13 +40,13 @@ export class IngestionService extends Ingestion {
     super();
   }
 
-  async ingestTriggers(messages: readonly unknown[], options: { shapeChecked?: boolean } = {}): Promise<IngestResult> {
+  async ingestTriggers(messages: readonly unknown[]): Promise<IngestResult> {
     const known = this.knownTriggers();
     const refused: Refusal[] = [];
     const accepted: Accepted[] = [];
     const receivedAt = this.clock.now().toISOString();
     messages.forEach((input, index) => {
-      const result = validateTriggerMessage(input, known, options.shapeChecked);
+      const result = validateTriggerMessage(input, known);
       if (!result.ok) {
         refused.push({ index, id: result.id, errors: result.errors });
         return;
