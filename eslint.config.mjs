@@ -68,4 +68,36 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The engine (ARCHITECTURE example 8): partition engines, input loop, scheduler and jobs reach
+    // their state, log and ownership through ports; the composition root (runtime.module.ts) picks
+    // the SQLite, EventStoreDB-stream or Kafka adapter.
+    files: ['apps/journeys/src/runtime/engine/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['better-sqlite3', 'kafkajs', '@eventstore/*'],
+              message: 'The engine talks to its stores through ports (engine-store.port.ts, partition-log.port.ts).',
+            },
+            {
+              group: [
+                '**/engine-store/sqlite/**',
+                '**/engine-store/*-partition-log',
+                '**/infrastructure/**',
+                '**/messaging/**',
+                '@journeys/sqlite',
+                '@journeys/read-models',
+                '@journeys/event-store/*',
+              ],
+              message: 'The engine imports no adapter: depend on its port, injected by the composition root.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { EventStore, NewEvent } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore, type NewEvent } from '@journeys/event-store';
 import { ProjectionRunner, ReadModelStore } from '@journeys/read-models';
 import { CLOCK, type Clock } from '../common/clock';
 import { SCHEMA_VERSION } from '../common/command-context';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
 import { customerStream, segmentEventId, triggerEventId } from './customer.events';

@@ -7,11 +7,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Reactor, type EventStore } from '@journeys/event-store';
+import { EVENT_STORE, Reactor, type EventStore } from '@journeys/event-store';
 import { CLOCK, type Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { ENGINE_STORES, type EngineStores } from '../engine-store/engine-store.port';
