@@ -20,10 +20,13 @@ export async function benchTriggerIngestion(opts: {
   quick: boolean;
   dir: string;
   profile?: string;
+  /** Engine partitions of the one process (JOURNEYS_PARTITIONS); 1 unless given. */
+  partitions?: number;
 }): Promise<BenchResult> {
   const triggers = opts.quick ? 20_000 : 200_000;
+  const partitions = opts.partitions ?? 1;
   const dataDir = mkdtempSync(join(opts.dir, 'triggers-'));
-  const bench = await BenchApp.start(dataDir);
+  const bench = await BenchApp.start(dataDir, undefined, { JOURNEYS_PARTITIONS: String(partitions) });
   try {
     await bench.defineTrigger('signed-up');
     const journeyId = await bench.publish(welcomeJourney('signed-up'));
@@ -64,7 +67,7 @@ export async function benchTriggerIngestion(opts: {
     if (waiting !== triggers) throw new Error(`expected ${triggers} customers at the wait, found ${waiting}`);
 
     return {
-      name: 'trigger ingestion',
+      name: partitions === 1 ? 'trigger ingestion' : `trigger ingestion, one process owning ${partitions} partitions`,
       figures: {
         triggers,
         triggersPerSec: round(triggers / atWait),
