@@ -61,7 +61,14 @@ describe('the contract documents the service serves', () => {
         description: 'string',
       });
       expect({ at, tags: operation.tags?.length }).toEqual({ at, tags: 1 });
-      const isPublic = ['/health', '/health/live', '/health/ready', '/schemas', '/schemas/{name}', '/docs/asyncapi.json'].includes(at.split(' ')[1]);
+      const isPublic = [
+        '/health',
+        '/health/live',
+        '/health/ready',
+        '/schemas',
+        '/schemas/{name}',
+        '/docs/asyncapi.json',
+      ].includes(at.split(' ')[1]);
       expect({ at, security: operation.security }).toEqual({ at, security: isPublic ? [] : [{ apiKey: [] }] });
       if (!isPublic)
         expect({ at, statuses: Object.keys(operation.responses) }).toEqual({
