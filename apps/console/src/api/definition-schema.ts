@@ -1,4 +1,4 @@
-import { CHANNELS, CONDITION_OPERATORS, LIMITS } from '@journeys/definition';
+import { CHANNELS, CONDITION_OPERATORS, LIMITS, LOCAL_TIME_PATTERN, QUIET_HOURS_MODES } from '@journeys/definition';
 
 /**
  * The JSON Schema of a journey definition (CONTRACT section 1) that the draft editor completes and
@@ -23,6 +23,7 @@ const attributeReference = {
   description: 'trigger.<name> or profile.<name>',
 };
 const scalar = { type: ['string', 'number', 'boolean'] };
+const localTime = { type: 'string', pattern: LOCAL_TIME_PATTERN, description: 'local time HH:mm, e.g. 21:00' };
 const next = { ...identifier, description: 'id of the following step; none completes the journey' };
 const segments = { type: 'array', items: identifier, minItems: LIMITS.segmentsMin, maxItems: LIMITS.segmentsMax };
 
@@ -100,6 +101,24 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
       additionalProperties: false,
       properties: { triggers: { type: 'array', items: identifier }, segments: { type: 'array', items: identifier } },
     },
+    delivery: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'delivery controls: transactional sends, quiet hours (docs/delivery-controls.md)',
+      properties: {
+        transactional: { type: 'boolean', description: 'every send: no consent needed, not capped, no quiet hours' },
+        quietHours: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean', description: 'false: no quiet hours for this journey' },
+            start: localTime,
+            end: localTime,
+            mode: { enum: [...QUIET_HOURS_MODES] },
+          },
+        },
+      },
+    },
     goal: {
       type: 'object',
       required: ['trigger', 'target'],
@@ -138,6 +157,9 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
               channel: { enum: [...CHANNELS] },
               content: { type: 'string', minLength: 1, maxLength: LIMITS.contentMaxLength },
               expires: duration,
+              topic: { ...identifier, description: 'the consent topic the message needs besides its channel' },
+              transactional: { type: 'boolean', description: 'no consent needed, not capped, no quiet hours' },
+              quietHours: { enum: [...QUIET_HOURS_MODES], description: 'inside quiet hours: hold or skip' },
               next,
             },
             ['channel', 'content'],

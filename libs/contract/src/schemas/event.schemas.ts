@@ -33,6 +33,8 @@ const received = (description: string, message: JsonSchema): JsonSchema => ({
 });
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
 
+const deliverySettings = { $ref: 'delivery-settings.json' };
+
 /** Exit reasons of `CustomerExited`; `LoopLimit`: the loop guard stopped a customer going round without time passing. */
 export const EXIT_REASONS = ['exitStep', 'exitTrigger', 'exitSegment', 'LoopLimit'];
 
@@ -110,6 +112,14 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   TriggerDefinitionReady: data('Journeys may publish against it; triggers are accepted', { name: string }),
   TriggerReceived: received('A trigger message was accepted (stream customer-<id>)', triggerMessageSchema),
   SegmentMembershipChanged: received('A segment change was accepted (stream customer-<id>)', segmentChangeSchema),
+  DeliverySettingsChanged: data('The delivery settings were changed (stream settings-delivery)', {
+    settings: deliverySettings,
+    changed: { type: 'array', items: string, description: 'The fields that changed' },
+  }),
+  SettingsChangeRefused: data(
+    'A change of the delivery settings the service refused (stream settingsAudit-delivery), for the audit history',
+    { action: string, error: { $ref: 'error-body.json#/$defs/error' } },
+  ),
   CustomerEntryBlocked: data(
     'A customer did not enter (stream customer-<id>)',
     {

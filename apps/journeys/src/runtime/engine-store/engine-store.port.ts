@@ -1,3 +1,4 @@
+import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../journeys/journey.decider';
 import type { InstanceState } from '../instance.decider';
 import type { Profile, Stamp } from '../rules/event-time';
@@ -37,6 +38,9 @@ export interface EngineStore {
 
   profile(customerId: string): Profile;
   profilesOf(customerIds: readonly string[]): Map<string, Profile>;
+
+  /** The delivery settings as the partition's inputs last set them; undefined before any were stored. */
+  settings(): DeliverySettings | undefined;
 
   /** Up to `limit` timers due at or before `now` (ms), earliest first. */
   dueTimers(now: number, limit: number): DueTimer[];
@@ -153,6 +157,8 @@ export interface EngineChanges {
   actionsHanded?: string[];
   jobsSaved: EngineJob[];
   jobsRemoved: string[];
+  /** The delivery settings, when an input changed them (the last one wins). */
+  settings: DeliverySettings[];
 }
 
 /** Changes that change nothing. */
@@ -169,5 +175,6 @@ export function emptyChanges(): EngineChanges {
     actionsCancelled: [],
     jobsSaved: [],
     jobsRemoved: [],
+    settings: [],
   };
 }

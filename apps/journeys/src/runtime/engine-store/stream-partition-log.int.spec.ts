@@ -7,6 +7,7 @@ import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-stor
 import { ReadModelStore } from '@journeys/read-models';
 import { EventStoreDbTestServer } from '../../../../../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
 import type { InstanceState } from '../instance.decider';
+import type { DeliverySettings } from '@journeys/definition';
 import { emptyChanges, type EngineChanges } from './engine-store.port';
 import { PartitionFencedError } from './partition-log.port';
 import { SqliteEngineStores } from './sqlite/sqlite-engine-store';
@@ -146,5 +147,23 @@ describe.each([
     await new StreamPartitionLog(events, 'elsewhere', now).acquire(2, elsewhere);
     expect(elsewhere.checkpoint()).toBe(42n);
     expect(elsewhere.instancesOfCustomer('eve')).toEqual([instance('eve')]);
+  });
+
+  it('carries the delivery settings in its units and snapshots', async () => {
+    const log = new StreamPartitionLog(events, 'first', now);
+    const state = freshStores('first').partition(4);
+    await log.acquire(4, state);
+    const settings = (consentMode: 'optIn' | 'optOut'): DeliverySettings => ({
+      consentMode,
+      frequencyCaps: [{ channel: 'email', count: 2, period: 'P1D' }],
+      quietHours: { start: '21:00', end: '08:00', mode: 'hold' },
+    });
+    const first = { ...NONE, settings: [settings('optOut')] };
+    await log.append(4, new Map([['instance-ann', [event('ann')]]]), () => first, 1n);
+    state.commit(first, 1n);
+    await log.snapshot(4, state);
+    const restoredFromSnapshot = freshStores('second').partition(4);
+    await new StreamPartitionLog(events, 'second', now).acquire(4, restoredFromSnapshot);
+    expect(restoredFromSnapshot.settings()).toEqual(settings('optOut'));
   });
 });

@@ -1,3 +1,4 @@
+import type { DeliverySettings } from '@journeys/definition';
 import type { EventMetadata, NewEvent } from '@journeys/event-store';
 import { SCHEMA_VERSION } from '../../common/command-context';
 import { customerStream, triggerEventId } from '../../ingestion/customer.events';
@@ -59,6 +60,8 @@ export class EngineBatch {
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
   private lastMetadata: EventMetadata | undefined;
+  /** The delivery settings, when an input of this batch changed them. */
+  private settingsChanged: DeliverySettings | undefined;
 
   /**
    * `parent`: the batch decided just before this one whose state may not be committed yet. Reads go
@@ -245,6 +248,10 @@ export class EngineBatch {
     this.journeys.push(state);
   }
 
+  saveSettings(settings: DeliverySettings): void {
+    this.settingsChanged = settings;
+  }
+
   saveJob(job: EngineJob): void {
     this.jobsRemoved.delete(job.jobId);
     this.jobsSaved.set(job.jobId, job);
@@ -391,6 +398,7 @@ export class EngineBatch {
       actionsCancelled: [...this.actionsCancelled],
       jobsSaved: [...this.jobsSaved.values()],
       jobsRemoved: [...this.jobsRemoved],
+      settings: this.settingsChanged === undefined ? [] : [this.settingsChanged],
     };
   }
 }

@@ -1,6 +1,8 @@
+import type { DeliverySettings } from '@journeys/definition';
 import type { RecordedEvent } from '@journeys/event-store';
 import { customerStream } from '../../ingestion/customer.events';
 import type { ReceivedTrigger, SegmentChangeMessage } from '../../ingestion/ingestion.port';
+import { DELIVERY_SETTINGS_CHANGED, type DeliverySettingsChanged } from '../../settings/delivery-settings.decider';
 import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../../journeys/journey.events';
 import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
@@ -27,7 +29,11 @@ export interface EntryOffer {
  * each instance does, and records the outcome. It reads and writes only through the batch.
  */
 export class EngineDecisions {
-  constructor(private readonly catalog: () => JourneyCatalog) {}
+  constructor(
+    private readonly catalog: () => JourneyCatalog,
+    /** The partition's delivery settings as its inputs have set them so far. */
+    private readonly settings: { current: DeliverySettings },
+  ) {}
 
   /** Applies one stored input event. */
   apply(batch: EngineBatch, event: RecordedEvent): void {
@@ -35,6 +41,9 @@ export class EngineDecisions {
     else if (event.type === 'TriggerReceived') this.onTrigger(batch, event.data as ReceivedTrigger, event);
     else if (event.type === 'SegmentMembershipChanged') {
       this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event);
+    } else if (event.type === DELIVERY_SETTINGS_CHANGED) {
+      this.settings.current = (event.data as DeliverySettingsChanged['data']).settings;
+      batch.saveSettings(this.settings.current);
     }
   }
 

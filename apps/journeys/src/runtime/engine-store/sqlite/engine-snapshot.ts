@@ -81,5 +81,7 @@ export function snapshotOf(db: Database.Database, partition: number): EngineChan
       (r) => JSON.parse(r.job) as EngineJob,
     ),
     jobsRemoved: [],
+    // The delivery settings are the SqliteDelivery's (sqlite-delivery.ts).
+    settings: [],
   };
 }

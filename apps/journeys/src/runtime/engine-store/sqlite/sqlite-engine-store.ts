@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReadModelStore } from '@journeys/read-models';
+import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../../journeys/journey.decider';
 import type { InstanceState } from '../../instance.decider';
 import type { Profile, Stamp } from '../../rules/event-time';
@@ -16,6 +17,7 @@ import {
 } from '../engine-store.port';
 import { createEngineSchema, IN_PLACEHOLDERS, inLists } from './engine-schema';
 import { snapshotOf } from './engine-snapshot';
+import { createDeliverySchema, SqliteDelivery } from './sqlite-delivery';
 import { SqliteOutbox } from './sqlite-outbox';
 
 /** The engine state of every partition held here, in the read-model file; partition stores are made on first use. */
@@ -25,6 +27,7 @@ export class SqliteEngineStores implements EngineStores {
 
   constructor(private readonly readModels: ReadModelStore) {
     createEngineSchema(readModels.db);
+    createDeliverySchema(readModels.db);
     this.outbox = new SqliteOutbox(readModels.db);
   }
 
@@ -53,6 +56,7 @@ export class SqliteEngineStore implements EngineStore {
   private readonly db: Database.Database;
   private readonly s: ReturnType<SqliteEngineStore['prepare']>;
   private readonly outbox: SqliteOutbox;
+  private readonly deliveryState: SqliteDelivery;
   private readonly checkpointKey: string;
 
   constructor(
@@ -61,8 +65,10 @@ export class SqliteEngineStore implements EngineStore {
   ) {
     this.db = readModels.db;
     createEngineSchema(this.db);
+    createDeliverySchema(this.db);
     this.s = this.prepare();
     this.outbox = new SqliteOutbox(this.db, partition);
+    this.deliveryState = new SqliteDelivery(this.db, partition);
     this.checkpointKey = checkpointName(partition);
   }
 
@@ -71,7 +77,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   snapshot(): EngineChanges {
-    return snapshotOf(this.db, this.partition);
+    return { ...snapshotOf(this.db, this.partition), ...this.deliveryState.snapshot() };
   }
 
   /** Deletes everything of this partition (it moved to another instance). */
@@ -82,6 +88,7 @@ export class SqliteEngineStore implements EngineStore {
       }
       this.db.prepare('DELETE FROM rt_jobs WHERE partition = ?').run(this.partition);
       this.outbox.drop();
+      this.deliveryState.drop();
       this.readModels.deleteCheckpoint(this.checkpointKey);
     })();
   }
@@ -100,6 +107,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const actionId of changes.actionsHanded ?? []) this.outbox.setStatus(actionId, 'handed');
       for (const job of changes.jobsSaved) this.saveJob(job);
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
+      for (const settings of changes.settings ?? []) this.deliveryState.saveSettings(settings);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -109,6 +117,10 @@ export class SqliteEngineStore implements EngineStore {
   }
   withdrawAction(actionId: string): void {
     this.outbox.setStatus(actionId, 'cancelling');
+  }
+
+  settings(): DeliverySettings | undefined {
+    return this.deliveryState.settings();
   }
 
   private prepare() {
