@@ -1,17 +1,46 @@
 import { ManualClock, startTestApp, type TestApp } from './support/test-app';
+import { publish, settle, trigger } from './support/runtime';
 
 /**
- * The delivery settings of issue 16 over HTTP: the service's defaults, a change by an admin, the
- * refusals, and the audit history.
+ * The delivery controls of issue 16 over HTTP, on the service's own defaults (opt-in consent, no
+ * caps, no quiet hours): consent, through the
+ * events it stores, the analytics counts by reason, the customer's history and what reaches the
+ * actions output. The clock is driven by hand; the rules themselves are unit-tested
+ * (runtime/rules/*.unit.spec.ts, instance.delivery.unit.spec.ts).
  */
 describe('delivery controls over HTTP', () => {
   let t: TestApp;
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(new Date('2026-11-28T10:00:00Z'));
-    t = await startTestApp({ clock });
+    t = await startTestApp({ clock, consentMode: 'asStored' });
+    await t.request('editor', 'POST', '/trigger-definitions', {
+      name: 'signed-up',
+      attributes: [{ name: 'timeZone', type: 'text' }],
+    });
+    await t.request('editor', 'POST', '/trigger-definitions/signed-up/ready');
   });
   afterEach(() => t.close());
+
+  const enter = (id: string, customerId: string, attributes: Record<string, unknown> = {}) =>
+    t.request('ingest', 'POST', '/triggers', [
+      trigger(id, customerId, 'signed-up', attributes, clock.now().toISOString()),
+    ]);
+  const consent = (...records: unknown[]) => t.request('ingest', 'POST', '/consent', records);
+  const actions = async () =>
+    (await t.request('ingest', 'GET', '/actions?limit=1000')).body.actions as {
+      customerId: string;
+      stepId: string;
+      topic?: string;
+      transactional?: boolean;
+    }[];
+  const sends = async (id: string) => (await t.request('viewer', 'GET', `/journeys/${id}/analytics`)).body.versions[0];
+  const history = async (id: string, customerId: string) =>
+    (await t.request('viewer', 'GET', `/journeys/${id}/customers/${customerId}`)).body.instances[0].history as {
+      event: string;
+      stepId?: string;
+      details?: Record<string, unknown>;
+    }[];
 
   describe('delivery settings', () => {
     it('are opt-in with no caps until changed, audited with every refusal, and matched by If-Match', async () => {
@@ -61,6 +90,82 @@ describe('delivery controls over HTTP', () => {
       const rest = (await t.request('viewer', 'GET', `/settings/audit-history?after=${audit.next}`)).body;
       expect(rest.entries.map((e: { details: { error: { code: string } } }) => e.details.error.code)).toEqual([
         'VALIDATION_FAILED',
+      ]);
+    });
+  });
+
+  describe('consent', () => {
+    const newsletter = {
+      name: 'Newsletter',
+      audience: { type: 'trigger', trigger: 'signed-up' },
+      steps: [
+        { id: 'news', type: 'send', channel: 'email', topic: 'newsletter', content: 'issue-1', next: 'receipt' },
+        { id: 'receipt', type: 'send', channel: 'sms', content: 'receipt', transactional: true },
+      ],
+    };
+
+    it('sends only with consent for the channel and topic, by event time; a transactional step needs none', async () => {
+      const id = await publish(t, newsletter);
+      const record = (
+        n: number,
+        customerId: string,
+        topic: string | undefined,
+        status: string,
+        occurredAt: string,
+      ) => ({
+        id: `c${n}`,
+        customerId,
+        channel: 'email',
+        ...(topic ? { topic } : {}),
+        status,
+        occurredAt,
+      });
+      expect(
+        (
+          await consent(
+            record(1, 'ann', undefined, 'optedIn', '2026-11-01T00:00:00Z'),
+            record(2, 'ann', 'newsletter', 'optedIn', '2026-11-01T00:00:00Z'),
+            record(3, 'bob', undefined, 'optedIn', '2026-11-01T00:00:00Z'),
+            // dan withdrew on the 20th; his opt-in of the 10th arrives after the withdrawal and loses.
+            record(4, 'dan', undefined, 'optedOut', '2026-11-20T00:00:00Z'),
+            record(5, 'dan', undefined, 'optedIn', '2026-11-10T00:00:00Z'),
+            record(6, 'dan', 'newsletter', 'optedIn', '2026-11-10T00:00:00Z'),
+          )
+        ).body,
+      ).toEqual({ accepted: 6, duplicates: 0, refused: [] });
+      for (const customerId of ['ann', 'bob', 'cid', 'dan']) await enter(`t-${customerId}`, customerId);
+      await settle(t);
+
+      const out = await actions();
+      expect(out.filter((a) => a.stepId === 'news').map((a) => [a.customerId, a.topic])).toEqual([
+        ['ann', 'newsletter'],
+      ]);
+      // The transactional receipt reaches every customer, consent or not, and says so.
+      expect(out.filter((a) => a.stepId === 'receipt').map((a) => [a.customerId, a.transactional])).toEqual(
+        ['ann', 'bob', 'cid', 'dan'].map((c) => [c, true]),
+      );
+      expect(await sends(id)).toMatchObject({
+        completed: 4,
+        sends: { requested: 5, skippedBy: { NoConsent: 3 } },
+      });
+      expect((await history(id, 'bob')).find((line) => line.event === 'SendSkipped')).toEqual({
+        stepId: 'news',
+        at: '2026-11-28T10:00:00.000Z',
+        event: 'SendSkipped',
+        details: { actionId: expect.any(String), reason: 'NoConsent', channel: 'email', topic: 'newsletter' },
+      });
+    });
+
+    it('refuses a consent request of the wrong shape with every problem', async () => {
+      const answer = await consent(
+        { customerId: 'ann', channel: 'fax', status: 'optedIn', occurredAt: '2026-11-01T00:00:00Z' },
+        { customerId: 'bob', channel: 'email', status: 'maybe', occurredAt: 'yesterday' },
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+        '$[0].channel',
+        '$[1].occurredAt',
+        '$[1].status',
       ]);
     });
   });

@@ -21,6 +21,10 @@ const CANCELLED: Record<string, string> = {
   expired: 'the message expired before it was handed out',
 };
 
+const SKIPPED: Record<string, string> = {
+  NoConsent: 'the customer has no consent for the channel or topic',
+};
+
 /** Why an entry was blocked, in words. */
 export const blockedReason = (entry: BlockedEntry) =>
   `${BLOCKED[entry.reason] ?? entry.reason}${entry.triggerId ? ` (trigger ${entry.triggerId})` : ''}`;
@@ -56,6 +60,8 @@ export function decisionText(line: HistoryLine, definition?: JourneyDefinition):
       return `message requested${d.expiresAt ? `, expires ${String(d.expiresAt)}` : ''}`;
     case 'ActionCancelled':
       return `send skipped: ${CANCELLED[String(d.reason)] ?? String(d.reason)}`;
+    case 'SendSkipped':
+      return `send skipped: ${SKIPPED[String(d.reason)] ?? String(d.reason)}`;
     case 'WaitScheduled':
       return d.kind === 'trigger'
         ? `waiting for the trigger until ${String(d.dueAt)}`

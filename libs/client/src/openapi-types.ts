@@ -522,6 +522,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send consent records
+         * @description One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.
+         *
+         *     Roles: admin, ingest.
+         */
+        post: operations["ingestionConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/segments/{segmentId}/membership": {
         parameters: {
             query?: never;
@@ -1422,6 +1444,14 @@ export type components = {
                 blocked?: {
                     [key: string]: number;
                 };
+                sends?: {
+                    /** @description Messages handed to the actions output (ActionRequested) */
+                    requested: number;
+                    /** @description Sends a delivery control stopped, by reason: NoConsent */
+                    skippedBy: {
+                        [key: string]: number;
+                    };
+                };
                 steps: {
                     stepId: string;
                     entered: number;
@@ -1501,6 +1531,14 @@ export type components = {
                     };
                     blocked?: {
                         [key: string]: number;
+                    };
+                    sends?: {
+                        /** @description Messages handed to the actions output (ActionRequested) */
+                        requested: number;
+                        /** @description Sends a delivery control stopped, by reason: NoConsent */
+                        skippedBy: {
+                            [key: string]: number;
+                        };
                     };
                     goal: {
                         reached: number;
@@ -1629,6 +1667,50 @@ export type components = {
             events: number;
             ms: number;
         };
+        /**
+         * ConsentMessage
+         * @description A customer's consent for a channel, or for a topic on a channel (`POST /consent`, `journeys.consent` keyed by customerId). The latest by occurredAt wins, whatever order they arrive in.
+         * @example {
+         *       "id": "consent-1",
+         *       "customerId": "ann",
+         *       "channel": "email",
+         *       "topic": "newsletter",
+         *       "status": "optedIn",
+         *       "occurredAt": "2026-12-01T09:00:00Z",
+         *       "source": "signup-form"
+         *     }
+         */
+        ConsentMessage: {
+            /** @description Optional idempotency key: a record with an id seen before for the customer is a duplicate */
+            id?: string;
+            /** @description The customer */
+            customerId: string;
+            /**
+             * @description The channel the consent is for
+             * @enum {unknown}
+             */
+            channel: "email" | "sms" | "push" | "custom";
+            /** @description A topic on the channel (a newsletter, promotions); absent: the channel as a whole */
+            topic?: string | null;
+            /**
+             * @description optedIn or optedOut
+             * @enum {unknown}
+             */
+            status: "optedIn" | "optedOut";
+            /**
+             * Format: instant
+             * @description When the customer gave or withdrew consent, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
+            /** @description Where it was given (a form, a preference centre), kept for the record */
+            source?: string | null;
+        };
+        /**
+         * ConsentBatch
+         * @description The body of `POST /consent`: one consent record or a list of at most 10000.
+         */
+        ConsentBatch: components["schemas"]["ConsentMessage"] | components["schemas"]["ConsentMessage"][];
         /**
          * DeliverySettings
          * @description The body of `PUT /settings`: the whole of the delivery settings; a field left out takes its default (optIn, no caps, no quiet hours).
@@ -1926,6 +2008,10 @@ export type components = {
              * @description Not handed out after this time
              */
             expiresAt?: string;
+            /** @description The send step's consent topic (for the message's unsubscribe link) */
+            topic?: string;
+            /** @description Present (true) when the send needed no consent and was neither capped nor held */
+            transactional?: boolean;
         };
         /**
          * ActionsPage
@@ -1975,7 +2061,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -1993,7 +2079,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -2161,6 +2247,35 @@ export type components = {
             /** Format: date-time */
             receivedAt: string;
         };
+        /** @description A consent record was accepted (stream customer-<id>); the engine keeps each channel's and topic's latest by occurredAt */
+        ConsentChangedData: {
+            /** @description Optional idempotency key: a record with an id seen before for the customer is a duplicate */
+            id?: string;
+            /** @description The customer */
+            customerId: string;
+            /**
+             * @description The channel the consent is for
+             * @enum {unknown}
+             */
+            channel: "email" | "sms" | "push" | "custom";
+            /** @description A topic on the channel (a newsletter, promotions); absent: the channel as a whole */
+            topic?: string | null;
+            /**
+             * @description optedIn or optedOut
+             * @enum {unknown}
+             */
+            status: "optedIn" | "optedOut";
+            /**
+             * Format: instant
+             * @description When the customer gave or withdrew consent, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
+            /** @description Where it was given (a form, a preference centre), kept for the record */
+            source?: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+        };
         /** @description The delivery settings were changed (stream settings-delivery) */
         DeliverySettingsChangedData: {
             settings: components["schemas"]["DeliverySettings"];
@@ -2244,6 +2359,8 @@ export type components = {
             attributes: Record<string, never>;
             /** Format: date-time */
             expiresAt?: string;
+            topic?: string;
+            transactional?: boolean;
         };
         /** @description An action no reader was handed was withdrawn */
         ActionCancelledData: {
@@ -2261,6 +2378,27 @@ export type components = {
             stepId: string;
             /** @enum {unknown} */
             reason: "versionStopped" | "expired";
+        };
+        /** @description A delivery control stopped a send; the customer went on (NoConsent) */
+        SendSkippedData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            /** @description The id the message would have had */
+            actionId: string;
+            /** @enum {unknown} */
+            channel: "email" | "sms" | "push" | "custom";
+            topic?: string;
+            /** @enum {unknown} */
+            reason: "NoConsent";
         };
         /** @description A durable timer was set */
         WaitScheduledData: {
@@ -4118,6 +4256,84 @@ export interface operations {
         };
         responses: {
             /** @description Every message counted once: accepted, duplicate or refused */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 5 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ingestionConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentBatch"];
+            };
+        };
+        responses: {
+            /** @description Every record counted once */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -61,6 +61,39 @@ export class IngestionController {
     return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body], { shapeChecked: true });
   }
 
+  /**
+   * One consent record or a list (schema `consent-batch.json`): a request of the wrong shape is a 400
+   * listing every problem; records of the right shape are stored in their customer's stream.
+   */
+  @Post('consent')
+  @HttpCode(202)
+  @Allow('ingest')
+  @ApiContract({
+    tag: 'ingestion',
+    summary: 'Send consent records',
+    description:
+      "One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.",
+    roles: ['ingest'],
+    body: {
+      schema: 'ConsentBatch',
+      example: [
+        {
+          id: 'consent-1',
+          customerId: 'ann',
+          channel: 'email',
+          topic: 'newsletter',
+          status: 'optedIn',
+          occurredAt: '2026-12-01T09:00:00Z',
+        },
+      ],
+    },
+    ok: { status: 202, schema: 'IntakeResult', description: 'Every record counted once' },
+    writes: true,
+  })
+  consent(@Body(new SchemaBodyPipe('consent-batch.json')) body: unknown): Promise<IngestResult> {
+    return this.ingestion.ingestConsent(Array.isArray(body) ? body : [body], { shapeChecked: true });
+  }
+
   @Post('segments/:segmentId/membership')
   @HttpCode(202)
   @Allow('ingest')

@@ -215,7 +215,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     );
     if (this.splitsPartitions()) this.engine()?.onOwnershipChange((owned) => void this.forwarders?.follow(owned));
     else this.forwarders.follow('all');
-    const consumer = (role: 'commands' | 'triggers' | 'segments', handle: BatchHandler) =>
+    const consumer = (role: 'commands' | 'triggers' | 'segments' | 'consent', handle: BatchHandler) =>
       new KafkaBatchConsumer({
         kafka,
         groupId: `${settings.groupId}.${role}`,
@@ -238,6 +238,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
         consumer(
           'segments',
           ingestionHandler((m) => ingestion.ingestSegmentChanges(m)),
+        ),
+        consumer(
+          'consent',
+          ingestionHandler((m) => ingestion.ingestConsent(m)),
         ),
       );
     } else {

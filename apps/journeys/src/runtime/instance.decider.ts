@@ -1,6 +1,14 @@
-import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
-import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
+import { journeyTimeZone, type DeliverySettings, type JourneyDefinition, type Step } from '@journeys/definition';
+import type {
+  ActionCancelReason,
+  CustomerEntered,
+  CustomerExited,
+  ExitReason,
+  InstanceEvent,
+  InstanceRef,
+} from './instance.events';
 import { bindingAccepts } from './rules/correlation';
+import type { CustomerDelivery } from './rules/delivery';
 import { withinGoalWindow } from './rules/goal';
 import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
@@ -71,6 +79,8 @@ export interface InstanceContext {
   /** What `profile.*` reads. */
   profile: Readonly<Record<string, unknown>>;
   inSegment(segmentId: string): boolean;
+  /** What the delivery controls read (rules/delivery.ts); absent: every send goes out, as before they existed. */
+  delivery?: { settings: DeliverySettings; customer: CustomerDelivery };
 }
 
 export type InstanceCommand =
@@ -94,8 +104,10 @@ export type InstanceCommand =
   | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
   /** The version was stopped. */
   | { type: 'Remove' }
-  /** The version was stopped before any reader was handed this action of the instance: it is withdrawn. */
-  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' };
+  /**
+   * The version was stopped before any reader was handed this action of the instance: it is withdrawn.
+   */
+  | { type: 'CancelAction'; actionId: string; stepId: string; reason: ActionCancelReason };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -298,7 +310,7 @@ function newRun(
   spin: number,
   causeChain: number,
 ): StepRun {
-  return {
+  const run: Mutable<StepRun> = {
     ref,
     now: context.now,
     nowMs: context.now.getTime(),
@@ -312,6 +324,12 @@ function newRun(
     spin,
     causeChain,
   };
+  // The decision's own copy: its sends count against the caps for its later sends.
+  if (context.delivery !== undefined) {
+    const { settings, customer } = context.delivery;
+    run.delivery = { settings, customer, journey: context.definition.delivery };
+  }
+  return run;
 }
 
 /** Steps by id, built once per definition (the engine keeps one definition object per version). */
@@ -359,6 +377,7 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       return changed(state, { currentStepId: stepId, stepsEntered: state.stepsEntered + 1, spinAt: at, spinSteps });
     }
     case 'ActionRequested':
+    case 'SendSkipped':
       return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
     case 'WaitScheduled': {
       const { kind, stepId, timerId, dueAt } = event.data;

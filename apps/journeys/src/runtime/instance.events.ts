@@ -9,6 +9,7 @@ export type InstanceEvent =
   | StepEntered
   | ActionRequested
   | ActionCancelled
+  | SendSkipped
   | WaitScheduled
   | WaitElapsed
   | TriggerMatched
@@ -58,12 +59,31 @@ export type ActionRequested = Event<
     attributes: Record<string, unknown>;
     /** Not handed out after this time. */
     expiresAt?: string;
+    /** The step's consent topic. */
+    topic?: string;
+    /** Present (true) when the send needed no consent and was neither capped nor held. */
+    transactional?: true;
   }
 >;
+/** A message no reader was handed, withdrawn: its version was stopped. */
 export type ActionCancelled = Event<
   'ActionCancelled',
-  InstanceRef & { actionId: string; stepId: string; reason: 'versionStopped' | 'expired' }
+  InstanceRef & { actionId: string; stepId: string; reason: ActionCancelReason }
 >;
+export type ActionCancelReason = 'versionStopped' | 'expired';
+/** A delivery control stopped a send (rules/delivery.ts); the customer went on. */
+export type SendSkipped = Event<
+  'SendSkipped',
+  InstanceRef & {
+    stepId: string;
+    /** The id the message would have had. */
+    actionId: string;
+    channel: Channel;
+    topic?: string;
+    reason: SendSkipReason;
+  }
+>;
+export type SendSkipReason = 'NoConsent';
 export type WaitScheduled = Event<
   'WaitScheduled',
   InstanceRef & {
@@ -135,6 +155,7 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'StepEntered',
   'ActionRequested',
   'ActionCancelled',
+  'SendSkipped',
   'WaitScheduled',
   'WaitElapsed',
   'TriggerMatched',

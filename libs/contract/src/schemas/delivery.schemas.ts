@@ -1,18 +1,79 @@
 /**
- * The delivery controls' messages (docs/delivery-controls.md): the service's delivery settings
- * (`GET`/`PUT /settings`, their audit history).
+ * The delivery controls' messages (docs/delivery-controls.md): consent records (`POST /consent`,
+ * `journeys.consent`) and the service's delivery settings (`GET`/`PUT /settings`, their audit history).
  */
-import { CHANNELS, CONSENT_MODES, DELIVERY_LIMITS, QUIET_HOURS_MODES } from '@journeys/definition';
+import { CHANNELS, CONSENT_MODES, CONSENT_STATUSES, DELIVERY_LIMITS, QUIET_HOURS_MODES } from '@journeys/definition';
+import { MAX_INTAKE_BATCH } from './ingestion.schemas';
 import { localTime } from './journey-definition.schema';
 import {
   closedObject,
   duration,
+  identifier,
+  instant,
   nullable,
   nullableEnum,
   openObject as open,
   schemaFile,
   type JsonSchema,
 } from './common';
+
+const id = (description: string): JsonSchema => ({
+  ...identifier(description),
+  'x-codes': {
+    type: 'InvalidIdentifier',
+    minLength: 'InvalidIdentifier',
+    maxLength: 'InvalidIdentifier',
+    pattern: 'InvalidIdentifier',
+  },
+});
+
+export const consentMessageSchema: JsonSchema = schemaFile(
+  'consent-message.json',
+  'ConsentMessage',
+  "A customer's consent for a channel, or for a topic on a channel (`POST /consent`, `journeys.consent` keyed by customerId). The latest by occurredAt wins, whatever order they arrive in.",
+  {
+    type: 'object',
+    'x-codes': { type: 'NotAnObject' },
+    required: ['customerId', 'channel', 'status', 'occurredAt'],
+    additionalProperties: false,
+    properties: {
+      id: id('Optional idempotency key: a record with an id seen before for the customer is a duplicate'),
+      customerId: id('The customer'),
+      channel: { enum: [...CHANNELS], description: 'The channel the consent is for' },
+      topic: nullable(id('A topic on the channel (a newsletter, promotions); absent: the channel as a whole')),
+      status: { enum: [...CONSENT_STATUSES], description: 'optedIn or optedOut' },
+      occurredAt: instant('When the customer gave or withdrew consent, with Z or an offset'),
+      source: nullable({
+        type: 'string',
+        maxLength: 200,
+        description: 'Where it was given (a form, a preference centre), kept for the record',
+      }),
+    },
+    examples: [
+      {
+        id: 'consent-1',
+        customerId: 'ann',
+        channel: 'email',
+        topic: 'newsletter',
+        status: 'optedIn',
+        occurredAt: '2026-12-01T09:00:00Z',
+        source: 'signup-form',
+      },
+    ],
+  },
+);
+
+export const consentBatchSchema: JsonSchema = schemaFile(
+  'consent-batch.json',
+  'ConsentBatch',
+  `The body of \`POST /consent\`: one consent record or a list of at most ${MAX_INTAKE_BATCH}.`,
+  {
+    anyOf: [
+      { $ref: 'consent-message.json' },
+      { type: 'array', minItems: 1, maxItems: MAX_INTAKE_BATCH, items: { $ref: 'consent-message.json' } },
+    ],
+  },
+);
 
 const frequencyCap = closedObject(
   {
@@ -119,6 +180,8 @@ export const settingsAuditPageSchema: JsonSchema = schemaFile(
 
 /** The delivery controls' schema files, by name. */
 export const DELIVERY_SCHEMAS: Record<string, JsonSchema> = {
+  'consent-message.json': consentMessageSchema,
+  'consent-batch.json': consentBatchSchema,
   'delivery-settings.json': deliverySettingsSchema,
   'delivery-settings-state.json': deliverySettingsStateSchema,
   'settings-audit-history.json': settingsAuditPageSchema,

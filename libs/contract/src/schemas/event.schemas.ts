@@ -3,6 +3,7 @@
  * (`type` = `journeys.<EventType>`). Fields may be added over time, never renamed or removed.
  */
 import type { JsonSchema } from './common';
+import { consentMessageSchema } from './delivery.schemas';
 import { segmentChangeSchema, triggerMessageSchema } from './ingestion.schemas';
 
 const string = { type: 'string' };
@@ -33,7 +34,27 @@ const received = (description: string, message: JsonSchema): JsonSchema => ({
 });
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
 
+/** Why a delivery control skipped a send (`SendSkipped`). */
+export const SEND_SKIPPED_REASONS = ['NoConsent'];
+
+const channel = { enum: ['email', 'sms', 'push', 'custom'] };
 const deliverySettings = { $ref: 'delivery-settings.json' };
+
+/** The delivery controls' events (docs/delivery-controls.md). */
+const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
+  SendSkipped: data(
+    'A delivery control stopped a send; the customer went on (NoConsent)',
+    {
+      ...instance,
+      stepId: string,
+      actionId: { type: 'string', description: 'The id the message would have had' },
+      channel,
+      topic: string,
+      reason: { enum: SEND_SKIPPED_REASONS },
+    },
+    [...Object.keys(instance), 'stepId', 'actionId', 'channel', 'reason'],
+  ),
+};
 
 /** Exit reasons of `CustomerExited`; `LoopLimit`: the loop guard stopped a customer going round without time passing. */
 export const EXIT_REASONS = ['exitStep', 'exitTrigger', 'exitSegment', 'LoopLimit'];
@@ -112,6 +133,10 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   TriggerDefinitionReady: data('Journeys may publish against it; triggers are accepted', { name: string }),
   TriggerReceived: received('A trigger message was accepted (stream customer-<id>)', triggerMessageSchema),
   SegmentMembershipChanged: received('A segment change was accepted (stream customer-<id>)', segmentChangeSchema),
+  ConsentChanged: received(
+    "A consent record was accepted (stream customer-<id>); the engine keeps each channel's and topic's latest by occurredAt",
+    consentMessageSchema,
+  ),
   DeliverySettingsChanged: data('The delivery settings were changed (stream settings-delivery)', {
     settings: deliverySettings,
     changed: { type: 'array', items: string, description: 'The fields that changed' },
@@ -152,6 +177,8 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
       content: string,
       attributes,
       expiresAt: { type: 'string', format: 'date-time' },
+      topic: string,
+      transactional: { type: 'boolean' },
     },
     [...Object.keys(instance), 'actionId', 'stepId', 'channel', 'content', 'attributes'],
   ),
@@ -161,6 +188,7 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     stepId: string,
     reason: { enum: ['versionStopped', 'expired'] },
   }),
+  ...DELIVERY_EVENT_DATA,
   WaitScheduled: data('A durable timer was set', {
     ...instance,
     stepId: string,

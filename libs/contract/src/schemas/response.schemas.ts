@@ -13,6 +13,19 @@ const blockedEntries = {
   ),
 };
 
+/** What the delivery controls did to a version's sends (docs/delivery-controls.md). */
+const sendCounters = open(
+  {
+    requested: { type: 'integer', description: 'Messages handed to the actions output (ActionRequested)' },
+    skippedBy: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'Sends a delivery control stopped, by reason: NoConsent',
+    },
+  },
+  ['requested', 'skippedBy'],
+);
+
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   'journey.json': message(
     'journey.json',
@@ -129,6 +142,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                 additionalProperties: { type: 'integer' },
                 description: 'Entries refused by reason',
               },
+              sends: sendCounters,
               steps: {
                 type: 'array',
                 items: open(
@@ -229,6 +243,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                     removed: { type: 'integer' },
                     exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
                     blocked: { type: 'object', additionalProperties: { type: 'integer' } },
+                    sends: sendCounters,
                     goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
                   },
                   ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],

@@ -1,6 +1,7 @@
 import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../journeys/journey.decider';
 import type { InstanceState } from '../instance.decider';
+import type { CustomerDelivery } from '../rules/delivery';
 import type { Profile, Stamp } from '../rules/event-time';
 
 /**
@@ -39,6 +40,10 @@ export interface EngineStore {
   profile(customerId: string): Profile;
   profilesOf(customerIds: readonly string[]): Map<string, Profile>;
 
+  /** The customer's consents and counted sends (rules/delivery.ts); empty when none are kept. */
+  delivery(customerId: string): CustomerDelivery;
+  /** The stored delivery state of the customers that have one, keyed by customer. */
+  deliveriesOf(customerIds: readonly string[]): Map<string, CustomerDelivery>;
   /** The delivery settings as the partition's inputs last set them; undefined before any were stored. */
   settings(): DeliverySettings | undefined;
 
@@ -157,6 +162,8 @@ export interface EngineChanges {
   actionsHanded?: string[];
   jobsSaved: EngineJob[];
   jobsRemoved: string[];
+  /** Customers' consents and counted sends (the whole state of each customer named). */
+  deliveries: { customerId: string; state: CustomerDelivery }[];
   /** The delivery settings, when an input changed them (the last one wins). */
   settings: DeliverySettings[];
 }
@@ -175,6 +182,7 @@ export function emptyChanges(): EngineChanges {
     actionsCancelled: [],
     jobsSaved: [],
     jobsRemoved: [],
+    deliveries: [],
     settings: [],
   };
 }

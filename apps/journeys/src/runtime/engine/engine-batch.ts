@@ -1,4 +1,3 @@
-import type { DeliverySettings } from '@journeys/definition';
 import type { EventMetadata, NewEvent } from '@journeys/event-store';
 import { SCHEMA_VERSION } from '../../common/command-context';
 import { customerStream, triggerEventId } from '../../ingestion/customer.events';
@@ -7,6 +6,8 @@ import { evolve, type InstanceState } from '../instance.decider';
 import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
 import { versionKey } from '../rules/routing';
 import { mergeProfile, supersedes, type Profile, type Stamp } from '../rules/event-time';
+import { BatchDelivery } from './batch-delivery';
+import { outboxAction } from './outbox-action';
 import type { LifecycleMove } from '../rules/lifecycle';
 import type {
   EngineChanges,
@@ -60,8 +61,8 @@ export class EngineBatch {
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
   private lastMetadata: EventMetadata | undefined;
-  /** The delivery settings, when an input of this batch changed them. */
-  private settingsChanged: DeliverySettings | undefined;
+  /** The customers' consents and counted sends, and the delivery settings when an input changed them. */
+  readonly delivery: BatchDelivery;
 
   /**
    * `parent`: the batch decided just before this one whose state may not be committed yet. Reads go
@@ -72,10 +73,13 @@ export class EngineBatch {
     private readonly state: EngineStore,
     private readonly timing: EngineTiming,
     private parent?: EngineBatch,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery(state, parent?.delivery);
+  }
 
   forgetParent(): void {
     this.parent = undefined;
+    this.delivery.forgetParent();
   }
 
   instance(instanceId: string): InstanceState | undefined {
@@ -152,6 +156,7 @@ export class EngineBatch {
     if (!ids.length) return;
     const segments = this.state.segmentsOfCustomers(ids);
     const profiles = this.state.profilesOf(ids);
+    this.delivery.prefetch(ids);
     for (const customerId of ids) {
       if (!this.segments.has(customerId)) {
         this.segments.set(customerId, segments.get(customerId) ?? { member: new Set(), stamps: new Map() });
@@ -241,15 +246,11 @@ export class EngineBatch {
     if (this.customerInstances.has(customerId) || this.segments.has(customerId) || this.profiles.has(customerId)) {
       return true;
     }
-    return this.entryCustomers.has(customerId);
+    return this.entryCustomers.has(customerId) || this.delivery.knows(customerId);
   }
 
   saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {
     this.journeys.push(state);
-  }
-
-  saveSettings(settings: DeliverySettings): void {
-    this.settingsChanged = settings;
   }
 
   saveJob(job: EngineJob): void {
@@ -313,30 +314,9 @@ export class EngineBatch {
           this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) + grace });
           break;
         }
-        case 'ActionRequested': {
-          const { actionId, stepId, channel, content, attributes, expiresAt } = event.data;
-          const payload = {
-            actionId,
-            journeyId,
-            version,
-            stepId,
-            customerId,
-            channel,
-            content,
-            attributes,
-            requestedAt: at,
-          };
-          this.actionsAdded.push({
-            actionId,
-            instanceId,
-            journeyId,
-            version,
-            customerId,
-            payload: JSON.stringify(expiresAt ? { ...payload, expiresAt } : payload),
-            expiresAt: expiresAt ? Date.parse(expiresAt) : undefined,
-          });
+        case 'ActionRequested':
+          this.actionsAdded.push(outboxAction(event));
           break;
-        }
         case 'ActionCancelled':
           this.actionsCancelled.add(event.data.actionId);
           break;
@@ -398,7 +378,7 @@ export class EngineBatch {
       actionsCancelled: [...this.actionsCancelled],
       jobsSaved: [...this.jobsSaved.values()],
       jobsRemoved: [...this.jobsRemoved],
-      settings: this.settingsChanged === undefined ? [] : [this.settingsChanged],
+      ...this.delivery.changes(),
     };
   }
 }

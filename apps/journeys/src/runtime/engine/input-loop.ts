@@ -1,5 +1,5 @@
 import type { ReactorBatch, ReactorControl, ReactorHandler, RecordedEvent } from '@journeys/event-store';
-import type { SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
+import type { ConsentMessage, SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { DELIVERY_SETTINGS_CHANGED } from '../../settings/delivery-settings.decider';
 import { partitionOf } from '../partitions/partition-of';
@@ -148,6 +148,8 @@ function prefetch(p: PartitionEngine, batch: EngineBatch, events: readonly Recor
       for (const info of p.catalog.enteredBy(message.trigger)) entryJourneys.add(info.journeyId);
     } else if (event.type === 'SegmentMembershipChanged') {
       customers.push((event.data as SegmentChangeMessage).customerId);
+    } else if (event.type === 'ConsentChanged') {
+      customers.push((event.data as ConsentMessage).customerId);
     }
   }
   batch.prefetchCustomers(customers, entryJourneys);

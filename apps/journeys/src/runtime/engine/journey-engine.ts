@@ -28,6 +28,7 @@ const ENGINE_INPUTS = [
   'TriggerReceived',
   'SegmentMembershipChanged',
   ...JOURNEY_EVENT_TYPES,
+  'ConsentChanged',
   DELIVERY_SETTINGS_CHANGED,
 ];
 /** Longest a timer run waits for the input loop to take what was stored before it. */

@@ -23,7 +23,19 @@ export interface VersionAnalytics {
   blocked: Record<string, number>;
   goalReached: number;
   steps: Record<string, StepCounters>;
+  /** What the delivery controls did to the version's sends (absent in documents written before them). */
+  sends?: SendCounters;
 }
+
+/** Sends handed to the output, and stopped by a delivery control, by reason. */
+export interface SendCounters {
+  requested: number;
+  /** NoConsent. */
+  skippedBy: Record<string, number>;
+}
+
+/** The version's send counters, created on first use. */
+export const sendsOf = (a: VersionAnalytics): SendCounters => (a.sends ??= { requested: 0, skippedBy: {} });
 
 /** Counters of a version nobody has entered yet. */
 export const emptyAnalytics = (journeyId: string, version: number): VersionAnalytics => ({
@@ -145,6 +157,14 @@ export const analyticsProjection: Projection & {
         case 'GoalReached':
           doc(e.data.journeyId, e.data.version).goalReached++;
           break;
+        case 'ActionRequested':
+          sendsOf(doc(e.data.journeyId, e.data.version)).requested++;
+          break;
+        case 'SendSkipped': {
+          const skipped = sendsOf(doc(e.data.journeyId, e.data.version)).skippedBy;
+          skipped[e.data.reason] = (skipped[e.data.reason] ?? 0) + 1;
+          break;
+        }
         default:
           break;
       }

@@ -1,5 +1,6 @@
 import type { SendStep } from '@journeys/definition';
-import type { ActionRequested } from '../instance.events';
+import type { ActionRequested, SendSkipped } from '../instance.events';
+import { decideDelivery, type DeliveryVerdict } from '../rules/delivery';
 import { eventData, goTo, ownValue, plusDurationMs, type StepResult, type StepRun } from './step-run';
 
 /**
@@ -7,20 +8,68 @@ import { eventData, goTo, ownValue, plusDurationMs, type StepResult, type StepRu
  * The actionId is `<instanceId>:<stepId>`, so a re-decision after a crash requests the same action
  * again and the output drops the duplicate. A loop that comes back to the step sends a new
  * message: that one gets `:<n>` (the visit) appended.
+ *
+ * The delivery controls decide first (rules/delivery.ts): a message may be skipped (SendSkipped,
+ * the customer goes on).
  */
 export function requestAction(step: SendStep, run: StepRun): StepResult {
   const instanceId = run.ref.instanceId;
   const sentBefore = run.revisit || ownValue(run.actions, step.id) !== undefined;
+  const actionId = sentBefore ? `${instanceId}:${step.id}:${run.visit}` : `${instanceId}:${step.id}`;
+  const expiresAtMs = step.expires === undefined ? null : plusDurationMs(run.now, step.expires, run.timeZone);
+  return deliver(step, run, actionId, expiresAtMs ?? undefined);
+}
+
+function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: number | undefined): StepResult {
+  const verdict = verdictFor(step, run);
+  switch (verdict.kind) {
+    case 'send':
+      return { events: [requested(step, run, actionId, expiresAtMs, verdict.transactional)], then: goTo(step.next) };
+    case 'skip': {
+      const data: SendSkipped['data'] = eventData(run.ref, {
+        stepId: step.id,
+        actionId,
+        channel: step.channel,
+        reason: verdict.reason,
+      });
+      if (step.topic !== undefined) data.topic = step.topic;
+      return { events: [{ type: 'SendSkipped', data }], then: goTo(step.next) };
+    }
+    default: {
+      const unhandled: never = verdict;
+      throw new Error(`Unhandled verdict ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+function verdictFor(step: SendStep, run: StepRun): DeliveryVerdict {
+  const delivery = run.delivery;
+  if (delivery === undefined) return { kind: 'send', transactional: step.transactional === true };
+  return decideDelivery({
+    step,
+    journey: delivery.journey,
+    settings: delivery.settings,
+    customer: delivery.customer,
+    nowMs: run.nowMs,
+  });
+}
+
+function requested(
+  step: SendStep,
+  run: StepRun,
+  actionId: string,
+  expiresAtMs: number | undefined,
+  transactional: boolean,
+): ActionRequested {
   const data: ActionRequested['data'] = eventData(run.ref, {
-    actionId: sentBefore ? `${instanceId}:${step.id}:${run.visit}` : `${instanceId}:${step.id}`,
+    actionId,
     stepId: step.id,
     channel: step.channel,
     content: step.content,
     attributes: run.trigger as Record<string, unknown>,
   });
-  if (step.expires !== undefined) {
-    const expiresMs = plusDurationMs(run.now, step.expires, run.timeZone);
-    if (expiresMs !== null) data.expiresAt = new Date(expiresMs).toISOString();
-  }
-  return { events: [{ type: 'ActionRequested', data }], then: goTo(step.next) };
+  if (expiresAtMs !== undefined) data.expiresAt = new Date(expiresAtMs).toISOString();
+  if (step.topic !== undefined) data.topic = step.topic;
+  if (transactional) data.transactional = true;
+  return { type: 'ActionRequested', data };
 }

@@ -150,3 +150,32 @@ describe('SqliteEngineStore on a read-model file of the first release', () => {
     expect(new EngineBatch(state, { triggerWaitGraceMs: 0 }).setMembership('vip', 'ann', true, [0, 'z'])).toBe(false);
   });
 });
+
+describe('SqliteEngineStore delivery state', () => {
+  const SETTINGS = {
+    consentMode: 'optIn' as const,
+    frequencyCaps: [{ channel: 'email' as const, count: 1, period: 'P1D' }],
+  };
+
+  it('a batch reads consents through its parent and commits them', () => {
+    const state = new SqliteEngineStore(ReadModelStore.open(':memory:'));
+    const parent = new EngineBatch(state, TIMING);
+    expect(parent.delivery.setConsent('ann', 'email', 'optedIn', [10, 'b'])).toBe(true);
+    // An older fact loses (rules/event-time.ts).
+    expect(parent.delivery.setConsent('ann', 'email', 'optedOut', [5, 'a'])).toBe(false);
+    const child = new EngineBatch(state, TIMING, parent);
+    child.prefetchCustomers(['ann', 'bob']);
+    expect(child.delivery.setConsent('ann', 'sms', 'optedOut', [11, 'c'])).toBe(true);
+    expect(child.delivery.of('ann')).toEqual({
+      consents: { email: { status: 'optedIn', stamp: [10, 'b'] }, sms: { status: 'optedOut', stamp: [11, 'c'] } },
+    });
+    expect(parent.delivery.of('ann').consents).toEqual({ email: { status: 'optedIn', stamp: [10, 'b'] } });
+    parent.delivery.saveSettings(SETTINGS);
+    parent.commit();
+    child.commit();
+    expect(state.delivery('ann')).toEqual(child.delivery.of('ann'));
+    expect(state.deliveriesOf(['ann', 'bob'])).toEqual(new Map([['ann', child.delivery.of('ann')]]));
+    expect(state.settings()).toEqual(SETTINGS);
+    expect(state.snapshot()).toMatchObject({ deliveries: [{ customerId: 'ann' }], settings: [SETTINGS] });
+  });
+});

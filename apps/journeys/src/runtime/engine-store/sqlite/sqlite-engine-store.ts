@@ -3,6 +3,7 @@ import type { ReadModelStore } from '@journeys/read-models';
 import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../../journeys/journey.decider';
 import type { InstanceState } from '../../instance.decider';
+import type { CustomerDelivery } from '../../rules/delivery';
 import type { Profile, Stamp } from '../../rules/event-time';
 import {
   emptyMemberships,
@@ -107,6 +108,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const actionId of changes.actionsHanded ?? []) this.outbox.setStatus(actionId, 'handed');
       for (const job of changes.jobsSaved) this.saveJob(job);
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
+      for (const d of changes.deliveries ?? []) this.deliveryState.save(d.customerId, d.state);
       for (const settings of changes.settings ?? []) this.deliveryState.saveSettings(settings);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
@@ -119,6 +121,12 @@ export class SqliteEngineStore implements EngineStore {
     this.outbox.setStatus(actionId, 'cancelling');
   }
 
+  delivery(customerId: string): CustomerDelivery {
+    return this.deliveryState.of(customerId);
+  }
+  deliveriesOf(customerIds: readonly string[]): Map<string, CustomerDelivery> {
+    return this.deliveryState.ofCustomers(customerIds);
+  }
   settings(): DeliverySettings | undefined {
     return this.deliveryState.settings();
   }

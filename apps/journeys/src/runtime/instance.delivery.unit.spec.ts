@@ -1,0 +1,64 @@
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, type JourneyDefinition } from '@journeys/definition';
+import { deciderSpec } from '@journeys/testing/decider-spec';
+import { decide, evolve, initialState, type InstanceCommand, type InstanceState } from './instance.decider';
+import type { InstanceEvent, InstanceRef } from './instance.events';
+import { NO_DELIVERY_STATE, type CustomerDelivery } from './rules/delivery';
+
+/** The delivery controls as the instance decider applies them: given events, when a command, then events. */
+
+const NIGHT = new Date('2026-06-01T23:00:00.000Z');
+const instance = { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1 };
+const refAt = (at: Date): InstanceRef => ({ ...instance, at: at.toISOString() });
+
+const journey: JourneyDefinition = {
+  name: 'Night owls',
+  audience: { type: 'trigger', trigger: 'signed-up' },
+  steps: [
+    { id: 'hello', type: 'send', channel: 'email', content: 'hello', next: 'again' },
+    { id: 'again', type: 'send', channel: 'email', content: 'again', next: 'pause' },
+    { id: 'pause', type: 'wait', duration: 'P1D' },
+  ],
+};
+const quiet: DeliverySettings = {
+  consentMode: 'optOut',
+  frequencyCaps: [{ channel: 'email', count: 1, period: 'P1D' }],
+  quietHours: { start: '21:00', end: '08:00' },
+};
+
+const spec = (now: Date, settings: DeliverySettings, customer: CustomerDelivery, definition = journey) =>
+  deciderSpec<InstanceCommand, InstanceEvent, InstanceState>({
+    decide: (command, state) =>
+      decide(command, state, {
+        definition,
+        now,
+        profile: {},
+        inSegment: () => false,
+        delivery: { settings, customer },
+      }),
+    evolve,
+    initialState,
+  });
+
+const enter: InstanceCommand = { type: 'Enter', ref: instance };
+
+describe('instance decider: delivery controls', () => {
+  it('given opt-in mode and no consent, when the customer enters, then both sends are skipped NoConsent and the customer goes on', () => {
+    const events = spec(NIGHT, DEFAULT_DELIVERY_SETTINGS, NO_DELIVERY_STATE)().when(enter).events();
+    expect(events.filter((e) => e.type === 'SendSkipped').map((e) => e.data)).toEqual([
+      { ...refAt(NIGHT), stepId: 'hello', actionId: 'j1_1_c1_1:hello', channel: 'email', reason: 'NoConsent' },
+      { ...refAt(NIGHT), stepId: 'again', actionId: 'j1_1_c1_1:again', channel: 'email', reason: 'NoConsent' },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'WaitScheduled', data: { stepId: 'pause' } });
+  });
+
+  it('given a transactional step, when the customer enters at night without consent, then it is sent at once and marked', () => {
+    const receipt: JourneyDefinition = {
+      ...journey,
+      steps: [{ id: 'hello', type: 'send', channel: 'email', content: 'hello', transactional: true }],
+    };
+    const events = spec(NIGHT, { ...quiet, consentMode: 'optIn' }, NO_DELIVERY_STATE, receipt)()
+      .when(enter)
+      .events();
+    expect(events[2]).toMatchObject({ type: 'ActionRequested', data: { transactional: true } });
+  });
+});
