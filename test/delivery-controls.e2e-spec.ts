@@ -1,9 +1,9 @@
 import { ManualClock, startTestApp, type TestApp } from './support/test-app';
-import { publish, settle, trigger } from './support/runtime';
+import { HOUR, publish, settle, trigger } from './support/runtime';
 
 /**
  * The delivery controls of issue 16 over HTTP, on the service's own defaults (opt-in consent, no
- * caps, no quiet hours): consent, through the
+ * caps, no quiet hours): consent and frequency caps, each through the
  * events it stores, the analytics counts by reason, the customer's history and what reaches the
  * actions output. The clock is driven by hand; the rules themselves are unit-tested
  * (runtime/rules/*.unit.spec.ts, instance.delivery.unit.spec.ts).
@@ -27,6 +27,8 @@ describe('delivery controls over HTTP', () => {
       trigger(id, customerId, 'signed-up', attributes, clock.now().toISOString()),
     ]);
   const consent = (...records: unknown[]) => t.request('ingest', 'POST', '/consent', records);
+  const putSettings = (body: unknown, headers: Record<string, string> = {}) =>
+    t.request('admin', 'PUT', '/settings', body, headers);
   const actions = async () =>
     (await t.request('ingest', 'GET', '/actions?limit=1000')).body.actions as {
       customerId: string;
@@ -167,6 +169,72 @@ describe('delivery controls over HTTP', () => {
         '$[1].occurredAt',
         '$[1].status',
       ]);
+    });
+  });
+
+  describe('frequency caps', () => {
+    it('skips sends over a cap across journeys, lets transactional ones through uncounted, and audits the settings', async () => {
+      const caps = { consentMode: 'optOut', frequencyCaps: [{ channel: 'email', count: 2, period: 'P1D' }] };
+      const changed = await putSettings(caps);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).toBe('"0"');
+      // A stale If-Match and bad settings are refused, and audited too.
+      expect((await putSettings({ ...caps, consentMode: 'optIn' }, { 'if-match': '"7"' })).status).toBe(412);
+      const bad = await putSettings({ frequencyCaps: [{ channel: 'email', count: 0, period: 'P1M' }] });
+      expect(bad.body.error.details.map((d: { code: string; path: string }) => `${d.code} ${d.path}`)).toEqual([
+        'InvalidFrequencyCap $.frequencyCaps[0].count',
+      ]);
+      const audit = (await t.request('viewer', 'GET', '/settings/audit-history')).body.entries;
+      expect(audit.map((e: { actor: string; outcome: string }) => `${e.actor} ${e.outcome}`)).toEqual([
+        'ops accepted',
+        'ops refused',
+        'ops refused',
+      ]);
+      expect(audit[0].details).toEqual({ changed: ['consentMode', 'frequencyCaps'], settings: caps });
+
+      const email = (id: string, next?: string, transactional = false) => ({
+        id,
+        type: 'send',
+        channel: 'email',
+        content: id,
+        ...(transactional ? { transactional } : {}),
+        ...(next ? { next } : {}),
+      });
+      const digest = await publish(t, {
+        name: 'Digest',
+        audience: { type: 'trigger', trigger: 'signed-up' },
+        steps: [
+          email('d1', 'w1'),
+          { id: 'w1', type: 'wait', duration: 'PT1H', next: 'd2' },
+          email('d2', 'w2'),
+          { id: 'w2', type: 'wait', duration: 'P1D', next: 'd3' },
+          email('d3'),
+        ],
+      });
+      const receipts = await publish(t, {
+        name: 'Receipts',
+        audience: { type: 'trigger', trigger: 'signed-up' },
+        steps: [email('r1', 'r2', true), email('r2', undefined, true)],
+      });
+      await enter('t1', 'ann');
+      await settle(t);
+      clock.advance(HOUR);
+      await settle(t);
+      clock.advance(25 * HOUR);
+      await settle(t);
+
+      // d1 at 10:00 and the two receipts; d2 at 11:00 is the fourth email within a day, but receipts
+      // are not counted; d3 a day later goes: the period has rolled past d1 and d2.
+      expect((await actions()).map((a) => a.stepId).sort()).toEqual(['d1', 'd2', 'd3', 'r1', 'r2']);
+      await putSettings({ consentMode: 'optOut', frequencyCaps: [{ channel: 'email', count: 1, period: 'P1D' }] });
+      await enter('t2', 'bob');
+      await settle(t);
+      clock.advance(HOUR);
+      await settle(t);
+      const bobs = (await actions()).filter((a) => a.customerId === 'bob').map((a) => a.stepId);
+      expect(bobs.sort()).toEqual(['d1', 'r1', 'r2']);
+      expect((await sends(digest)).sends).toEqual({ requested: 4, skippedBy: { FrequencyCapped: 1 } });
+      expect((await sends(receipts)).sends).toEqual({ requested: 4, skippedBy: {} });
     });
   });
 });

@@ -23,6 +23,7 @@ const CANCELLED: Record<string, string> = {
 
 const SKIPPED: Record<string, string> = {
   NoConsent: 'the customer has no consent for the channel or topic',
+  FrequencyCapped: "the customer reached the channel's frequency cap",
 };
 
 /** Why an entry was blocked, in words. */

@@ -1447,7 +1447,7 @@ export type components = {
                 sends?: {
                     /** @description Messages handed to the actions output (ActionRequested) */
                     requested: number;
-                    /** @description Sends a delivery control stopped, by reason: NoConsent */
+                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped */
                     skippedBy: {
                         [key: string]: number;
                     };
@@ -1535,7 +1535,7 @@ export type components = {
                     sends?: {
                         /** @description Messages handed to the actions output (ActionRequested) */
                         requested: number;
-                        /** @description Sends a delivery control stopped, by reason: NoConsent */
+                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped */
                         skippedBy: {
                             [key: string]: number;
                         };
@@ -2379,7 +2379,7 @@ export type components = {
             /** @enum {unknown} */
             reason: "versionStopped" | "expired";
         };
-        /** @description A delivery control stopped a send; the customer went on (NoConsent) */
+        /** @description A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped) */
         SendSkippedData: {
             instanceId: string;
             journeyId: string;
@@ -2398,7 +2398,7 @@ export type components = {
             channel: "email" | "sms" | "push" | "custom";
             topic?: string;
             /** @enum {unknown} */
-            reason: "NoConsent";
+            reason: "NoConsent" | "FrequencyCapped";
         };
         /** @description A durable timer was set */
         WaitScheduledData: {

@@ -93,7 +93,7 @@ export class JourneysMetrics {
   });
   readonly sendsSkipped = new Counter({
     name: 'journeys_sends_skipped_total',
-    help: 'Sends a delivery control stopped, by reason (SendSkipped: NoConsent).',
+    help: 'Sends a delivery control stopped, by reason (SendSkipped: NoConsent, FrequencyCapped).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

@@ -2,6 +2,7 @@ import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, type JourneyDefinitio
 import { deciderSpec } from '@journeys/testing/decider-spec';
 import { decide, evolve, initialState, type InstanceCommand, type InstanceState } from './instance.decider';
 import type { InstanceEvent, InstanceRef } from './instance.events';
+import { consentKey } from './rules/consent';
 import { NO_DELIVERY_STATE, type CustomerDelivery } from './rules/delivery';
 
 /** The delivery controls as the instance decider applies them: given events, when a command, then events. */
@@ -23,6 +24,10 @@ const quiet: DeliverySettings = {
   consentMode: 'optOut',
   frequencyCaps: [{ channel: 'email', count: 1, period: 'P1D' }],
   quietHours: { start: '21:00', end: '08:00' },
+};
+const optedIn: CustomerDelivery = {
+  consents: { [consentKey('email')]: { status: 'optedIn', stamp: [0, 'a'] } },
+  sentAt: {},
 };
 
 const spec = (now: Date, settings: DeliverySettings, customer: CustomerDelivery, definition = journey) =>
@@ -49,6 +54,22 @@ describe('instance decider: delivery controls', () => {
       { ...refAt(NIGHT), stepId: 'again', actionId: 'j1_1_c1_1:again', channel: 'email', reason: 'NoConsent' },
     ]);
     expect(events.at(-1)).toMatchObject({ type: 'WaitScheduled', data: { stepId: 'pause' } });
+  });
+
+  it('given a cap of one email a day, when two sends follow each other, then the second is FrequencyCapped', () => {
+    const daytime = new Date('2026-06-02T10:00:00.000Z');
+    const events = spec(daytime, { ...quiet, quietHours: undefined }, optedIn)()
+      .when(enter)
+      .events();
+    expect(events.map((e) => (e.type === 'SendSkipped' ? `skipped:${e.data.reason}` : e.type))).toEqual([
+      'CustomerEntered',
+      'StepEntered',
+      'ActionRequested',
+      'StepEntered',
+      'skipped:FrequencyCapped',
+      'StepEntered',
+      'WaitScheduled',
+    ]);
   });
 
   it('given a transactional step, when the customer enters at night without consent, then it is sent at once and marked', () => {

@@ -83,7 +83,7 @@ export type SendSkipped = Event<
     reason: SendSkipReason;
   }
 >;
-export type SendSkipReason = 'NoConsent';
+export type SendSkipReason = 'NoConsent' | 'FrequencyCapped';
 export type WaitScheduled = Event<
   'WaitScheduled',
   InstanceRef & {

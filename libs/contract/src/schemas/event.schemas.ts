@@ -35,7 +35,7 @@ const received = (description: string, message: JsonSchema): JsonSchema => ({
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
 
 /** Why a delivery control skipped a send (`SendSkipped`). */
-export const SEND_SKIPPED_REASONS = ['NoConsent'];
+export const SEND_SKIPPED_REASONS = ['NoConsent', 'FrequencyCapped'];
 
 const channel = { enum: ['email', 'sms', 'push', 'custom'] };
 const deliverySettings = { $ref: 'delivery-settings.json' };
@@ -43,7 +43,7 @@ const deliverySettings = { $ref: 'delivery-settings.json' };
 /** The delivery controls' events (docs/delivery-controls.md). */
 const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
   SendSkipped: data(
-    'A delivery control stopped a send; the customer went on (NoConsent)',
+    'A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped)',
     {
       ...instance,
       stepId: string,

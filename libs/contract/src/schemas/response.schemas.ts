@@ -20,7 +20,7 @@ const sendCounters = open(
     skippedBy: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      description: 'Sends a delivery control stopped, by reason: NoConsent',
+      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped',
     },
   },
   ['requested', 'skippedBy'],

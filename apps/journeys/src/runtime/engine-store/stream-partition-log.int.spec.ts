@@ -149,7 +149,7 @@ describe.each([
     expect(elsewhere.instancesOfCustomer('eve')).toEqual([instance('eve')]);
   });
 
-  it('carries the delivery state (consents, settings) in its units and snapshots', async () => {
+  it('carries the delivery state (consents, counted sends, settings) in its units and snapshots', async () => {
     const log = new StreamPartitionLog(events, 'first', now);
     const state = freshStores('first').partition(4);
     await log.acquire(4, state);
@@ -158,12 +158,15 @@ describe.each([
       frequencyCaps: [{ channel: 'email', count: 2, period: 'P1D' }],
       quietHours: { start: '21:00', end: '08:00', mode: 'hold' },
     };
-    const ann = { consents: { email: { status: 'optedIn' as const, stamp: [1, '01'] as const } } };
+    const ann = {
+      consents: { email: { status: 'optedIn' as const, stamp: [1, '01'] as const } },
+      sentAt: { email: [5] },
+    };
     const first = { ...NONE, deliveries: [{ customerId: 'ann', state: ann }], settings: [settings] };
     await log.append(4, new Map([['instance-ann', [event('ann')]]]), () => first, 1n);
     state.commit(first, 1n);
     await log.snapshot(4, state);
-    const bob = { consents: { sms: { status: 'optedOut' as const, stamp: [2, '02'] as const } } };
+    const bob = { consents: {}, sentAt: { email: [6, 7] } };
     const second = { ...NONE, deliveries: [{ customerId: 'bob', state: bob }] };
     await log.append(4, new Map([['instance-bob', [event('bob')]]]), () => second, 2n);
 
@@ -171,7 +174,7 @@ describe.each([
     await new StreamPartitionLog(events, 'second', now).acquire(4, restored);
     expect(restored.settings()).toEqual(settings);
     expect(restored.deliveriesOf(['ann', 'bob', 'cid'])).toEqual(
-      new Map<string, unknown>([
+      new Map([
         ['ann', ann],
         ['bob', bob],
       ]),

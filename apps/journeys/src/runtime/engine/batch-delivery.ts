@@ -1,11 +1,12 @@
-import type { ConsentStatus, DeliverySettings } from '@journeys/definition';
+import type { Channel, ConsentStatus, DeliverySettings } from '@journeys/definition';
 import type { EngineStore } from '../engine-store/engine-store.port';
 import { recordConsent } from '../rules/consent';
 import { NO_DELIVERY_STATE, type CustomerDelivery } from '../rules/delivery';
 import type { Stamp } from '../rules/event-time';
+import { afterSend } from '../rules/frequency-cap';
 
 /**
- * One unit of engine work's view of the customers' delivery state (consents), read
+ * One unit of engine work's view of the customers' delivery state (consents, counted sends), read
  * through the batch before it and the store like the rest of the batch's state (engine-batch.ts).
  * States are immutable: a change replaces the customer's object, so sharing one with the parent
  * batch is safe.
@@ -51,8 +52,16 @@ export class BatchDelivery {
     const state = this.of(customerId);
     const consents = recordConsent(state.consents, key, status, stamp);
     if (consents === undefined) return false;
-    this.change(customerId, { consents });
+    this.change(customerId, { consents, sentAt: state.sentAt });
     return true;
+  }
+
+  /** Counts a send handed to the actions output against the channel's caps (rules/frequency-cap.ts). */
+  countSend(customerId: string, channel: Channel, atMs: number, settings: DeliverySettings): void {
+    const state = this.of(customerId);
+    const sentAt = afterSend(settings.frequencyCaps, channel, state.sentAt[channel] ?? [], atMs);
+    if (sentAt !== undefined)
+      this.change(customerId, { consents: state.consents, sentAt: { ...state.sentAt, [channel]: sentAt } });
   }
 
   saveSettings(settings: DeliverySettings): void {

@@ -5,7 +5,7 @@ import type { ReceivedConsent, ReceivedTrigger, SegmentChangeMessage } from '../
 import { DELIVERY_SETTINGS_CHANGED, type DeliverySettingsChanged } from '../../settings/delivery-settings.decider';
 import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../../journeys/journey.events';
 import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
-import { instanceId, type EntryBlockedReason } from '../instance.events';
+import { instanceId, type EntryBlockedReason, type InstanceEvent } from '../instance.events';
 import { consentKey } from '../rules/consent';
 import { enrolmentFor } from '../rules/enrolment';
 import { decideEntry, decideRejoin } from '../rules/entry';
@@ -222,6 +222,17 @@ export class EngineDecisions {
         },
       },
     });
-    if (events.length) batch.record(state, events, cause);
+    if (!events.length) return;
+    batch.record(state, events, cause);
+    countSends(batch, events, settings);
+  }
+}
+
+/** Sends handed to the output count against the frequency caps of every later decision (rules/frequency-cap.ts). */
+function countSends(batch: EngineBatch, events: readonly InstanceEvent[], settings: DeliverySettings): void {
+  if (!settings.frequencyCaps.length) return;
+  for (const event of events) {
+    if (event.type !== 'ActionRequested' || event.data.transactional) continue;
+    batch.delivery.countSend(event.data.customerId, event.data.channel, Date.parse(event.data.at), settings);
   }
 }

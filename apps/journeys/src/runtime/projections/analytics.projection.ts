@@ -30,7 +30,7 @@ export interface VersionAnalytics {
 /** Sends handed to the output, and stopped by a delivery control, by reason. */
 export interface SendCounters {
   requested: number;
-  /** NoConsent. */
+  /** NoConsent, FrequencyCapped. */
   skippedBy: Record<string, number>;
 }
 

@@ -1,14 +1,22 @@
-import { isTransactional, type DeliverySettings, type JourneyDelivery, type SendStep } from '@journeys/definition';
+import {
+  isTransactional,
+  type Channel,
+  type DeliverySettings,
+  type JourneyDelivery,
+  type SendStep,
+} from '@journeys/definition';
 import type { SendSkipReason } from '../instance.events';
 import { consentAllows, type Consents } from './consent';
+import { capReached } from './frequency-cap';
 
 /**
  * The delivery rule: what becomes of a send at the moment it would be handed to the actions output.
  * In this order:
  *
- * 1. transactional: sent (no consent needed);
+ * 1. transactional: sent (no consent, no cap);
  * 2. without consent for its channel (and topic): skipped (`NoConsent`);
- * 3. else sent.
+ * 3. over a frequency cap of its channel: skipped (`FrequencyCapped`);
+ * 4. else sent.
  */
 export type DeliveryVerdict = { kind: 'send'; transactional: boolean } | { kind: 'skip'; reason: SkipReason };
 
@@ -17,9 +25,14 @@ export type SkipReason = SendSkipReason;
 /** What the engine keeps per customer for the delivery controls (a row per customer in its partition). */
 export interface CustomerDelivery {
   consents: Consents;
+  /** Times (epoch ms, oldest first) of the latest counted sends, by channel; kept while the channel has a cap. */
+  sentAt: Readonly<Partial<Record<Channel, readonly number[]>>>;
 }
 
-export const NO_DELIVERY_STATE: CustomerDelivery = Object.freeze({ consents: Object.freeze({}) });
+export const NO_DELIVERY_STATE: CustomerDelivery = Object.freeze({
+  consents: Object.freeze({}),
+  sentAt: Object.freeze({}),
+});
 
 /** Everything one send's verdict reads. */
 export interface DeliveryFacts {
@@ -31,9 +44,13 @@ export interface DeliveryFacts {
 }
 
 export function decideDelivery(facts: DeliveryFacts): DeliveryVerdict {
-  const { step, settings, customer } = facts;
+  const { step, settings, customer, nowMs } = facts;
   if (isTransactional(step, facts.journey)) return { kind: 'send', transactional: true };
   if (!consentAllows(settings.consentMode, customer.consents, step.channel, step.topic)) return skip('NoConsent');
+  const sentAt = customer.sentAt[step.channel];
+  if (sentAt !== undefined && capReached(settings.frequencyCaps, step.channel, sentAt, nowMs) !== undefined) {
+    return skip('FrequencyCapped');
+  }
   return { kind: 'send', transactional: false };
 }
 

@@ -1,10 +1,18 @@
-import { DEFAULT_DELIVERY_SETTINGS } from '@journeys/definition';
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '@journeys/definition';
 import { consentKey } from './consent';
 import { decideDelivery, NO_DELIVERY_STATE, type CustomerDelivery, type DeliveryFacts } from './delivery';
 
 const DAYTIME = Date.parse('2026-06-02T10:00:00Z');
+const HOUR = 3_600_000;
 
-const optedIn: CustomerDelivery = { consents: { [consentKey('email')]: { status: 'optedIn', stamp: [0, 'a'] } } };
+const optedIn: CustomerDelivery = {
+  consents: { [consentKey('email')]: { status: 'optedIn', stamp: [0, 'a'] } },
+  sentAt: {},
+};
+const capped: DeliverySettings = {
+  ...DEFAULT_DELIVERY_SETTINGS,
+  frequencyCaps: [{ channel: 'email', count: 1, period: 'P1D' }],
+};
 
 function facts(overrides: Partial<DeliveryFacts> = {}): DeliveryFacts {
   return {
@@ -19,7 +27,7 @@ function facts(overrides: Partial<DeliveryFacts> = {}): DeliveryFacts {
 
 describe('decideDelivery: what becomes of a send when it would be handed out', () => {
   it.each<[string, Partial<DeliveryFacts>, ReturnType<typeof decideDelivery>]>([
-    ['given consent: sent', {}, { kind: 'send', transactional: false }],
+    ['given consent, no cap, daytime: sent', {}, { kind: 'send', transactional: false }],
     [
       'given no consent record under opt-in: skipped NoConsent',
       { customer: NO_DELIVERY_STATE },
@@ -38,6 +46,20 @@ describe('decideDelivery: what becomes of a send when it would be handed out', (
         step: { channel: 'email', transactional: false },
       },
       { kind: 'skip', reason: 'NoConsent' },
+    ],
+    [
+      'given one email sent an hour ago and a cap of 1 a day: skipped FrequencyCapped',
+      { settings: capped, customer: { ...optedIn, sentAt: { email: [DAYTIME - HOUR] } } },
+      { kind: 'skip', reason: 'FrequencyCapped' },
+    ],
+    [
+      'given a cap reached but a transactional step: sent',
+      {
+        settings: capped,
+        customer: { ...optedIn, sentAt: { email: [DAYTIME - HOUR] } },
+        step: { channel: 'email', transactional: true },
+      },
+      { kind: 'send', transactional: true },
     ],
   ])('%s', (_, overrides, expected) => {
     expect(decideDelivery(facts(overrides))).toEqual(expected);

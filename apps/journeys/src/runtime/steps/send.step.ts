@@ -1,6 +1,7 @@
 import type { SendStep } from '@journeys/definition';
 import type { ActionRequested, SendSkipped } from '../instance.events';
 import { decideDelivery, type DeliveryVerdict } from '../rules/delivery';
+import { afterSend } from '../rules/frequency-cap';
 import { eventData, goTo, ownValue, plusDurationMs, type StepResult, type StepRun } from './step-run';
 
 /**
@@ -71,5 +72,20 @@ function requested(
   if (expiresAtMs !== undefined) data.expiresAt = new Date(expiresAtMs).toISOString();
   if (step.topic !== undefined) data.topic = step.topic;
   if (transactional) data.transactional = true;
+  else countSend(step, run);
   return { type: 'ActionRequested', data };
+}
+
+/** A later send of this same decision sees this one against the caps. */
+function countSend(step: SendStep, run: StepRun): void {
+  const delivery = run.delivery;
+  if (delivery === undefined) return;
+  const { customer } = delivery;
+  const sentAt = afterSend(
+    delivery.settings.frequencyCaps,
+    step.channel,
+    customer.sentAt[step.channel] ?? [],
+    run.nowMs,
+  );
+  if (sentAt !== undefined) delivery.customer = { ...customer, sentAt: { ...customer.sentAt, [step.channel]: sentAt } };
 }

@@ -157,7 +157,7 @@ describe('SqliteEngineStore delivery state', () => {
     frequencyCaps: [{ channel: 'email' as const, count: 1, period: 'P1D' }],
   };
 
-  it('a batch reads consents through its parent and commits them', () => {
+  it('a batch reads consents through its parent, counts sends and commits both', () => {
     const state = new SqliteEngineStore(ReadModelStore.open(':memory:'));
     const parent = new EngineBatch(state, TIMING);
     expect(parent.delivery.setConsent('ann', 'email', 'optedIn', [10, 'b'])).toBe(true);
@@ -165,11 +165,12 @@ describe('SqliteEngineStore delivery state', () => {
     expect(parent.delivery.setConsent('ann', 'email', 'optedOut', [5, 'a'])).toBe(false);
     const child = new EngineBatch(state, TIMING, parent);
     child.prefetchCustomers(['ann', 'bob']);
-    expect(child.delivery.setConsent('ann', 'sms', 'optedOut', [11, 'c'])).toBe(true);
+    child.delivery.countSend('ann', 'email', 1_000, SETTINGS);
     expect(child.delivery.of('ann')).toEqual({
-      consents: { email: { status: 'optedIn', stamp: [10, 'b'] }, sms: { status: 'optedOut', stamp: [11, 'c'] } },
+      consents: { email: { status: 'optedIn', stamp: [10, 'b'] } },
+      sentAt: { email: [1_000] },
     });
-    expect(parent.delivery.of('ann').consents).toEqual({ email: { status: 'optedIn', stamp: [10, 'b'] } });
+    expect(parent.delivery.of('ann').sentAt).toEqual({});
     parent.delivery.saveSettings(SETTINGS);
     parent.commit();
     child.commit();
