@@ -3,7 +3,7 @@ import { HOUR, publish, settle, trigger } from './support/runtime';
 
 /**
  * The delivery controls of issue 16 over HTTP, on the service's own defaults (opt-in consent, no
- * caps, no quiet hours): consent and frequency caps, each through the
+ * caps, no quiet hours): consent, frequency caps, quiet hours and message expiry, each through the
  * events it stores, the analytics counts by reason, the customer's history and what reaches the
  * actions output. The clock is driven by hand; the rules themselves are unit-tested
  * (runtime/rules/*.unit.spec.ts, instance.delivery.unit.spec.ts).
@@ -43,6 +43,7 @@ describe('delivery controls over HTTP', () => {
       stepId?: string;
       details?: Record<string, unknown>;
     }[];
+  const at = (iso: string) => clock.set(Date.parse(iso));
 
   describe('delivery settings', () => {
     it('are opt-in with no caps until changed, audited with every refusal, and matched by If-Match', async () => {
@@ -148,7 +149,7 @@ describe('delivery controls over HTTP', () => {
       );
       expect(await sends(id)).toMatchObject({
         completed: 4,
-        sends: { requested: 5, skippedBy: { NoConsent: 3 } },
+        sends: { requested: 5, held: 0, skippedBy: { NoConsent: 3 } },
       });
       expect((await history(id, 'bob')).find((line) => line.event === 'SendSkipped')).toEqual({
         stepId: 'news',
@@ -156,6 +157,36 @@ describe('delivery controls over HTTP', () => {
         event: 'SendSkipped',
         details: { actionId: expect.any(String), reason: 'NoConsent', channel: 'email', topic: 'newsletter' },
       });
+    });
+
+    it('reads consent when the message would go out: a withdrawal before then stops it', async () => {
+      await putSettings({ quietHours: { start: '21:00', end: '08:00' } });
+      const id = await publish(t, { ...newsletter, steps: [{ ...newsletter.steps[0], next: undefined }] });
+      await consent(
+        { customerId: 'ann', channel: 'email', status: 'optedIn', occurredAt: '2026-11-01T00:00:00Z' },
+        {
+          customerId: 'ann',
+          channel: 'email',
+          topic: 'newsletter',
+          status: 'optedIn',
+          occurredAt: '2026-11-01T00:00:00Z',
+        },
+      );
+      at('2026-11-28T22:00:00Z');
+      await enter('t1', 'ann');
+      await settle(t);
+      await consent({ customerId: 'ann', channel: 'email', status: 'optedOut', occurredAt: '2026-11-28T23:00:00Z' });
+      at('2026-11-29T08:00:00Z');
+      await settle(t);
+
+      expect(await actions()).toEqual([]);
+      expect((await history(id, 'ann')).map((line) => [line.event, line.details?.reason])).toEqual([
+        ['CustomerEntered', undefined],
+        ['StepEntered', undefined],
+        ['SendHeld', 'QuietHours'],
+        ['SendSkipped', 'NoConsent'],
+        ['CustomerCompleted', undefined],
+      ]);
     });
 
     it('refuses a consent request of the wrong shape with every problem', async () => {
@@ -233,8 +264,86 @@ describe('delivery controls over HTTP', () => {
       await settle(t);
       const bobs = (await actions()).filter((a) => a.customerId === 'bob').map((a) => a.stepId);
       expect(bobs.sort()).toEqual(['d1', 'r1', 'r2']);
-      expect((await sends(digest)).sends).toEqual({ requested: 4, skippedBy: { FrequencyCapped: 1 } });
-      expect((await sends(receipts)).sends).toEqual({ requested: 4, skippedBy: {} });
+      expect((await sends(digest)).sends).toEqual({ requested: 4, held: 0, skippedBy: { FrequencyCapped: 1 } });
+      expect((await sends(receipts)).sends).toEqual({ requested: 4, held: 0, skippedBy: {} });
+    });
+  });
+
+  describe('quiet hours and expiry', () => {
+    const nightly = (steps: unknown[], delivery?: unknown) => ({
+      name: `Nightly ${Math.random()}`,
+      audience: { type: 'trigger', trigger: 'signed-up', reentry: { mode: 'always' } },
+      schedule: { timeZone: 'Europe/Paris' },
+      ...(delivery ? { delivery } : {}),
+      steps,
+    });
+    const send = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'send',
+      channel: 'push',
+      content: id,
+      ...extra,
+    });
+
+    beforeEach(async () => {
+      await putSettings({ consentMode: 'optOut', quietHours: { start: '21:00', end: '08:00', mode: 'hold' } });
+    });
+
+    it('holds a send inside the customer’s quiet hours until they end, across a restart', async () => {
+      const id = await publish(
+        t,
+        nightly([send('hello', { next: 'after' }), { id: 'after', type: 'wait', duration: 'PT1H' }]),
+      );
+      // 23:30 in Paris (the journey's zone), 17:30 in New York (ann's profile): only bob is held.
+      at('2026-11-28T22:30:00Z');
+      await enter('t1', 'ann', { timeZone: 'America/New_York' });
+      await enter('t2', 'bob');
+      await settle(t);
+      expect((await actions()).map((a) => a.customerId)).toEqual(['ann']);
+      expect((await history(id, 'bob')).at(-1)).toEqual({
+        stepId: 'hello',
+        at: '2026-11-28T22:30:00.000Z',
+        event: 'SendHeld',
+        details: { actionId: expect.any(String), reason: 'QuietHours', until: '2026-11-29T07:00:00.000Z' },
+      });
+
+      // A restart in the middle of the hold loses nothing.
+      await t.close({ keepData: true });
+      at('2026-11-29T06:59:00Z');
+      t = await startTestApp({ dataDir: t.dataDir, clock, consentMode: 'asStored' });
+      await settle(t);
+      expect((await actions()).map((a) => a.customerId)).toEqual(['ann']);
+      at('2026-11-29T07:00:00Z');
+      await settle(t);
+
+      expect((await actions()).map((a) => a.customerId)).toEqual(['ann', 'bob']);
+      expect((await history(id, 'bob')).map((line) => line.event).slice(2)).toEqual([
+        'SendHeld',
+        'ActionRequested',
+        'StepEntered',
+        'WaitScheduled',
+      ]);
+      expect((await sends(id)).sends).toEqual({ requested: 2, held: 1, skippedBy: {} });
+    });
+
+    it('skips where the step says skip, and a stop cancels a held send', async () => {
+      const skipping = await publish(t, nightly([send('promo', { quietHours: 'skip' })]));
+      const holding = await publish(t, nightly([send('digest')]));
+      at('2026-11-28T23:00:00Z');
+      await enter('t1', 'ann');
+      await settle(t);
+      expect((await sends(skipping)).sends.skippedBy).toEqual({ QuietHours: 1 });
+
+      const stopped = await t.request('editor', 'POST', `/journeys/${holding}/versions/1/stop`);
+      expect(stopped.status).toBe(202);
+      await settle(t);
+      at('2026-11-29T08:00:00Z');
+      await settle(t);
+      expect(await actions()).toEqual([]);
+      expect((await history(holding, 'ann')).slice(-2).map((line) => [line.event, line.details?.reason])).toEqual([
+        ['ActionCancelled', 'versionStopped'],
+        ['CustomerRemoved', 'versionStopped'],
+      ]);
     });
   });
 });

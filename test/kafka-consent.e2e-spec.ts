@@ -71,7 +71,7 @@ describeKafka('consent over Kafka (whole app, real broker)', () => {
       (a) => a.completed >= 4,
       20_000,
     );
-    expect(analytics.sends).toEqual({ requested: 2, skippedBy: { NoConsent: 2 } });
+    expect(analytics.sends).toEqual({ requested: 2, held: 0, skippedBy: { NoConsent: 2 } });
     await k.reader.waitFor(() => actions().length >= 2, 20_000, 'the two actions');
     expect(
       actions()

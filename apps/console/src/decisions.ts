@@ -24,6 +24,7 @@ const CANCELLED: Record<string, string> = {
 const SKIPPED: Record<string, string> = {
   NoConsent: 'the customer has no consent for the channel or topic',
   FrequencyCapped: "the customer reached the channel's frequency cap",
+  QuietHours: "it fell inside the customer's quiet hours",
 };
 
 /** Why an entry was blocked, in words. */
@@ -63,6 +64,8 @@ export function decisionText(line: HistoryLine, definition?: JourneyDefinition):
       return `send skipped: ${CANCELLED[String(d.reason)] ?? String(d.reason)}`;
     case 'SendSkipped':
       return `send skipped: ${SKIPPED[String(d.reason)] ?? String(d.reason)}`;
+    case 'SendHeld':
+      return `send held by quiet hours until ${String(d.until)}${d.expiresAt ? ` (expires ${String(d.expiresAt)})` : ''}`;
     case 'WaitScheduled':
       return d.kind === 'trigger'
         ? `waiting for the trigger until ${String(d.dueAt)}`

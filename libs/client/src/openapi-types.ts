@@ -1447,7 +1447,9 @@ export type components = {
                 sends?: {
                     /** @description Messages handed to the actions output (ActionRequested) */
                     requested: number;
-                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped */
+                    /** @description Sends held by quiet hours (SendHeld) */
+                    held: number;
+                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours */
                     skippedBy: {
                         [key: string]: number;
                     };
@@ -1535,7 +1537,9 @@ export type components = {
                     sends?: {
                         /** @description Messages handed to the actions output (ActionRequested) */
                         requested: number;
-                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped */
+                        /** @description Sends held by quiet hours (SendHeld) */
+                        held: number;
+                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours */
                         skippedBy: {
                             [key: string]: number;
                         };
@@ -2061,7 +2065,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.SendHeld" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -2079,7 +2083,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -2379,7 +2383,7 @@ export type components = {
             /** @enum {unknown} */
             reason: "versionStopped" | "expired";
         };
-        /** @description A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped) */
+        /** @description A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped, QuietHours with mode skip) */
         SendSkippedData: {
             instanceId: string;
             journeyId: string;
@@ -2398,7 +2402,34 @@ export type components = {
             channel: "email" | "sms" | "push" | "custom";
             topic?: string;
             /** @enum {unknown} */
-            reason: "NoConsent" | "FrequencyCapped";
+            reason: "NoConsent" | "FrequencyCapped" | "QuietHours";
+        };
+        /** @description A send fell inside quiet hours and is held (the customer with it) until they end */
+        SendHeldData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            actionId: string;
+            timerId: string;
+            /** @enum {unknown} */
+            channel: "email" | "sms" | "push" | "custom";
+            /**
+             * Format: date-time
+             * @description When the quiet hours end
+             */
+            until: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @enum {unknown} */
+            reason: "QuietHours";
         };
         /** @description A durable timer was set */
         WaitScheduledData: {

@@ -93,8 +93,13 @@ export class JourneysMetrics {
   });
   readonly sendsSkipped = new Counter({
     name: 'journeys_sends_skipped_total',
-    help: 'Sends a delivery control stopped, by reason (SendSkipped: NoConsent, FrequencyCapped).',
+    help: 'Sends a delivery control stopped, by reason (SendSkipped: NoConsent, FrequencyCapped, QuietHours).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly sendsHeld = new Counter({
+    name: 'journeys_sends_held_total',
+    help: 'Sends held by quiet hours (SendHeld).',
     registers: [this.registry],
   });
   readonly kafkaMessagesIn = new Counter({
@@ -184,6 +189,9 @@ export class JourneysMetrics {
           case 'SendSkipped':
             add(`skipped:${data.reason ?? 'unknown'}`);
             break;
+          case 'SendHeld':
+            add('held');
+            break;
           default:
             break;
         }
@@ -197,6 +205,7 @@ export class JourneysMetrics {
       else if (kind === 'blocked') this.entriesBlocked.inc({ reason: label }, count);
       else if (kind === 'requested') this.actionsRequested.inc({ channel: label }, count);
       else if (kind === 'skipped') this.sendsSkipped.inc({ reason: label }, count);
+      else if (kind === 'held') this.sendsHeld.inc(count);
       else this.actionsCancelled.inc({ reason: label }, count);
     }
   }

@@ -14,7 +14,7 @@ import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
-import { requestAction } from './steps/send.step';
+import { releaseSend, requestAction } from './steps/send.step';
 import { assignSplit } from './steps/split.step';
 import { eventData, type StepResult, type StepRun } from './steps/step-run';
 import {
@@ -39,12 +39,15 @@ import { endWait, enterWait } from './steps/wait.step';
 
 export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
 
-/** The timer an active instance is held on. */
+/** The timer an active instance is held on; `send`: a send held by quiet hours (SendHeld). */
 export interface InstanceWaiting {
-  kind: 'wait' | 'trigger';
+  kind: 'wait' | 'trigger' | 'send';
   stepId: string;
   timerId: string;
   dueAt: string;
+  /** `send`: the held message's id and expiry. */
+  actionId?: string;
+  expiresAt?: string;
 }
 
 export interface StartedInstanceState {
@@ -123,8 +126,7 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
     case 'Exit':
       return state.status === 'active' ? [exited(state, context, command.reason)] : [];
     case 'Remove':
-      if (state.status !== 'active') return [];
-      return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
+      return remove(state, context);
     case 'CancelAction': {
       if (state.status === 'new') return [];
       const { actionId, stepId, reason } = command;
@@ -155,6 +157,20 @@ function enter(
   return events;
 }
 
+/** A stop removes the customer; a send held by quiet hours is cancelled first. */
+function remove(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active') return [];
+  const ref = refAt(state, context);
+  const events: InstanceEvent[] = [];
+  const held = state.waiting;
+  if (held?.kind === 'send' && held.actionId !== undefined) {
+    const { actionId, stepId } = held;
+    events.push({ type: 'ActionCancelled', data: eventData(ref, { actionId, stepId, reason: 'versionStopped' }) });
+  }
+  events.push({ type: 'CustomerRemoved', data: eventData(ref, { reason: 'versionStopped' }) });
+  return events;
+}
+
 /** The customer leaves from the step they are at (for per-step exit counts). */
 function exited(state: StartedInstanceState, context: InstanceContext, reason: ExitReason): CustomerExited {
   const data: CustomerExited['data'] = eventData(refAt(state, context), { reason });
@@ -170,7 +186,9 @@ function fireTimer(timerId: string, state: InstanceState, context: InstanceConte
   let result: StepResult;
   if (kind === 'wait' && step.type === 'wait') result = endWait(step, run, timerId);
   else if (kind === 'trigger' && step.type === 'waitForTrigger') result = timeOutTriggerWait(step, run, timerId);
-  else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
+  else if (kind === 'send' && step.type === 'send' && state.waiting.actionId !== undefined) {
+    result = releaseSend(step, run, { actionId: state.waiting.actionId, expiresAt: state.waiting.expiresAt });
+  } else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
   return continueAfter(result, stepId, run, context.definition);
 }
 
@@ -378,7 +396,16 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
     }
     case 'ActionRequested':
     case 'SendSkipped':
-      return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
+      return changed(state, {
+        actions: { ...state.actions, [event.data.stepId]: event.data.actionId },
+        waiting: state.waiting?.kind === 'send' ? undefined : state.waiting,
+      });
+    case 'SendHeld': {
+      const { stepId, timerId, actionId, until, expiresAt } = event.data;
+      const waiting: InstanceWaiting = { kind: 'send', stepId, timerId, dueAt: until, actionId };
+      if (expiresAt !== undefined) waiting.expiresAt = expiresAt;
+      return changed(state, { waiting, actions: { ...state.actions, [stepId]: actionId } });
+    }
     case 'WaitScheduled': {
       const { kind, stepId, timerId, dueAt } = event.data;
       return changed(state, { waiting: { kind, stepId, timerId, dueAt } });

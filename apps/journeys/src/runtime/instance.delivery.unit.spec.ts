@@ -8,6 +8,7 @@ import { NO_DELIVERY_STATE, type CustomerDelivery } from './rules/delivery';
 /** The delivery controls as the instance decider applies them: given events, when a command, then events. */
 
 const NIGHT = new Date('2026-06-01T23:00:00.000Z');
+const MORNING = new Date('2026-06-02T08:00:00.000Z');
 const instance = { instanceId: 'j1_1_c1_1', journeyId: 'j1', version: 1, customerId: 'c1', entry: 1 };
 const refAt = (at: Date): InstanceRef => ({ ...instance, at: at.toISOString() });
 
@@ -45,6 +46,33 @@ const spec = (now: Date, settings: DeliverySettings, customer: CustomerDelivery,
   });
 
 const enter: InstanceCommand = { type: 'Enter', ref: instance };
+const entered = (at: Date): InstanceEvent[] => [
+  { type: 'CustomerEntered', data: refAt(at) },
+  { type: 'StepEntered', data: { ...refAt(at), stepId: 'hello', stepType: 'send' } },
+];
+const held: InstanceEvent = {
+  type: 'SendHeld',
+  data: {
+    ...refAt(NIGHT),
+    stepId: 'hello',
+    actionId: 'j1_1_c1_1:hello',
+    timerId: 'j1_1_c1_1:hello:1',
+    channel: 'email',
+    until: MORNING.toISOString(),
+    reason: 'QuietHours',
+  },
+};
+const requested = (at: Date, stepId: string): InstanceEvent => ({
+  type: 'ActionRequested',
+  data: {
+    ...refAt(at),
+    actionId: `j1_1_c1_1:${stepId}`,
+    stepId,
+    channel: 'email',
+    content: stepId,
+    attributes: {},
+  },
+});
 
 describe('instance decider: delivery controls', () => {
   it('given opt-in mode and no consent, when the customer enters, then both sends are skipped NoConsent and the customer goes on', () => {
@@ -70,6 +98,58 @@ describe('instance decider: delivery controls', () => {
       'StepEntered',
       'WaitScheduled',
     ]);
+  });
+
+  it('given quiet hours, when the customer enters at 23:00, then the send is held with the customer until 08:00', () => {
+    spec(NIGHT, quiet, optedIn)()
+      .when(enter)
+      .then([...entered(NIGHT), held]);
+  });
+
+  it('given a held send, when its timer fires at 08:00, then the message is requested and the customer goes on', () => {
+    const events = spec(
+      MORNING,
+      quiet,
+      optedIn,
+    )(...entered(NIGHT), held)
+      .when({ type: 'FireTimer', timerId: 'j1_1_c1_1:hello:1' })
+      .events();
+    expect(events[0]).toEqual(requested(MORNING, 'hello'));
+    expect(events[1]).toMatchObject({ type: 'StepEntered', data: { stepId: 'again' } });
+  });
+
+  it('given a held send, when the consent is withdrawn overnight, then at 08:00 it is skipped NoConsent', () => {
+    const withdrawn: CustomerDelivery = {
+      consents: { email: { status: 'optedOut', stamp: [NIGHT.getTime() + 1, 'b'] } },
+      sentAt: {},
+    };
+    const events = spec(
+      MORNING,
+      quiet,
+      withdrawn,
+    )(...entered(NIGHT), held)
+      .when({ type: 'FireTimer', timerId: 'j1_1_c1_1:hello:1' })
+      .events();
+    expect(events[0]).toMatchObject({
+      type: 'SendSkipped',
+      data: { actionId: 'j1_1_c1_1:hello', reason: 'NoConsent' },
+    });
+  });
+
+  it('given a held send, when the version is stopped, then the held message is cancelled before the customer is removed', () => {
+    spec(
+      NIGHT,
+      quiet,
+      optedIn,
+    )(...entered(NIGHT), held)
+      .when({ type: 'Remove' })
+      .then([
+        {
+          type: 'ActionCancelled',
+          data: { ...refAt(NIGHT), actionId: 'j1_1_c1_1:hello', stepId: 'hello', reason: 'versionStopped' },
+        },
+        { type: 'CustomerRemoved', data: { ...refAt(NIGHT), reason: 'versionStopped' } },
+      ]);
   });
 
   it('given a transactional step, when the customer enters at night without consent, then it is sent at once and marked', () => {

@@ -10,6 +10,7 @@ export type InstanceEvent =
   | ActionRequested
   | ActionCancelled
   | SendSkipped
+  | SendHeld
   | WaitScheduled
   | WaitElapsed
   | TriggerMatched
@@ -65,7 +66,7 @@ export type ActionRequested = Event<
     transactional?: true;
   }
 >;
-/** A message no reader was handed, withdrawn: its version was stopped. */
+/** A message no reader was handed, withdrawn: its version was stopped (a message held by quiet hours too). */
 export type ActionCancelled = Event<
   'ActionCancelled',
   InstanceRef & { actionId: string; stepId: string; reason: ActionCancelReason }
@@ -83,7 +84,23 @@ export type SendSkipped = Event<
     reason: SendSkipReason;
   }
 >;
-export type SendSkipReason = 'NoConsent' | 'FrequencyCapped';
+export type SendSkipReason = 'NoConsent' | 'FrequencyCapped' | 'QuietHours';
+/**
+ * A send fell inside quiet hours: the customer waits at the step with it until `until`, then the send
+ * is decided again.
+ */
+export type SendHeld = Event<
+  'SendHeld',
+  InstanceRef & {
+    stepId: string;
+    actionId: string;
+    timerId: string;
+    channel: Channel;
+    until: string;
+    expiresAt?: string;
+    reason: 'QuietHours';
+  }
+>;
 export type WaitScheduled = Event<
   'WaitScheduled',
   InstanceRef & {
@@ -156,6 +173,7 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'ActionRequested',
   'ActionCancelled',
   'SendSkipped',
+  'SendHeld',
   'WaitScheduled',
   'WaitElapsed',
   'TriggerMatched',

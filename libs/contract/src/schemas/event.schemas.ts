@@ -35,7 +35,7 @@ const received = (description: string, message: JsonSchema): JsonSchema => ({
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
 
 /** Why a delivery control skipped a send (`SendSkipped`). */
-export const SEND_SKIPPED_REASONS = ['NoConsent', 'FrequencyCapped'];
+export const SEND_SKIPPED_REASONS = ['NoConsent', 'FrequencyCapped', 'QuietHours'];
 
 const channel = { enum: ['email', 'sms', 'push', 'custom'] };
 const deliverySettings = { $ref: 'delivery-settings.json' };
@@ -43,7 +43,7 @@ const deliverySettings = { $ref: 'delivery-settings.json' };
 /** The delivery controls' events (docs/delivery-controls.md). */
 const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
   SendSkipped: data(
-    'A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped)',
+    'A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped, QuietHours with mode skip)',
     {
       ...instance,
       stepId: string,
@@ -53,6 +53,20 @@ const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
       reason: { enum: SEND_SKIPPED_REASONS },
     },
     [...Object.keys(instance), 'stepId', 'actionId', 'channel', 'reason'],
+  ),
+  SendHeld: data(
+    'A send fell inside quiet hours and is held (the customer with it) until they end',
+    {
+      ...instance,
+      stepId: string,
+      actionId: string,
+      timerId: string,
+      channel,
+      until: { type: 'string', format: 'date-time', description: 'When the quiet hours end' },
+      expiresAt: { type: 'string', format: 'date-time' },
+      reason: { enum: ['QuietHours'] },
+    },
+    [...Object.keys(instance), 'stepId', 'actionId', 'timerId', 'channel', 'until', 'reason'],
   ),
 };
 

@@ -17,13 +17,14 @@ const blockedEntries = {
 const sendCounters = open(
   {
     requested: { type: 'integer', description: 'Messages handed to the actions output (ActionRequested)' },
+    held: { type: 'integer', description: 'Sends held by quiet hours (SendHeld)' },
     skippedBy: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped',
+      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours',
     },
   },
-  ['requested', 'skippedBy'],
+  ['requested', 'held', 'skippedBy'],
 );
 
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {

@@ -314,6 +314,12 @@ export class EngineBatch {
           this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) + grace });
           break;
         }
+        case 'SendHeld': {
+          const { timerId, until } = event.data;
+          this.timersRemoved.delete(timerId);
+          this.timersAdded.set(timerId, { instanceId, dueAt: Date.parse(until) });
+          break;
+        }
         case 'ActionRequested':
           this.actionsAdded.push(outboxAction(event));
           break;

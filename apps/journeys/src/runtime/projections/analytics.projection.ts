@@ -27,15 +27,16 @@ export interface VersionAnalytics {
   sends?: SendCounters;
 }
 
-/** Sends handed to the output, and stopped by a delivery control, by reason. */
+/** Sends handed to the output, held by quiet hours, and stopped by a delivery control, by reason. */
 export interface SendCounters {
   requested: number;
-  /** NoConsent, FrequencyCapped. */
+  held: number;
+  /** NoConsent, FrequencyCapped, QuietHours (mode skip). */
   skippedBy: Record<string, number>;
 }
 
 /** The version's send counters, created on first use. */
-export const sendsOf = (a: VersionAnalytics): SendCounters => (a.sends ??= { requested: 0, skippedBy: {} });
+export const sendsOf = (a: VersionAnalytics): SendCounters => (a.sends ??= { requested: 0, held: 0, skippedBy: {} });
 
 /** Counters of a version nobody has entered yet. */
 export const emptyAnalytics = (journeyId: string, version: number): VersionAnalytics => ({
@@ -159,6 +160,9 @@ export const analyticsProjection: Projection & {
           break;
         case 'ActionRequested':
           sendsOf(doc(e.data.journeyId, e.data.version)).requested++;
+          break;
+        case 'SendHeld':
+          sendsOf(doc(e.data.journeyId, e.data.version)).held++;
           break;
         case 'SendSkipped': {
           const skipped = sendsOf(doc(e.data.journeyId, e.data.version)).skippedBy;

@@ -8,17 +8,23 @@ import {
 import type { SendSkipReason } from '../instance.events';
 import { consentAllows, type Consents } from './consent';
 import { capReached } from './frequency-cap';
+import { customerTimeZone, quietHoursEnd, quietHoursFor } from './quiet-hours';
 
 /**
- * The delivery rule: what becomes of a send at the moment it would be handed to the actions output.
- * In this order:
+ * The delivery rule: what becomes of a send at the moment it would be handed to the actions output
+ * (when the customer reaches the step, or when quiet hours holding it end). In this order:
  *
- * 1. transactional: sent (no consent, no cap);
- * 2. without consent for its channel (and topic): skipped (`NoConsent`);
- * 3. over a frequency cap of its channel: skipped (`FrequencyCapped`);
- * 4. else sent.
+ * 1. transactional: sent (no consent, no cap, no quiet hours);
+ * 2. inside quiet hours: held until they end (`hold`) or skipped (`QuietHours`);
+ * 3. without consent for its channel (and topic): skipped (`NoConsent`);
+ * 4. over a frequency cap of its channel: skipped (`FrequencyCapped`);
+ * 5. else sent.
+ *
+ * Quiet hours come before consent and caps because those are read when the message goes out: a
+ * consent given during the night counts in the morning, a cap counts what was sent by then.
  */
-export type DeliveryVerdict = { kind: 'send'; transactional: boolean } | { kind: 'skip'; reason: SkipReason };
+export type DeliveryVerdict =
+  { kind: 'send'; transactional: boolean } | { kind: 'skip'; reason: SkipReason } | { kind: 'hold'; until: number };
 
 export type SkipReason = SendSkipReason;
 
@@ -36,16 +42,25 @@ export const NO_DELIVERY_STATE: CustomerDelivery = Object.freeze({
 
 /** Everything one send's verdict reads. */
 export interface DeliveryFacts {
-  step: Pick<SendStep, 'channel' | 'topic' | 'transactional'>;
+  step: Pick<SendStep, 'channel' | 'topic' | 'transactional' | 'quietHours'>;
   journey: JourneyDelivery | undefined;
   settings: DeliverySettings;
   customer: CustomerDelivery;
+  /** `profile.timeZone` of the customer, if any. */
+  profileZone: unknown;
+  journeyZone: string;
   nowMs: number;
 }
 
 export function decideDelivery(facts: DeliveryFacts): DeliveryVerdict {
   const { step, settings, customer, nowMs } = facts;
   if (isTransactional(step, facts.journey)) return { kind: 'send', transactional: true };
+  const quiet = quietHoursFor(settings, facts.journey, step.quietHours);
+  if (quiet !== undefined) {
+    const zone = customerTimeZone(facts.profileZone, facts.journeyZone);
+    const until = quietHoursEnd(quiet.window, zone, nowMs);
+    if (until !== undefined) return quiet.mode === 'hold' ? { kind: 'hold', until } : skip('QuietHours');
+  }
   if (!consentAllows(settings.consentMode, customer.consents, step.channel, step.topic)) return skip('NoConsent');
   const sentAt = customer.sentAt[step.channel];
   if (sentAt !== undefined && capReached(settings.frequencyCaps, step.channel, sentAt, nowMs) !== undefined) {

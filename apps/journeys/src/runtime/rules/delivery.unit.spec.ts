@@ -2,6 +2,7 @@ import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '@journeys/defi
 import { consentKey } from './consent';
 import { decideDelivery, NO_DELIVERY_STATE, type CustomerDelivery, type DeliveryFacts } from './delivery';
 
+const NIGHT = Date.parse('2026-06-01T23:00:00Z');
 const DAYTIME = Date.parse('2026-06-02T10:00:00Z');
 const HOUR = 3_600_000;
 
@@ -13,6 +14,7 @@ const capped: DeliverySettings = {
   ...DEFAULT_DELIVERY_SETTINGS,
   frequencyCaps: [{ channel: 'email', count: 1, period: 'P1D' }],
 };
+const quiet: DeliverySettings = { ...DEFAULT_DELIVERY_SETTINGS, quietHours: { start: '21:00', end: '08:00' } };
 
 function facts(overrides: Partial<DeliveryFacts> = {}): DeliveryFacts {
   return {
@@ -20,6 +22,8 @@ function facts(overrides: Partial<DeliveryFacts> = {}): DeliveryFacts {
     journey: undefined,
     settings: DEFAULT_DELIVERY_SETTINGS,
     customer: optedIn,
+    profileZone: undefined,
+    journeyZone: 'UTC',
     nowMs: DAYTIME,
     ...overrides,
   };
@@ -59,6 +63,31 @@ describe('decideDelivery: what becomes of a send when it would be handed out', (
         customer: { ...optedIn, sentAt: { email: [DAYTIME - HOUR] } },
         step: { channel: 'email', transactional: true },
       },
+      { kind: 'send', transactional: true },
+    ],
+    [
+      'given quiet hours 21:00-08:00 and 23:00: held until 08:00',
+      { settings: quiet, nowMs: NIGHT },
+      { kind: 'hold', until: Date.parse('2026-06-02T08:00:00Z') },
+    ],
+    [
+      'given quiet hours, 23:00 UTC but a customer in Tokyo (08:00 there): sent',
+      { settings: quiet, nowMs: NIGHT, profileZone: 'Asia/Tokyo' },
+      { kind: 'send', transactional: false },
+    ],
+    [
+      'given quiet hours in skip mode: skipped QuietHours',
+      { settings: quiet, nowMs: NIGHT, step: { channel: 'email', quietHours: 'skip' } },
+      { kind: 'skip', reason: 'QuietHours' },
+    ],
+    [
+      'given quiet hours and no consent: held first (consent is read when it goes out)',
+      { settings: quiet, nowMs: NIGHT, customer: NO_DELIVERY_STATE },
+      { kind: 'hold', until: Date.parse('2026-06-02T08:00:00Z') },
+    ],
+    [
+      'given quiet hours and a transactional journey: sent at once',
+      { settings: quiet, nowMs: NIGHT, journey: { transactional: true } },
       { kind: 'send', transactional: true },
     ],
   ])('%s', (_, overrides, expected) => {

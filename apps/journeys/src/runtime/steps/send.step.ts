@@ -1,8 +1,8 @@
 import type { SendStep } from '@journeys/definition';
-import type { ActionRequested, SendSkipped } from '../instance.events';
+import type { ActionRequested, SendHeld, SendSkipped } from '../instance.events';
 import { decideDelivery, type DeliveryVerdict } from '../rules/delivery';
 import { afterSend } from '../rules/frequency-cap';
-import { eventData, goTo, ownValue, plusDurationMs, type StepResult, type StepRun } from './step-run';
+import { HOLD, eventData, goTo, ownValue, plusDurationMs, timerIdFor, type StepResult, type StepRun } from './step-run';
 
 /**
  * A `send` step requests one message and moves on at once; delivery is the actions output's job.
@@ -11,7 +11,8 @@ import { eventData, goTo, ownValue, plusDurationMs, type StepResult, type StepRu
  * message: that one gets `:<n>` (the visit) appended.
  *
  * The delivery controls decide first (rules/delivery.ts): a message may be skipped (SendSkipped,
- * the customer goes on).
+ * the customer goes on), held by quiet hours (SendHeld: the customer waits at the step on a timer,
+ * see {@link releaseSend}).
  */
 export function requestAction(step: SendStep, run: StepRun): StepResult {
   const instanceId = run.ref.instanceId;
@@ -19,6 +20,11 @@ export function requestAction(step: SendStep, run: StepRun): StepResult {
   const actionId = sentBefore ? `${instanceId}:${step.id}:${run.visit}` : `${instanceId}:${step.id}`;
   const expiresAtMs = step.expires === undefined ? null : plusDurationMs(run.now, step.expires, run.timeZone);
   return deliver(step, run, actionId, expiresAtMs ?? undefined);
+}
+
+/** A send held by quiet hours, when its timer fires: decided again with its own id (its expiry runs from the step). */
+export function releaseSend(step: SendStep, run: StepRun, held: { actionId: string; expiresAt?: string }): StepResult {
+  return deliver(step, run, held.actionId, held.expiresAt === undefined ? undefined : Date.parse(held.expiresAt));
 }
 
 function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: number | undefined): StepResult {
@@ -36,6 +42,18 @@ function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: nu
       if (step.topic !== undefined) data.topic = step.topic;
       return { events: [{ type: 'SendSkipped', data }], then: goTo(step.next) };
     }
+    case 'hold': {
+      const data: SendHeld['data'] = eventData(run.ref, {
+        stepId: step.id,
+        actionId,
+        timerId: timerIdFor(run, step.id),
+        channel: step.channel,
+        until: new Date(verdict.until).toISOString(),
+        reason: 'QuietHours' as const,
+      });
+      if (expiresAtMs !== undefined) data.expiresAt = new Date(expiresAtMs).toISOString();
+      return { events: [{ type: 'SendHeld', data }], then: HOLD };
+    }
     default: {
       const unhandled: never = verdict;
       throw new Error(`Unhandled verdict ${JSON.stringify(unhandled)}`);
@@ -51,6 +69,8 @@ function verdictFor(step: SendStep, run: StepRun): DeliveryVerdict {
     journey: delivery.journey,
     settings: delivery.settings,
     customer: delivery.customer,
+    profileZone: ownValue(run.profile, 'timeZone'),
+    journeyZone: run.timeZone,
     nowMs: run.nowMs,
   });
 }
