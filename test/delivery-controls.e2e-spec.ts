@@ -345,5 +345,41 @@ describe('delivery controls over HTTP', () => {
         ['CustomerRemoved', 'versionStopped'],
       ]);
     });
+
+    it('cancels a message not handed out within `expires`, held or waiting in the output, and the customer goes on', async () => {
+      const id = await publish(
+        t,
+        nightly([
+          send('flash', { expires: 'PT2H', next: 'later' }),
+          send('later', { expires: 'PT1H', transactional: true }),
+        ]),
+      );
+      // Held at 23:00 Paris time; quiet hours end at 08:00, but the message expires at 01:00.
+      at('2026-11-28T22:00:00Z');
+      await enter('t1', 'ann');
+      await settle(t);
+      at('2026-11-29T00:00:00Z');
+      await settle(t);
+      const lines = await history(id, 'ann');
+      expect(lines.slice(2).map((line) => [line.event, line.stepId, line.details?.reason])).toEqual([
+        ['SendHeld', 'flash', 'QuietHours'],
+        ['ActionCancelled', 'flash', 'Expired'],
+        ['StepEntered', 'later', undefined],
+        ['ActionRequested', 'later', undefined],
+        ['CustomerCompleted', 'later', undefined],
+      ]);
+      expect(lines[3]).toMatchObject({ at: '2026-11-29T00:00:00.000Z' });
+
+      // Nobody reads the output within the hour: the transactional message expires there too.
+      at('2026-11-29T01:00:00Z');
+      await settle(t);
+      expect(await actions()).toEqual([]);
+      expect((await history(id, 'ann')).at(-1)).toMatchObject({
+        event: 'ActionCancelled',
+        at: '2026-11-29T01:00:00.000Z',
+        details: { reason: 'Expired' },
+      });
+      expect((await sends(id)).sends).toEqual({ requested: 1, held: 1, skippedBy: { Expired: 2 } });
+    });
   });
 });

@@ -18,7 +18,7 @@ const EXITED: Record<string, string> = {
 
 const CANCELLED: Record<string, string> = {
   versionStopped: 'the version was stopped before the message was handed out',
-  expired: 'the message expired before it was handed out',
+  Expired: 'the message expired before it was handed out',
 };
 
 const SKIPPED: Record<string, string> = {

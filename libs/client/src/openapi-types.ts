@@ -891,7 +891,7 @@ export type components = {
             content: string;
             /**
              * Format: iso-duration
-             * @description An action not handed out in time is skipped
+             * @description A message not handed out within this (held by quiet hours, waiting in the output) is cancelled: Expired
              * @example P2D
              */
             expires?: string | null;
@@ -1449,7 +1449,7 @@ export type components = {
                     requested: number;
                     /** @description Sends held by quiet hours (SendHeld) */
                     held: number;
-                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours */
+                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
                     skippedBy: {
                         [key: string]: number;
                     };
@@ -1539,7 +1539,7 @@ export type components = {
                         requested: number;
                         /** @description Sends held by quiet hours (SendHeld) */
                         held: number;
-                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours */
+                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
                         skippedBy: {
                             [key: string]: number;
                         };
@@ -2366,7 +2366,7 @@ export type components = {
             topic?: string;
             transactional?: boolean;
         };
-        /** @description An action no reader was handed was withdrawn */
+        /** @description A message no reader was handed was withdrawn: its version was stopped, or it was not handed out before it expired */
         ActionCancelledData: {
             instanceId: string;
             journeyId: string;
@@ -2381,7 +2381,7 @@ export type components = {
             actionId: string;
             stepId: string;
             /** @enum {unknown} */
-            reason: "versionStopped" | "expired";
+            reason: "versionStopped" | "Expired";
         };
         /** @description A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped, QuietHours with mode skip) */
         SendSkippedData: {
@@ -2404,7 +2404,7 @@ export type components = {
             /** @enum {unknown} */
             reason: "NoConsent" | "FrequencyCapped" | "QuietHours";
         };
-        /** @description A send fell inside quiet hours and is held (the customer with it) until they end */
+        /** @description A send fell inside quiet hours and is held (the customer with it) until they end, or until it expires */
         SendHeldData: {
             instanceId: string;
             journeyId: string;

@@ -164,7 +164,8 @@ export type Channel = (typeof CHANNELS)[number];
 
 /**
  * Requests a message, under the delivery controls (docs/delivery-controls.md). `expires` (an ISO
- * duration): an action not handed out in time is skipped. `topic`: the consent topic the message
+ * duration): a message not handed out within it (held by quiet hours, or waiting in the output) is
+ * cancelled (reason `Expired`) and the customer goes on. `topic`: the consent topic the message
  * needs besides its channel. `transactional`: needs no consent, is not capped, ignores quiet hours
  * (overrides the journey's `delivery.transactional`). `quietHours`: what this send does inside quiet
  * hours (overrides the journey's mode).

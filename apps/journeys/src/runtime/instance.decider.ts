@@ -14,7 +14,7 @@ import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
-import { releaseSend, requestAction } from './steps/send.step';
+import { heldUntil, releaseSend, requestAction } from './steps/send.step';
 import { assignSplit } from './steps/split.step';
 import { eventData, type StepResult, type StepRun } from './steps/step-run';
 import {
@@ -108,7 +108,8 @@ export type InstanceCommand =
   /** The version was stopped. */
   | { type: 'Remove' }
   /**
-   * The version was stopped before any reader was handed this action of the instance: it is withdrawn.
+   * No reader was handed this action of the instance before its version was stopped, or before it
+   * expired: it is withdrawn.
    */
   | { type: 'CancelAction'; actionId: string; stepId: string; reason: ActionCancelReason };
 
@@ -402,9 +403,15 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       });
     case 'SendHeld': {
       const { stepId, timerId, actionId, until, expiresAt } = event.data;
-      const waiting: InstanceWaiting = { kind: 'send', stepId, timerId, dueAt: until, actionId };
+      const waiting: InstanceWaiting = { kind: 'send', stepId, timerId, dueAt: heldUntil(until, expiresAt), actionId };
       if (expiresAt !== undefined) waiting.expiresAt = expiresAt;
       return changed(state, { waiting, actions: { ...state.actions, [stepId]: actionId } });
+    }
+    case 'ActionCancelled': {
+      const held = state.waiting;
+      return held?.kind === 'send' && held.actionId === event.data.actionId
+        ? changed(state, { waiting: undefined })
+        : state;
     }
     case 'WaitScheduled': {
       const { kind, stepId, timerId, dueAt } = event.data;
@@ -427,7 +434,6 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
     case 'CustomerRemoved':
       return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
-    case 'ActionCancelled':
     case 'BranchTaken':
     case 'SplitAssigned':
     case 'TriggerActivated':

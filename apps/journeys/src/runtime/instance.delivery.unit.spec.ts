@@ -136,6 +136,28 @@ describe('instance decider: delivery controls', () => {
     });
   });
 
+  it('given a send held with an expiry before 08:00, when its timer fires at the expiry, then it is cancelled Expired and the customer goes on', () => {
+    const expiring: InstanceEvent = {
+      ...held,
+      data: { ...(held.data as object), expiresAt: '2026-06-02T01:00:00.000Z' },
+    } as InstanceEvent;
+    const state = [...entered(NIGHT), expiring].reduce(evolve, initialState());
+    expect(state).toMatchObject({ waiting: { kind: 'send', dueAt: '2026-06-02T01:00:00.000Z' } });
+    const at = new Date('2026-06-02T01:00:00.000Z');
+    const events = spec(
+      at,
+      quiet,
+      optedIn,
+    )(...entered(NIGHT), expiring)
+      .when({ type: 'FireTimer', timerId: 'j1_1_c1_1:hello:1' })
+      .events();
+    expect(events[0]).toEqual({
+      type: 'ActionCancelled',
+      data: { ...refAt(at), actionId: 'j1_1_c1_1:hello', stepId: 'hello', reason: 'Expired' },
+    });
+    expect(events[1]).toMatchObject({ type: 'StepEntered', data: { stepId: 'again' } });
+  });
+
   it('given a held send, when the version is stopped, then the held message is cancelled before the customer is removed', () => {
     spec(
       NIGHT,
@@ -161,5 +183,33 @@ describe('instance decider: delivery controls', () => {
       .when(enter)
       .events();
     expect(events[2]).toMatchObject({ type: 'ActionRequested', data: { transactional: true } });
+  });
+
+  it('given a requested action and a customer at a wait, when the action expires in the output, then Expired is recorded and the wait stays', () => {
+    const daytime = { ...quiet, quietHours: undefined, frequencyCaps: [] };
+    const given = spec(MORNING, daytime, optedIn)().when(enter).events();
+    expect(given.at(-1)).toMatchObject({ type: 'WaitScheduled', data: { stepId: 'pause' } });
+    const later = new Date('2026-06-02T09:00:00.000Z');
+    const cancel: InstanceCommand = {
+      type: 'CancelAction',
+      actionId: 'j1_1_c1_1:hello',
+      stepId: 'hello',
+      reason: 'Expired',
+    };
+    const events = spec(
+      later,
+      daytime,
+      optedIn,
+    )(...given)
+      .when(cancel)
+      .events();
+    expect(events).toEqual([
+      {
+        type: 'ActionCancelled',
+        data: { ...refAt(later), actionId: 'j1_1_c1_1:hello', stepId: 'hello', reason: 'Expired' },
+      },
+    ]);
+    const state = [...given, ...events].reduce(evolve, initialState());
+    expect(state).toMatchObject({ status: 'active', waiting: { kind: 'wait', stepId: 'pause' } });
   });
 });

@@ -66,12 +66,16 @@ export type ActionRequested = Event<
     transactional?: true;
   }
 >;
-/** A message no reader was handed, withdrawn: its version was stopped (a message held by quiet hours too). */
+/**
+ * A message no reader was handed, withdrawn: its version was stopped (`versionStopped`; a message held
+ * by quiet hours too), or it was not handed out before it expired (`Expired`: held by quiet hours, or
+ * waiting in the actions output).
+ */
 export type ActionCancelled = Event<
   'ActionCancelled',
   InstanceRef & { actionId: string; stepId: string; reason: ActionCancelReason }
 >;
-export type ActionCancelReason = 'versionStopped' | 'expired';
+export type ActionCancelReason = 'versionStopped' | 'Expired';
 /** A delivery control stopped a send (rules/delivery.ts); the customer went on. */
 export type SendSkipped = Event<
   'SendSkipped',
@@ -86,8 +90,8 @@ export type SendSkipped = Event<
 >;
 export type SendSkipReason = 'NoConsent' | 'FrequencyCapped' | 'QuietHours';
 /**
- * A send fell inside quiet hours: the customer waits at the step with it until `until`, then the send
- * is decided again.
+ * A send fell inside quiet hours: the customer waits at the step with it until `until` (or until
+ * `expiresAt`, when that comes first), then the send is decided again.
  */
 export type SendHeld = Event<
   'SendHeld',

@@ -55,7 +55,7 @@ const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
     [...Object.keys(instance), 'stepId', 'actionId', 'channel', 'reason'],
   ),
   SendHeld: data(
-    'A send fell inside quiet hours and is held (the customer with it) until they end',
+    'A send fell inside quiet hours and is held (the customer with it) until they end, or until it expires',
     {
       ...instance,
       stepId: string,
@@ -196,12 +196,15 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     },
     [...Object.keys(instance), 'actionId', 'stepId', 'channel', 'content', 'attributes'],
   ),
-  ActionCancelled: data('An action no reader was handed was withdrawn', {
-    ...instance,
-    actionId: string,
-    stepId: string,
-    reason: { enum: ['versionStopped', 'expired'] },
-  }),
+  ActionCancelled: data(
+    'A message no reader was handed was withdrawn: its version was stopped, or it was not handed out before it expired',
+    {
+      ...instance,
+      actionId: string,
+      stepId: string,
+      reason: { enum: ['versionStopped', 'Expired'] },
+    },
+  ),
   ...DELIVERY_EVENT_DATA,
   WaitScheduled: data('A durable timer was set', {
     ...instance,

@@ -127,7 +127,11 @@ const STEPS: Record<string, JsonSchema> = {
     {
       channel: { enum: [...CHANNELS] },
       content: nonBlankText(LIMITS.contentMaxLength, 'What to send: a content or template id your sender knows'),
-      expires: nullable(duration('An action not handed out in time is skipped')),
+      expires: nullable(
+        duration(
+          'A message not handed out within this (held by quiet hours, waiting in the output) is cancelled: Expired',
+        ),
+      ),
       topic: nullable(identifier('The consent topic the message needs besides its channel')),
       transactional: nullable({
         type: 'boolean',

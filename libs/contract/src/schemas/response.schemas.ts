@@ -21,7 +21,7 @@ const sendCounters = open(
     skippedBy: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours',
+      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired',
     },
   },
   ['requested', 'held', 'skippedBy'],

@@ -49,10 +49,13 @@ export interface EngineStore {
 
   /** Up to `limit` timers due at or before `now` (ms), earliest first. */
   dueTimers(now: number, limit: number): DueTimer[];
-  /** The earliest due timer or job (ms), for the scheduler's next wake-up. */
+  /** The earliest due timer, job or action expiry (ms), for the scheduler's next wake-up. */
   nextWake(): number | undefined;
   /** The earliest job due at or before `now` (ms). */
   dueJob(now: number): EngineJob | undefined;
+
+  /** Up to `limit` actions no reader has been handed whose expiry is at or before `now` (ms), earliest first. */
+  expiredActions(now: number, limit: number): ExpiredAction[];
 
   /** Actions of a version that no reader has been handed yet. */
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
@@ -76,10 +79,10 @@ export interface EngineStores {
   partition(partition: number): EngineStore;
   /**
    * Hands out the named actions to an output: each one still deliverable is marked handed and its
-   * payload returned; cancelled ones come back undefined. Undefined, with nothing marked, while any
-   * of them is not in the outbox yet.
+   * payload returned; cancelled ones, and those expired at `now` (ms), come back undefined. Undefined,
+   * with nothing marked, while any of them is not in the outbox yet.
    */
-  claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined;
+  claimActions(actionIds: readonly string[], now: number): (string | undefined)[] | undefined;
   /** Deliverable actions after the cursor, marked handed out, atomically; expired ones are skipped. */
   takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string };
 }
@@ -133,6 +136,11 @@ export interface UndeliveredAction {
   actionId: string;
   instanceId: string;
   payload: string;
+}
+
+/** An action that was not handed out before its expiry. */
+export interface ExpiredAction extends UndeliveredAction {
+  expiresAt: number;
 }
 
 /** An action request for the outbox, as the `journeys.actions` payload. */

@@ -6,6 +6,7 @@ import { evolve, type InstanceState } from '../instance.decider';
 import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
 import { versionKey } from '../rules/routing';
 import { mergeProfile, supersedes, type Profile, type Stamp } from '../rules/event-time';
+import { heldUntil } from '../steps/send.step';
 import { BatchDelivery } from './batch-delivery';
 import { outboxAction } from './outbox-action';
 import type { LifecycleMove } from '../rules/lifecycle';
@@ -315,9 +316,9 @@ export class EngineBatch {
           break;
         }
         case 'SendHeld': {
-          const { timerId, until } = event.data;
+          const { timerId, until, expiresAt } = event.data;
           this.timersRemoved.delete(timerId);
-          this.timersAdded.set(timerId, { instanceId, dueAt: Date.parse(until) });
+          this.timersAdded.set(timerId, { instanceId, dueAt: Date.parse(heldUntil(until, expiresAt)) });
           break;
         }
         case 'ActionRequested':

@@ -31,7 +31,7 @@ export interface VersionAnalytics {
 export interface SendCounters {
   requested: number;
   held: number;
-  /** NoConsent, FrequencyCapped, QuietHours (mode skip). */
+  /** NoConsent, FrequencyCapped, QuietHours (mode skip) and Expired (not handed out in time). */
   skippedBy: Record<string, number>;
 }
 
@@ -164,7 +164,10 @@ export const analyticsProjection: Projection & {
         case 'SendHeld':
           sendsOf(doc(e.data.journeyId, e.data.version)).held++;
           break;
-        case 'SendSkipped': {
+        case 'SendSkipped':
+        case 'ActionCancelled': {
+          // A stop's cancellations are counted as removals; the controls' reasons are counted here.
+          if (e.type === 'ActionCancelled' && e.data.reason !== 'Expired') break;
           const skipped = sendsOf(doc(e.data.journeyId, e.data.version)).skippedBy;
           skipped[e.data.reason] = (skipped[e.data.reason] ?? 0) + 1;
           break;

@@ -14,17 +14,21 @@ import { customerTimeZone, quietHoursEnd, quietHoursFor } from './quiet-hours';
  * The delivery rule: what becomes of a send at the moment it would be handed to the actions output
  * (when the customer reaches the step, or when quiet hours holding it end). In this order:
  *
- * 1. transactional: sent (no consent, no cap, no quiet hours);
- * 2. inside quiet hours: held until they end (`hold`) or skipped (`QuietHours`);
- * 3. without consent for its channel (and topic): skipped (`NoConsent`);
- * 4. over a frequency cap of its channel: skipped (`FrequencyCapped`);
- * 5. else sent.
+ * 1. past its expiry: cancelled (`Expired`);
+ * 2. transactional: sent (no consent, no cap, no quiet hours);
+ * 3. inside quiet hours: held until they end (`hold`) or skipped (`QuietHours`);
+ * 4. without consent for its channel (and topic): skipped (`NoConsent`);
+ * 5. over a frequency cap of its channel: skipped (`FrequencyCapped`);
+ * 6. else sent.
  *
  * Quiet hours come before consent and caps because those are read when the message goes out: a
  * consent given during the night counts in the morning, a cap counts what was sent by then.
  */
 export type DeliveryVerdict =
-  { kind: 'send'; transactional: boolean } | { kind: 'skip'; reason: SkipReason } | { kind: 'hold'; until: number };
+  | { kind: 'send'; transactional: boolean }
+  | { kind: 'skip'; reason: SkipReason }
+  | { kind: 'hold'; until: number }
+  | { kind: 'expired' };
 
 export type SkipReason = SendSkipReason;
 
@@ -50,10 +54,12 @@ export interface DeliveryFacts {
   profileZone: unknown;
   journeyZone: string;
   nowMs: number;
+  expiresAtMs?: number;
 }
 
 export function decideDelivery(facts: DeliveryFacts): DeliveryVerdict {
   const { step, settings, customer, nowMs } = facts;
+  if (facts.expiresAtMs !== undefined && nowMs >= facts.expiresAtMs) return { kind: 'expired' };
   if (isTransactional(step, facts.journey)) return { kind: 'send', transactional: true };
   const quiet = quietHoursFor(settings, facts.journey, step.quietHours);
   if (quiet !== undefined) {

@@ -90,6 +90,12 @@ describe('decideDelivery: what becomes of a send when it would be handed out', (
       { settings: quiet, nowMs: NIGHT, journey: { transactional: true } },
       { kind: 'send', transactional: true },
     ],
+    [
+      'given a release at or after the expiry: expired, whatever else holds',
+      { nowMs: DAYTIME, expiresAtMs: DAYTIME, step: { channel: 'email', transactional: true } },
+      { kind: 'expired' },
+    ],
+    ['given an expiry still ahead: sent', { expiresAtMs: DAYTIME + 1 }, { kind: 'send', transactional: false }],
   ])('%s', (_, overrides, expected) => {
     expect(decideDelivery(facts(overrides))).toEqual(expected);
   });

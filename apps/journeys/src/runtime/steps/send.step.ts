@@ -12,7 +12,7 @@ import { HOLD, eventData, goTo, ownValue, plusDurationMs, timerIdFor, type StepR
  *
  * The delivery controls decide first (rules/delivery.ts): a message may be skipped (SendSkipped,
  * the customer goes on), held by quiet hours (SendHeld: the customer waits at the step on a timer,
- * see {@link releaseSend}).
+ * see {@link releaseSend}) or cancelled as expired (ActionCancelled, the customer goes on).
  */
 export function requestAction(step: SendStep, run: StepRun): StepResult {
   const instanceId = run.ref.instanceId;
@@ -22,13 +22,18 @@ export function requestAction(step: SendStep, run: StepRun): StepResult {
   return deliver(step, run, actionId, expiresAtMs ?? undefined);
 }
 
-/** A send held by quiet hours, when its timer fires: decided again with its own id (its expiry runs from the step). */
+/** A send held by quiet hours, when its timer fires: decided again with its own id and expiry. */
 export function releaseSend(step: SendStep, run: StepRun, held: { actionId: string; expiresAt?: string }): StepResult {
   return deliver(step, run, held.actionId, held.expiresAt === undefined ? undefined : Date.parse(held.expiresAt));
 }
 
+/** A held send is decided again when its quiet hours end, or when it expires if that comes first. */
+export function heldUntil(until: string, expiresAt: string | undefined): string {
+  return expiresAt !== undefined && Date.parse(expiresAt) < Date.parse(until) ? expiresAt : until;
+}
+
 function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: number | undefined): StepResult {
-  const verdict = verdictFor(step, run);
+  const verdict = verdictFor(step, run, expiresAtMs);
   switch (verdict.kind) {
     case 'send':
       return { events: [requested(step, run, actionId, expiresAtMs, verdict.transactional)], then: goTo(step.next) };
@@ -54,6 +59,10 @@ function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: nu
       if (expiresAtMs !== undefined) data.expiresAt = new Date(expiresAtMs).toISOString();
       return { events: [{ type: 'SendHeld', data }], then: HOLD };
     }
+    case 'expired': {
+      const data = eventData(run.ref, { actionId, stepId: step.id, reason: 'Expired' as const });
+      return { events: [{ type: 'ActionCancelled', data }], then: goTo(step.next) };
+    }
     default: {
       const unhandled: never = verdict;
       throw new Error(`Unhandled verdict ${JSON.stringify(unhandled)}`);
@@ -61,7 +70,7 @@ function deliver(step: SendStep, run: StepRun, actionId: string, expiresAtMs: nu
   }
 }
 
-function verdictFor(step: SendStep, run: StepRun): DeliveryVerdict {
+function verdictFor(step: SendStep, run: StepRun, expiresAtMs: number | undefined): DeliveryVerdict {
   const delivery = run.delivery;
   if (delivery === undefined) return { kind: 'send', transactional: step.transactional === true };
   return decideDelivery({
@@ -72,6 +81,7 @@ function verdictFor(step: SendStep, run: StepRun): DeliveryVerdict {
     profileZone: ownValue(run.profile, 'timeZone'),
     journeyZone: run.timeZone,
     nowMs: run.nowMs,
+    expiresAtMs,
   });
 }
 

@@ -9,6 +9,8 @@ export function createDeliverySchema(db: Database.Database): void {
     CREATE TABLE IF NOT EXISTS rt_delivery (customer_id TEXT PRIMARY KEY, state TEXT NOT NULL, partition INTEGER NOT NULL);
     CREATE INDEX IF NOT EXISTS rt_delivery_partition ON rt_delivery (partition);
     CREATE TABLE IF NOT EXISTS rt_settings (partition INTEGER PRIMARY KEY, settings TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS rt_actions_expiry ON rt_actions (partition, expires_at)
+      WHERE status = 'pending' AND expires_at IS NOT NULL;
   `);
 }
 

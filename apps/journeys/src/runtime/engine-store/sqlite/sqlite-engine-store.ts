@@ -13,6 +13,7 @@ import {
   type EngineStore,
   type EngineStores,
   type EntryCount,
+  type ExpiredAction,
   type Memberships,
   type UndeliveredAction,
 } from '../engine-store.port';
@@ -37,8 +38,8 @@ export class SqliteEngineStores implements EngineStores {
     if (!store) this.stores.set(partition, (store = new SqliteEngineStore(this.readModels, partition)));
     return store;
   }
-  claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined {
-    return this.outbox.claim(actionIds);
+  claimActions(actionIds: readonly string[], now: number): (string | undefined)[] | undefined {
+    return this.outbox.claim(actionIds, now);
   }
   takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string } {
     return this.outbox.take(after, limit, now);
@@ -119,6 +120,9 @@ export class SqliteEngineStore implements EngineStore {
   }
   withdrawAction(actionId: string): void {
     this.outbox.setStatus(actionId, 'cancelling');
+  }
+  expiredActions(now: number, limit: number): ExpiredAction[] {
+    return this.outbox.expired(now, limit);
   }
 
   delivery(customerId: string): CustomerDelivery {
@@ -319,7 +323,8 @@ export class SqliteEngineStore implements EngineStore {
   nextWake(): number | undefined {
     const timer = (this.s.nextDue.get(this.partition) as { due: number | null }).due;
     const job = (this.s.nextJob.get(this.partition) as { due: number | null }).due;
-    const candidates = [timer, job].filter((d): d is number => d !== null);
+    const expiry = this.outbox.nextExpiry() ?? null;
+    const candidates = [timer, job, expiry].filter((d): d is number => d !== null);
     return candidates.length ? Math.min(...candidates) : undefined;
   }
 
