@@ -49,6 +49,9 @@ export const SCENARIOS = {
   'trigger-ingestion': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerIngestion({ ...o, profile: profile(o, 'trigger-ingestion') })],
   }),
+  'trigger-ingestion-delivery': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchTriggerIngestion({ ...o, delivery: true, profile: profile(o, 'trigger-ingestion-delivery') })],
+  }),
   'trigger-latency': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerLatency({ ...o, profile: profile(o, 'trigger-latency') })],
   }),
