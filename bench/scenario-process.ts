@@ -17,6 +17,8 @@ import { printResult, type BenchResult } from './support/bench-result';
 import { CHROMIUM } from './support/chromium';
 import { benchTimeLibrary } from './time-library.bench';
 import { benchTimers } from './timers.bench';
+import { benchPartitionHandoff } from './partition-handoff.bench';
+import { benchScaleOutTriggers } from './scale-out-triggers.bench';
 import { benchTriggerIngestion } from './trigger-ingestion.bench';
 import { benchTriggerLatency } from './trigger-latency.bench';
 
@@ -51,6 +53,15 @@ export const SCENARIOS = {
   }),
   'trigger-ingestion-delivery': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerIngestion({ ...o, delivery: true, profile: profile(o, 'trigger-ingestion-delivery') })],
+  }),
+  /** Scale-out: one process owning every engine partition, against the figure above (one partition). */
+  'trigger-ingestion-partitions': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [
+      await benchTriggerIngestion({ ...o, partitions: 12, profile: profile(o, 'trigger-ingestion-partitions') }),
+    ],
+  }),
+  'partition-handoff': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchPartitionHandoff(o)],
   }),
   'trigger-latency': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerLatency({ ...o, profile: profile(o, 'trigger-latency') })],
@@ -90,6 +101,10 @@ export const SCENARIOS = {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
     const run = { ...o, brokers: o.brokers, profile: profile(o, 'kafka-triggers') };
     return { results: [await benchKafkaTriggers(run)] };
+  },
+  'scale-out-triggers': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
+    if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
+    return { results: [await benchScaleOutTriggers({ ...o, brokers: o.brokers })] };
   },
   'console-graph': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!existsSync(CHROMIUM)) return { notRun: `needs ${CHROMIUM} (apt-get install chromium)` };

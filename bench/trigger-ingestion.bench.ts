@@ -32,10 +32,13 @@ export async function benchTriggerIngestion(opts: {
   dir: string;
   profile?: string;
   delivery?: boolean;
+  /** Engine partitions of the one process (JOURNEYS_PARTITIONS); 1 unless given. */
+  partitions?: number;
 }): Promise<BenchResult> {
   const triggers = opts.quick ? 20_000 : 200_000;
+  const partitions = opts.partitions ?? 1;
   const dataDir = mkdtempSync(join(opts.dir, 'triggers-'));
-  const bench = await BenchApp.start(dataDir);
+  const bench = await BenchApp.start(dataDir, undefined, { JOURNEYS_PARTITIONS: String(partitions) });
   try {
     await bench.defineTrigger('signed-up');
     const journeyId = await bench.publish(welcomeJourney('signed-up'));
@@ -82,7 +85,11 @@ export async function benchTriggerIngestion(opts: {
     if (requested !== triggers) throw new Error(`expected ${triggers} messages requested, found ${requested}`);
 
     return {
-      name: opts.delivery ? 'trigger ingestion, consent and cap' : 'trigger ingestion',
+      name: opts.delivery
+        ? 'trigger ingestion, consent and cap'
+        : partitions === 1
+          ? 'trigger ingestion'
+          : `trigger ingestion, one process owning ${partitions} partitions`,
       figures: {
         triggers,
         triggersPerSec: round(triggers / atWait),

@@ -189,17 +189,26 @@ describe('delivery controls over HTTP', () => {
       ]);
     });
 
-    it('refuses a consent request of the wrong shape with every problem', async () => {
+    it('refuses each consent record of the wrong shape with every problem, and keeps the others', async () => {
       const answer = await consent(
         { customerId: 'ann', channel: 'fax', status: 'optedIn', occurredAt: '2026-11-01T00:00:00Z' },
         { customerId: 'bob', channel: 'email', status: 'maybe', occurredAt: 'yesterday' },
+        { customerId: 'cid', channel: 'email', status: 'optedIn', occurredAt: '2026-11-01T00:00:00Z' },
       );
-      expect(answer.status).toBe(400);
-      expect(answer.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
-        '$[0].channel',
-        '$[1].occurredAt',
-        '$[1].status',
+      expect(answer.status).toBe(202);
+      expect(answer.body.accepted).toBe(1);
+      expect(
+        answer.body.refused.map((r: { index: number; errors: { path: string }[] }) => [
+          r.index,
+          r.errors.map((e) => e.path).sort(),
+        ]),
+      ).toEqual([
+        [0, ['$.channel']],
+        [1, ['$.occurredAt', '$.status']],
       ]);
+      expect(
+        (await t.request('ingest', 'POST', '/consent', '"optedIn"', { 'content-type': 'application/json' })).status,
+      ).toBe(400);
     });
   });
 

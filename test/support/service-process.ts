@@ -1,8 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+/** The repository root, from the sources or from the build (dist/test/support), where the bench runs. */
+const ROOT = (function root(dir: string): string {
+  if (existsSync(join(dir, 'libs', 'testing', 'src', 'ts-register.js'))) return dir;
+  if (dirname(dir) === dir) throw new Error('the repository root was not found');
+  return root(dirname(dir));
+})(__dirname);
 export const EDITOR_KEY = 'ed-editor-secret-0002';
 export const INGEST_KEY = 'in-ingest-secret-0004';
 /** The admin key of the service (`ops`): tests that list their own keys add it to change the delivery settings. */

@@ -511,7 +511,7 @@ export type paths = {
         put?: never;
         /**
          * Send triggers
-         * @description One trigger message or a list of up to 10,000. A request of the wrong shape is refused whole (400, every problem with its path such as `$[3].occurredAt`). Messages of the right shape are checked against their trigger definition one by one: refused ones are listed with their problems, the others stored. A message id seen before with the same content is a duplicate: accepted and ignored.
+         * @description One trigger message or a list of up to 10,000. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400). Each message is then checked on its own, its shape (TriggerMessage) and its trigger definition: refused ones are listed in `refused` with every problem (paths such as `$.occurredAt` inside the message), the others stored. A message id seen before with the same content is a duplicate: accepted and ignored; with other content it is refused (IdempotencyKeyReused).
          *
          *     Roles: admin, ingest.
          */
@@ -533,7 +533,7 @@ export type paths = {
         put?: never;
         /**
          * Send consent records
-         * @description One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.
+         * @description One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400); each record is then checked on its own (ConsentMessage): refused ones are listed in `refused` with every problem, the others stored. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.
          *
          *     Roles: admin, ingest.
          */
@@ -1180,6 +1180,11 @@ export type components = {
          */
         TriggerBatch: components["schemas"]["TriggerMessage"] | components["schemas"]["TriggerMessage"][];
         /**
+         * TriggerRequest
+         * @description The envelope of `POST /triggers`: one object or a list of 1 to 10000 objects, each then checked as a TriggerMessage on its own.
+         */
+        TriggerRequest: Record<string, never> | Record<string, never>[];
+        /**
          * SegmentChange
          * @description A customer joined or left a segment (`journeys.segments`).
          * @example {
@@ -1715,6 +1720,11 @@ export type components = {
          * @description The body of `POST /consent`: one consent record or a list of at most 10000.
          */
         ConsentBatch: components["schemas"]["ConsentMessage"] | components["schemas"]["ConsentMessage"][];
+        /**
+         * ConsentRequest
+         * @description The envelope of `POST /consent`: one object or a list of 1 to 10000 objects, each then checked as a ConsentMessage on its own.
+         */
+        ConsentRequest: Record<string, never> | Record<string, never>[];
         /**
          * DeliverySettings
          * @description The body of `PUT /settings`: the whole of the delivery settings; a field left out takes its default (optIn, no caps, no quiet hours).

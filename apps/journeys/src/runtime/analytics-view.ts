@@ -28,7 +28,7 @@ export function versionTotals(version: JourneyVersion, counted: VersionAnalytics
     removed: a.removed,
     exitedBy: a.exitedBy,
     blocked: a.blocked,
-    sends: sendsOf({ ...a }),
+    sends: sendsOf(a),
     goal: { reached: a.goalReached, target },
   };
 }

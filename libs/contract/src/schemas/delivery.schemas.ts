@@ -75,6 +75,16 @@ export const consentBatchSchema: JsonSchema = schemaFile(
   },
 );
 
+/** What `POST /consent` refuses whole (400): a body that is neither a record nor a list of them. */
+export const consentRequestSchema: JsonSchema = schemaFile(
+  'consent-request.json',
+  'ConsentRequest',
+  `The envelope of \`POST /consent\`: one object or a list of 1 to ${MAX_INTAKE_BATCH} objects, each then checked as a ConsentMessage on its own.`,
+  {
+    anyOf: [{ type: 'object' }, { type: 'array', minItems: 1, maxItems: MAX_INTAKE_BATCH, items: { type: 'object' } }],
+  },
+);
+
 const frequencyCap = closedObject(
   {
     channel: { enum: [...CHANNELS] },
@@ -182,6 +192,7 @@ export const settingsAuditPageSchema: JsonSchema = schemaFile(
 export const DELIVERY_SCHEMAS: Record<string, JsonSchema> = {
   'consent-message.json': consentMessageSchema,
   'consent-batch.json': consentBatchSchema,
+  'consent-request.json': consentRequestSchema,
   'delivery-settings.json': deliverySettingsSchema,
   'delivery-settings-state.json': deliverySettingsStateSchema,
   'settings-audit-history.json': settingsAuditPageSchema,
