@@ -87,6 +87,19 @@ function summary(run: Run): SummaryRow[] {
     ratio: ratio(triggerEvents),
   });
 
+  const withControls = figure(run, 'trigger ingestion, consent and cap', 'triggersPerSec');
+  rows.push({
+    figure: '1b. Trigger ingestion with consent and a frequency cap active',
+    measured:
+      withControls === undefined
+        ? 'not run'
+        : `${fmt(withControls)} triggers/s (${cpu(run, 'trigger ingestion, consent and cap', 'cpuMicrosPerTrigger')} each)`,
+    target: 'beside 1.',
+    met: '—',
+    ratio:
+      withControls !== undefined && triggers !== undefined ? `${(withControls / triggers).toFixed(2)} of 1.` : 'n/a',
+  });
+
   const p99 = figure(run, 'trigger latency', 'p99Ms');
   const rate = figure(run, 'trigger latency', 'offeredPerSec');
   rows.push({

@@ -51,6 +51,9 @@ export const SCENARIOS = {
   'trigger-ingestion': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerIngestion({ ...o, profile: profile(o, 'trigger-ingestion') })],
   }),
+  'trigger-ingestion-delivery': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchTriggerIngestion({ ...o, delivery: true, profile: profile(o, 'trigger-ingestion-delivery') })],
+  }),
   /** Scale-out: one process owning every engine partition, against the figure above (one partition). */
   'trigger-ingestion-partitions': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # From a Live journey to a first action on the feed and its analytics (README "Your first action"):
-# a trigger definition, a one-step journey published Live, one trigger sent with the ingest key, the
-# action request read from GET /actions, then the journey's analytics and the customer's progress.
+# a trigger definition, a one-step journey published Live, the customer's consent and one trigger sent
+# with the ingest key, the action request read from GET /actions, then the journey's analytics and the
+# customer's progress.
 #   KEY=<admin or editor key> INGEST_KEY=<ingest key> bash docs/first-action.sh
 # BASE: the service (default http://localhost:3000). Exits non-zero if no action arrives in 30 s.
 set -euo pipefail
@@ -29,12 +30,17 @@ STATE=$(call "$KEY" POST "/journeys/$JOURNEY/publish" | field .state)
 echo "journey $JOURNEY: $STATE"
 [ "$STATE" = "Live" ] || { echo "the journey did not go Live" >&2; exit 1; }
 
-# 3. The feeding system sends a trigger with the ingest key.
+# 3. The customer's e-mail consent (docs/delivery-controls.md): the service sends only with consent
+#    unless its delivery settings say consentMode "optOut".
+echo "consent: $(call "$INGEST_KEY" POST /consent '[ { "id": "consent-'"$run"'", "customerId": "first-customer",
+  "channel": "email", "status": "optedIn", "occurredAt": "'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'" } ]')"
+
+# 4. The feeding system sends a trigger with the ingest key.
 call "$INGEST_KEY" POST /triggers '[ { "id": "visit-'"$run"'", "trigger": "visited", "customerId": "first-customer",
   "occurredAt": "'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'", "attributes": { "page": "/pricing" } } ]'
 echo
 
-# 4. The action request on the embedded feed (Kafka: journeys.actions carries the same items).
+# 5. The action request on the embedded feed (Kafka: journeys.actions carries the same items).
 for _ in $(seq 1 60); do
   ACTION=$(call "$INGEST_KEY" GET "/actions?after=0&limit=1000" |
     field ".actions.find((a) => a.journeyId === '$JOURNEY') ?? ''")
@@ -45,6 +51,6 @@ done
 echo "first action: $(call "$INGEST_KEY" GET "/actions?after=0&limit=1000" |
   field ".actions.filter((a) => a.journeyId === '$JOURNEY').map((a) => JSON.stringify(a)).join()")"
 
-# 5. What the journey and the customer show now.
+# 6. What the journey and the customer show now.
 echo "analytics: $(call "$KEY" GET "/journeys/$JOURNEY/analytics" | field '.versions[0].steps.map((s) => JSON.stringify(s)).join()')"
 echo "customer: $(call "$KEY" GET "/journeys/$JOURNEY/customers/first-customer" | field '.instances.map((i) => i.status + (i.currentStep ? " at " + i.currentStep : "")).join()')"

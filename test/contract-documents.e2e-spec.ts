@@ -31,6 +31,7 @@ describe('the contract documents the service serves', () => {
       'journeys.actions',
       'journeys.command-results',
       'journeys.commands',
+      'journeys.consent',
       'journeys.dead-letter',
       'journeys.events',
       'journeys.segments',

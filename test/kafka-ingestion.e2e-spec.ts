@@ -85,7 +85,7 @@ describeKafka('triggers and segment changes over Kafka (whole app, real broker)'
 
     const health = await k.t.request(undefined, 'GET', '/health');
     expect(health.body.kafka.consumers.map((c: { topic: string }) => c.topic).sort()).toEqual(
-      [k.topics.commands, k.topics.triggers, k.topics.segments].sort(),
+      [k.topics.commands, k.topics.triggers, k.topics.segments, k.topics.consent].sort(),
     );
     // The counter moves when a chunk commits, which can trail the dead letter by a moment.
     const metrics = await eventually(

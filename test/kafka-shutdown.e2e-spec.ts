@@ -43,7 +43,8 @@ async function consumers(port: number, state: 'starting' | 'running'): Promise<v
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
       kafka?: { consumers: { state: string }[] };
     };
-    if (health.kafka?.consumers.length === 3 && health.kafka.consumers.every((c) => c.state === state)) return;
+    // commands, triggers, segments, consent
+    if (health.kafka?.consumers.length === 4 && health.kafka.consumers.every((c) => c.state === state)) return;
     if (Date.now() > deadline) throw new Error(`consumers not ${state}: ${JSON.stringify(health.kafka)}`);
     await new Promise((r) => setTimeout(r, 100));
   }

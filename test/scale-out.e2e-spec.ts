@@ -8,7 +8,7 @@ import { EventStoreDbTestServer } from '../libs/testing/src/eventstoredb-server/
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
 import { kafkaTestSettings } from './support/kafka-app';
-import { call, EDITOR_KEY, freePort, INGEST_KEY, kill, startService } from './support/service-process';
+import { ADMIN_KEY, call, EDITOR_KEY, freePort, INGEST_KEY, kill, startService } from './support/service-process';
 
 const PARTITIONS = 6;
 const SESSION_TIMEOUT_MS = 6_000;
@@ -57,7 +57,7 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
       JOURNEYS_PARTITIONS: String(PARTITIONS),
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
       KAFKA_TOPIC_ENGINE_PARTITIONS: uniqueKafkaName('t-engine-partitions'),
-      JOURNEYS_API_KEYS: `ed:editor:${EDITOR_KEY},feed:ingest:${INGEST_KEY},vi:viewer:${VIEWER_KEY}`,
+      JOURNEYS_API_KEYS: `ed:editor:${EDITOR_KEY},feed:ingest:${INGEST_KEY},vi:viewer:${VIEWER_KEY},ops:admin:${ADMIN_KEY}`,
     };
     const start = async (name: string) => {
       const replica: Replica = {

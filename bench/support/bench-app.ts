@@ -51,7 +51,9 @@ export class BenchApp {
 
   /**
    * Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given;
-   * `env` adds settings (JOURNEYS_PARTITIONS, EVENTSTORE_CONNECTION_STRING, ...).
+   * `env` adds settings (JOURNEYS_PARTITIONS, EVENTSTORE_CONNECTION_STRING, ...). The scenarios send
+   * to customers who gave no consent, so the delivery settings get consentMode `optOut` (no caps, no
+   * quiet hours: the controls let every send through) unless a scenario sets its own.
    */
   static async start(dataDir: string, clock?: ManualClock, env: Record<string, string> = {}): Promise<BenchApp> {
     const settings = {
@@ -62,7 +64,10 @@ export class BenchApp {
     };
     const app = await createApp(settings, clock);
     await app.getHttpAdapter().getInstance().ready();
-    return new BenchApp(app, dataDir, clock);
+    const bench = new BenchApp(app, dataDir, clock);
+    if ((await bench.call('GET', '/settings')).revision === -1)
+      await bench.call('PUT', '/settings', { consentMode: 'optOut' });
+    return bench;
   }
 
   /** Transactions the embedded event store has committed (group commit makes them fewer than appends). */
@@ -71,7 +76,7 @@ export class BenchApp {
   }
 
   /** One HTTP call; anything but 2xx throws with the answer. */
-  async call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<Record<string, unknown>> {
+  async call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await this.app.inject({
       method,
       url,

@@ -18,7 +18,13 @@ const EXITED: Record<string, string> = {
 
 const CANCELLED: Record<string, string> = {
   versionStopped: 'the version was stopped before the message was handed out',
-  expired: 'the message expired before it was handed out',
+  Expired: 'the message expired before it was handed out',
+};
+
+const SKIPPED: Record<string, string> = {
+  NoConsent: 'the customer has no consent for the channel or topic',
+  FrequencyCapped: "the customer reached the channel's frequency cap",
+  QuietHours: "it fell inside the customer's quiet hours",
 };
 
 /** Why an entry was blocked, in words. */
@@ -56,6 +62,10 @@ export function decisionText(line: HistoryLine, definition?: JourneyDefinition):
       return `message requested${d.expiresAt ? `, expires ${String(d.expiresAt)}` : ''}`;
     case 'ActionCancelled':
       return `send skipped: ${CANCELLED[String(d.reason)] ?? String(d.reason)}`;
+    case 'SendSkipped':
+      return `send skipped: ${SKIPPED[String(d.reason)] ?? String(d.reason)}`;
+    case 'SendHeld':
+      return `send held by quiet hours until ${String(d.until)}${d.expiresAt ? ` (expires ${String(d.expiresAt)})` : ''}`;
     case 'WaitScheduled':
       return d.kind === 'trigger'
         ? `waiting for the trigger until ${String(d.dueAt)}`

@@ -13,6 +13,7 @@ import { JourneysModule } from './journeys/journeys.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RuntimeModule } from './runtime/runtime.module';
+import { SettingsModule } from './settings/settings.module';
 import { ClockModule } from './common/clock.module';
 import { systemClock, type Clock } from './common/clock';
 
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         JourneysModule,
         RuntimeModule,
+        SettingsModule,
         MetricsModule,
         MessagingModule,
         ClockModule.forRoot(clock),

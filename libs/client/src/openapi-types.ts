@@ -522,6 +522,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send consent records
+         * @description One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400); each record is then checked on its own (ConsentMessage): refused ones are listed in `refused` with every problem, the others stored. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.
+         *
+         *     Roles: admin, ingest.
+         */
+        post: operations["ingestionConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/segments/{segmentId}/membership": {
         parameters: {
             query?: never;
@@ -654,6 +676,56 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the delivery settings
+         * @description The consent mode, frequency caps and default quiet hours every journey runs under, their revision (also the ETag) and who changed them last. Before any change: optIn, no caps, no quiet hours, revision -1.
+         *
+         *     Roles: admin, editor, viewer.
+         */
+        get: operations["settingsGet"];
+        /**
+         * Change the delivery settings
+         * @description Replaces the whole of the delivery settings (a field left out takes its default). Every partition of the engine applies them in store order: sends decided after the change follow them. Bad settings are a 400 listing every problem; with If-Match, another current revision is a 412. Accepted changes and refusals are in the audit history; settings equal to the current ones store nothing.
+         *
+         *     Roles: admin.
+         */
+        put: operations["settingsPut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/audit-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the audit history of the delivery settings
+         * @description Who changed the settings, when, what changed, and every refused change, oldest first, in pages.
+         *
+         *     Roles: admin, editor, viewer.
+         */
+        get: operations["settingsAuditHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -736,6 +808,7 @@ export type components = {
             schedule?: components["schemas"]["Schedule"] | null;
             exit?: components["schemas"]["ExitRules"] | null;
             goal?: components["schemas"]["Goal"] | null;
+            delivery?: components["schemas"]["Delivery"] | null;
             /** @description The first step is where every customer starts */
             steps: components["schemas"]["Step"][];
         };
@@ -818,10 +891,19 @@ export type components = {
             content: string;
             /**
              * Format: iso-duration
-             * @description An action not handed out in time is skipped
+             * @description A message not handed out within this (held by quiet hours, waiting in the output) is cancelled: Expired
              * @example P2D
              */
             expires?: string | null;
+            /** @description The consent topic the message needs besides its channel */
+            topic?: string | null;
+            /** @description Needs no consent, is not capped and ignores quiet hours (a receipt, a password reset); overrides the journey's delivery.transactional */
+            transactional?: boolean | null;
+            /**
+             * @description Inside quiet hours: hold the message until they end, or skip it; overrides the journey's mode
+             * @enum {string|null}
+             */
+            quietHours?: "hold" | "skip" | null;
             /** @description The following step */
             next?: string | null;
         };
@@ -1031,6 +1113,32 @@ export type components = {
                 percent?: number;
                 count?: number;
             };
+        };
+        /** @description Journey-wide delivery controls (docs/delivery-controls.md) */
+        Delivery: {
+            /** @description Every send is transactional: no consent needed, not capped, no quiet hours (a step may override) */
+            transactional?: boolean | null;
+            quietHours?: components["schemas"]["JourneyQuietHours"] | null;
+        };
+        /** @description The journey's quiet hours: its own window (start and end together) or the settings' one, and its own mode */
+        JourneyQuietHours: {
+            /** @description false: no quiet hours for this journey (default true) */
+            enabled?: boolean | null;
+            /**
+             * @description Local time (HH:mm) quiet hours start, in the customer's time zone
+             * @example 21:00
+             */
+            start?: string | null;
+            /**
+             * @description Local time (HH:mm) they end; earlier than start: the window spans midnight
+             * @example 21:00
+             */
+            end?: string | null;
+            /**
+             * @description hold (default) or skip
+             * @enum {string|null}
+             */
+            mode?: "hold" | "skip" | null;
         };
         /**
          * TriggerMessage
@@ -1251,7 +1359,7 @@ export type components = {
          */
         RebuildProjectionsRequest: {
             /** @description Projection names */
-            names?: ("journey_state" | "audit_history" | "trigger_definitions" | "templates" | "analytics" | "customer_progress")[] | null;
+            names?: ("journey_state" | "audit_history" | "trigger_definitions" | "templates" | "analytics" | "customer_progress" | "settings_audit")[] | null;
         };
         /**
          * Journey
@@ -1341,6 +1449,16 @@ export type components = {
                 blocked?: {
                     [key: string]: number;
                 };
+                sends?: {
+                    /** @description Messages handed to the actions output (ActionRequested) */
+                    requested: number;
+                    /** @description Sends held by quiet hours (SendHeld) */
+                    held: number;
+                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
+                    skippedBy: {
+                        [key: string]: number;
+                    };
+                };
                 steps: {
                     stepId: string;
                     entered: number;
@@ -1420,6 +1538,16 @@ export type components = {
                     };
                     blocked?: {
                         [key: string]: number;
+                    };
+                    sends?: {
+                        /** @description Messages handed to the actions output (ActionRequested) */
+                        requested: number;
+                        /** @description Sends held by quiet hours (SendHeld) */
+                        held: number;
+                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
+                        skippedBy: {
+                            [key: string]: number;
+                        };
                     };
                     goal: {
                         reached: number;
@@ -1547,6 +1675,178 @@ export type components = {
             projections: string[];
             events: number;
             ms: number;
+        };
+        /**
+         * ConsentMessage
+         * @description A customer's consent for a channel, or for a topic on a channel (`POST /consent`, `journeys.consent` keyed by customerId). The latest by occurredAt wins, whatever order they arrive in.
+         * @example {
+         *       "id": "consent-1",
+         *       "customerId": "ann",
+         *       "channel": "email",
+         *       "topic": "newsletter",
+         *       "status": "optedIn",
+         *       "occurredAt": "2026-12-01T09:00:00Z",
+         *       "source": "signup-form"
+         *     }
+         */
+        ConsentMessage: {
+            /** @description Optional idempotency key: a record with an id seen before for the customer is a duplicate */
+            id?: string;
+            /** @description The customer */
+            customerId: string;
+            /**
+             * @description The channel the consent is for
+             * @enum {unknown}
+             */
+            channel: "email" | "sms" | "push" | "custom";
+            /** @description A topic on the channel (a newsletter, promotions); absent: the channel as a whole */
+            topic?: string | null;
+            /**
+             * @description optedIn or optedOut
+             * @enum {unknown}
+             */
+            status: "optedIn" | "optedOut";
+            /**
+             * Format: instant
+             * @description When the customer gave or withdrew consent, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
+            /** @description Where it was given (a form, a preference centre), kept for the record */
+            source?: string | null;
+        };
+        /**
+         * ConsentBatch
+         * @description The body of `POST /consent`: one consent record or a list of at most 10000.
+         */
+        ConsentBatch: components["schemas"]["ConsentMessage"] | components["schemas"]["ConsentMessage"][];
+        /**
+         * ConsentRequest
+         * @description The envelope of `POST /consent`: one object or a list of 1 to 10000 objects, each then checked as a ConsentMessage on its own.
+         */
+        ConsentRequest: Record<string, never> | Record<string, never>[];
+        /**
+         * DeliverySettings
+         * @description The body of `PUT /settings`: the whole of the delivery settings; a field left out takes its default (optIn, no caps, no quiet hours).
+         * @example {
+         *       "consentMode": "optIn",
+         *       "frequencyCaps": [
+         *         {
+         *           "channel": "email",
+         *           "count": 3,
+         *           "period": "P7D"
+         *         }
+         *       ],
+         *       "quietHours": {
+         *         "start": "21:00",
+         *         "end": "08:00",
+         *         "mode": "hold"
+         *       }
+         *     }
+         */
+        DeliverySettings: {
+            /**
+             * @description optIn (default): without a consent record a message is not sent; optOut: it is sent unless the customer opted out
+             * @enum {unknown}
+             */
+            consentMode?: "optIn" | "optOut";
+            /** @description Caps per channel across all journeys; transactional sends are neither capped nor counted */
+            frequencyCaps?: {
+                /** @enum {unknown} */
+                channel: "email" | "sms" | "push" | "custom";
+                /** @description At most this many sends per customer in any rolling period */
+                count: number;
+                /**
+                 * Format: iso-duration
+                 * @description The rolling period: weeks, days, hours, minutes; at most 31 days
+                 * @example P2D
+                 */
+                period: string;
+            }[];
+            /** @description Default quiet hours of every journey (a journey may set its own or turn them off) */
+            quietHours?: {
+                /**
+                 * @description Local time (HH:mm) quiet hours start, in the customer's time zone (the journey's without one)
+                 * @example 21:00
+                 */
+                start: string;
+                /**
+                 * @description Local time (HH:mm) they end; earlier than start: the window spans midnight
+                 * @example 21:00
+                 */
+                end: string;
+                /**
+                 * @description hold (default): send when they end; skip: do not send
+                 * @enum {string|null}
+                 */
+                mode?: "hold" | "skip" | null;
+            } | null;
+        };
+        /**
+         * DeliverySettingsState
+         * @description The delivery settings in force, their revision (the ETag) and who changed them last.
+         */
+        DeliverySettingsState: {
+            /**
+             * @description optIn (default): without a consent record a message is not sent; optOut: it is sent unless the customer opted out
+             * @enum {unknown}
+             */
+            consentMode: "optIn" | "optOut";
+            /** @description Caps per channel across all journeys; transactional sends are neither capped nor counted */
+            frequencyCaps: {
+                /** @enum {unknown} */
+                channel: "email" | "sms" | "push" | "custom";
+                /** @description At most this many sends per customer in any rolling period */
+                count: number;
+                /**
+                 * Format: iso-duration
+                 * @description The rolling period: weeks, days, hours, minutes; at most 31 days
+                 * @example P2D
+                 */
+                period: string;
+            }[];
+            /** @description Default quiet hours of every journey (a journey may set its own or turn them off) */
+            quietHours?: {
+                /**
+                 * @description Local time (HH:mm) quiet hours start, in the customer's time zone (the journey's without one)
+                 * @example 21:00
+                 */
+                start: string;
+                /**
+                 * @description Local time (HH:mm) they end; earlier than start: the window spans midnight
+                 * @example 21:00
+                 */
+                end: string;
+                /**
+                 * @description hold (default): send when they end; skip: do not send
+                 * @enum {string|null}
+                 */
+                mode?: "hold" | "skip" | null;
+            } | null;
+            /** @description Send it back as If-Match: "<revision>" (-1: never changed) */
+            revision: number;
+            /** Format: date-time */
+            changedAt?: string;
+            changedBy?: string;
+        };
+        /**
+         * SettingsAuditPage
+         * @description Who changed the delivery settings, when, what changed (or why the change was refused); `next` is the cursor of the following page.
+         */
+        SettingsAuditPage: {
+            entries: {
+                /** Format: date-time */
+                at: string;
+                actor: string;
+                /** @constant */
+                action: "changeSettings";
+                /** @enum {unknown} */
+                outcome: "accepted" | "refused";
+                revision?: number;
+                /** @description accepted: `changed` (field names) and `settings`; refused: `error` */
+                details: Record<string, never>;
+            }[];
+            next?: string;
         };
         /**
          * Command
@@ -1722,6 +2022,10 @@ export type components = {
              * @description Not handed out after this time
              */
             expiresAt?: string;
+            /** @description The send step's consent topic (for the message's unsubscribe link) */
+            topic?: string;
+            /** @description Present (true) when the send needed no consent and was neither capped nor held */
+            transactional?: boolean;
         };
         /**
          * ActionsPage
@@ -1771,7 +2075,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.SendHeld" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -1789,7 +2093,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -1957,6 +2261,46 @@ export type components = {
             /** Format: date-time */
             receivedAt: string;
         };
+        /** @description A consent record was accepted (stream customer-<id>); the engine keeps each channel's and topic's latest by occurredAt */
+        ConsentChangedData: {
+            /** @description Optional idempotency key: a record with an id seen before for the customer is a duplicate */
+            id?: string;
+            /** @description The customer */
+            customerId: string;
+            /**
+             * @description The channel the consent is for
+             * @enum {unknown}
+             */
+            channel: "email" | "sms" | "push" | "custom";
+            /** @description A topic on the channel (a newsletter, promotions); absent: the channel as a whole */
+            topic?: string | null;
+            /**
+             * @description optedIn or optedOut
+             * @enum {unknown}
+             */
+            status: "optedIn" | "optedOut";
+            /**
+             * Format: instant
+             * @description When the customer gave or withdrew consent, with Z or an offset
+             * @example 2026-12-01T09:00:00Z
+             */
+            occurredAt: string;
+            /** @description Where it was given (a form, a preference centre), kept for the record */
+            source?: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        /** @description The delivery settings were changed (stream settings-delivery) */
+        DeliverySettingsChangedData: {
+            settings: components["schemas"]["DeliverySettings"];
+            /** @description The fields that changed */
+            changed: string[];
+        };
+        /** @description A change of the delivery settings the service refused (stream settingsAudit-delivery), for the audit history */
+        SettingsChangeRefusedData: {
+            action: string;
+            error: components["schemas"]["Error"];
+        };
         /** @description A customer did not enter (stream customer-<id>) */
         CustomerEntryBlockedData: {
             journeyId: string;
@@ -2029,8 +2373,10 @@ export type components = {
             attributes: Record<string, never>;
             /** Format: date-time */
             expiresAt?: string;
+            topic?: string;
+            transactional?: boolean;
         };
-        /** @description An action no reader was handed was withdrawn */
+        /** @description A message no reader was handed was withdrawn: its version was stopped, or it was not handed out before it expired */
         ActionCancelledData: {
             instanceId: string;
             journeyId: string;
@@ -2045,7 +2391,55 @@ export type components = {
             actionId: string;
             stepId: string;
             /** @enum {unknown} */
-            reason: "versionStopped" | "expired";
+            reason: "versionStopped" | "Expired";
+        };
+        /** @description A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped, QuietHours with mode skip) */
+        SendSkippedData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            /** @description The id the message would have had */
+            actionId: string;
+            /** @enum {unknown} */
+            channel: "email" | "sms" | "push" | "custom";
+            topic?: string;
+            /** @enum {unknown} */
+            reason: "NoConsent" | "FrequencyCapped" | "QuietHours";
+        };
+        /** @description A send fell inside quiet hours and is held (the customer with it) until they end, or until it expires */
+        SendHeldData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            actionId: string;
+            timerId: string;
+            /** @enum {unknown} */
+            channel: "email" | "sms" | "push" | "custom";
+            /**
+             * Format: date-time
+             * @description When the quiet hours end
+             */
+            until: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @enum {unknown} */
+            reason: "QuietHours";
         };
         /** @description A durable timer was set */
         WaitScheduledData: {
@@ -3967,6 +4361,84 @@ export interface operations {
             };
         };
     };
+    ingestionConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentBatch"];
+            };
+        };
+        responses: {
+            /** @description Every record counted once */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 5 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     ingestionMembership: {
         parameters: {
             query?: never;
@@ -4317,6 +4789,187 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    settingsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in force */
+            200: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverySettingsState"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    settingsPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliverySettings"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force */
+            200: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverySettingsState"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description If-Match names a revision that is not the current one */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 5 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    settingsAuditHistory: {
+        parameters: {
+            query?: {
+                /** @description The `next` cursor of the previous page */
+                after?: string;
+                /** @description Entries per page (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsAuditPage"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

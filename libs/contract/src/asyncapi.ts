@@ -71,6 +71,16 @@ function channels(): Channel[] {
       messages: { SegmentChange: message('SegmentChange', 'Segment change', 'A customer joined or left a segment') },
     },
     {
+      role: 'consent',
+      action: 'receive',
+      description:
+        "Consent records: a customer opted in to or out of a channel or a topic on it; each channel's and topic's latest by occurredAt wins. Refused messages go to the dead-letter topic.",
+      key: 'customerId',
+      messages: {
+        ConsentMessage: message('ConsentMessage', 'Consent record', "A customer's consent for a channel or topic"),
+      },
+    },
+    {
       role: 'commands',
       action: 'receive',
       description: 'Commands mirroring the REST actions; each is answered on the command-results topic.',

@@ -365,6 +365,24 @@ describe('parseDefinition reports each shape problem with its path', () => {
       '$.steps[0].expires',
     ],
     [
+      'a quiet-hours mode that does not exist',
+      () => withStep({ id: 'x', type: 'send', channel: 'sms', content: 'c', quietHours: 'later' }),
+      ProblemCode.InvalidValue,
+      '$.steps[0].quietHours',
+    ],
+    [
+      'quiet hours that are not HH:mm',
+      () => ({ ...minimal(), delivery: { quietHours: { start: '9pm', end: '08:00' } } }),
+      ProblemCode.InvalidQuietHours,
+      '$.delivery.quietHours.start',
+    ],
+    [
+      'a quiet-hours start without an end',
+      () => ({ ...minimal(), delivery: { quietHours: { start: '21:00' } } }),
+      ProblemCode.Required,
+      '$.delivery.quietHours.start',
+    ],
+    [
       'an invalid reentry delay',
       () => ({
         ...minimal(),

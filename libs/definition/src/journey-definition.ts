@@ -6,6 +6,8 @@
  * in a parsed definition), so a definition survives a JSON round trip unchanged.
  */
 
+import type { JourneyDelivery, QuietHoursMode } from './delivery';
+
 /** An attribute of the trigger(s) of the instance (`trigger.plan`) or of the customer (`profile.tier`). */
 export type AttributeReference = `trigger.${string}` | `profile.${string}`;
 
@@ -160,13 +162,23 @@ export type StepType = (typeof STEP_TYPES)[number];
 export const CHANNELS = ['email', 'sms', 'push', 'custom'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Requests a message. `expires` (an ISO duration): an action not handed out in time is skipped. */
+/**
+ * Requests a message, under the delivery controls (docs/delivery-controls.md). `expires` (an ISO
+ * duration): a message not handed out within it (held by quiet hours, or waiting in the output) is
+ * cancelled (reason `Expired`) and the customer goes on. `topic`: the consent topic the message
+ * needs besides its channel. `transactional`: needs no consent, is not capped, ignores quiet hours
+ * (overrides the journey's `delivery.transactional`). `quietHours`: what this send does inside quiet
+ * hours (overrides the journey's mode).
+ */
 export interface SendStep {
   id: string;
   type: 'send';
   channel: Channel;
   content: string;
   expires?: string;
+  topic?: string;
+  transactional?: boolean;
+  quietHours?: QuietHoursMode;
   next?: string;
 }
 
@@ -251,6 +263,8 @@ export interface JourneyDefinition {
   schedule?: Schedule;
   exit?: ExitRules;
   goal?: Goal;
+  /** Journey-wide delivery controls: transactional sends, quiet hours (docs/delivery-controls.md). */
+  delivery?: JourneyDelivery;
   /** The first step is where every customer starts. */
   steps: Step[];
 }

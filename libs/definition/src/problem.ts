@@ -111,6 +111,14 @@ export const ProblemCode = {
   AttributeTypeMismatch: 'AttributeTypeMismatch',
   /** Another journey already has this name. */
   DuplicateJourneyName: 'DuplicateJourneyName',
+
+  // Delivery controls (validateForPublish, and the delivery settings)
+  /** Quiet hours that start and end at the same time. */
+  InvalidQuietHours: 'InvalidQuietHours',
+  /** A frequency cap whose period is longer than allowed. */
+  InvalidFrequencyCap: 'InvalidFrequencyCap',
+  /** Two frequency caps of one channel over the same period. */
+  DuplicateFrequencyCap: 'DuplicateFrequencyCap',
 } as const;
 
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

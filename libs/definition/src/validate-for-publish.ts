@@ -3,6 +3,7 @@
  * referenced triggers, the schedule, the audience and goal, and the journey's name. The definition
  * has passed `parseDefinition`; every problem is reported at once, each with its path.
  */
+import { checkJourneyDelivery } from './delivery';
 import { Audience, Goal, JourneyDefinition } from './journey-definition';
 import { childPath } from './json-path';
 import { LIMITS } from './limits';
@@ -27,6 +28,7 @@ export function validateForPublish(definition: JourneyDefinition, context: Publi
   const schedule = checkSchedule(sink, definition.schedule, context.now);
   checkStepsForPublish(sink, definition.steps, { now: context.now, schedule });
   checkSelfEntry(sink, definition.audience, definition.steps);
+  checkJourneyDelivery(sink, definition.delivery);
   checkTriggerReferences(sink, definition, context);
   checkAttributeReferences(sink, definition, context);
   return sink.problems;

@@ -617,3 +617,33 @@ describe('validateForPublish refuses cycles that can go round without time passi
     expect(problemsOf(candidate)).toEqual([]);
   });
 });
+
+describe('validateForPublish: delivery controls', () => {
+  it('publishes a journey with its own quiet hours, a transactional step and a consent topic', () => {
+    const draft = definition((d) => {
+      d.delivery = { quietHours: { start: '21:00', end: '08:00', mode: 'skip' } };
+      d.steps = [
+        {
+          id: 's1',
+          type: 'send',
+          channel: 'email',
+          content: 'news',
+          topic: 'newsletter',
+          quietHours: 'hold',
+          next: 's2',
+        },
+        { id: 's2', type: 'send', channel: 'sms', content: 'receipt', transactional: true },
+      ];
+    });
+    expect(validateForPublish(draft, context())).toEqual([]);
+  });
+
+  it('refuses quiet hours that end when they start', () => {
+    const draft = definition((d) => {
+      d.delivery = { quietHours: { start: '22:00', end: '22:00' } };
+    });
+    expect(validateForPublish(draft, context())).toEqual([
+      expect.objectContaining({ code: ProblemCode.InvalidQuietHours, path: '$.delivery.quietHours.end' }),
+    ]);
+  });
+});

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       topics: {
         triggers: 'journeys.triggers',
         segments: 'journeys.segments',
+        consent: 'journeys.consent',
         commands: 'journeys.commands',
         commandResults: 'journeys.command-results',
         events: 'journeys.events',
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: 'kafka:9092',
       KAFKA_TOPIC_TRIGGERS: 'in.triggers',
       KAFKA_TOPIC_SEGMENTS: 'in.segments',
+      KAFKA_TOPIC_CONSENT: 'in.consent',
       KAFKA_TOPIC_COMMANDS: 'in.commands',
       KAFKA_TOPIC_COMMAND_RESULTS: 'out.results',
       KAFKA_TOPIC_EVENTS: 'out.events',
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
       topics: {
         triggers: 'in.triggers',
         segments: 'in.segments',
+        consent: 'in.consent',
         commands: 'in.commands',
         commandResults: 'out.results',
         events: 'out.events',

@@ -107,6 +107,19 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const batch = 500;
+    // Consent (the service sends only with it, docs/delivery-controls.md): every tenth customer opted out of e-mail.
+    for (let i = 0; i < CUSTOMERS; i += batch) {
+      const records = Array.from({ length: Math.min(batch, CUSTOMERS - i) }, (_, k) =>
+        ['email', 'sms'].map((channel) => ({
+          id: `consent-${channel}-${i + k}`,
+          customerId: `customer-${i + k}`,
+          channel,
+          status: channel === 'email' && (i + k) % 10 === 9 ? 'optedOut' : 'optedIn',
+          occurredAt: clock.now().toISOString(),
+        })),
+      );
+      await call('POST', '/consent', records.flat());
+    }
     const signUps = progress('Sign-ups', CUSTOMERS);
     for (let i = 0; i < CUSTOMERS; i += batch) {
       const triggers = Array.from({ length: Math.min(batch, CUSTOMERS - i) }, (_, k) => ({
@@ -122,7 +135,9 @@ async function main(): Promise<void> {
     signUps.stop();
     await settle();
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${CUSTOMERS} customers entered and got their welcome e-mail in ${seconds.toFixed(1)} s`);
+    console.log(
+      `${CUSTOMERS} customers entered and got their welcome e-mail (with consent) in ${seconds.toFixed(1)} s`,
+    );
 
     // Read the actions output and answer 40% of the welcome e-mails with a click.
     const welcomes: { actionId: string; customerId: string }[] = [];
@@ -165,6 +180,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  goal "clicked": reached by ${v.goal.reached} customers; target ${v.goal.target} (30% of those who entered)`,
+    );
+    console.log(
+      `  messages sent ${v.sends.requested}, skipped ${JSON.stringify(v.sends.skippedBy)} (NoConsent: opted out of e-mail)`,
     );
     console.log('  per step (entered = still there + passed on + exited):');
     console.table(

@@ -32,7 +32,11 @@ function sameValue(name: string, a: unknown, b: unknown): boolean {
 }
 
 /** The refusal of a message that reuses `id` with other content. */
-export function keyReused(kind: 'trigger' | 'segment change', id: string, fields: readonly string[]): ProblemDetail {
+export function keyReused(
+  kind: 'trigger' | 'segment change' | 'consent record',
+  id: string,
+  fields: readonly string[],
+): ProblemDetail {
   return {
     code: IDEMPOTENCY_KEY_REUSED,
     path: '$.id',

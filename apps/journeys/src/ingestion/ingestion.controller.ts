@@ -61,6 +61,40 @@ export class IngestionController {
     return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body]);
   }
 
+  /**
+   * One consent record or a list, checked like triggers: a body that is neither is a 400; each record
+   * is then checked on its own (`consent-message.json`), as on Kafka: refused ones are listed with
+   * every problem, the others stored in their customer's stream.
+   */
+  @Post('consent')
+  @HttpCode(202)
+  @Allow('ingest')
+  @ApiContract({
+    tag: 'ingestion',
+    summary: 'Send consent records',
+    description:
+      "One consent record or a list of up to 10,000: a customer opted in to or out of a channel, or a topic on it. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400); each record is then checked on its own (ConsentMessage): refused ones are listed in `refused` with every problem, the others stored. The engine keeps each channel's and topic's latest record by occurredAt, whatever order they arrive in, and reads them when a send would go out (docs/delivery-controls.md). A record id seen before with the same content is a duplicate.",
+    roles: ['ingest'],
+    body: {
+      schema: 'ConsentBatch',
+      example: [
+        {
+          id: 'consent-1',
+          customerId: 'ann',
+          channel: 'email',
+          topic: 'newsletter',
+          status: 'optedIn',
+          occurredAt: '2026-12-01T09:00:00Z',
+        },
+      ],
+    },
+    ok: { status: 202, schema: 'IntakeResult', description: 'Every record counted once' },
+    writes: true,
+  })
+  consent(@Body(new SchemaBodyPipe('consent-request.json')) body: unknown): Promise<IngestResult> {
+    return this.ingestion.ingestConsent(Array.isArray(body) ? body : [body]);
+  }
+
   @Post('segments/:segmentId/membership')
   @HttpCode(202)
   @Allow('ingest')

@@ -1,3 +1,4 @@
+import type { Channel, ConsentStatus } from '@journeys/definition';
 import type { ProblemDetail } from '../common/errors';
 
 /** `journeys.triggers` / `POST /triggers` message (CONTRACT section 4). */
@@ -25,6 +26,20 @@ export interface SegmentChangeMessage {
   change: 'joined' | 'left';
   occurredAt: string;
 }
+
+/** `journeys.consent` / `POST /consent` record (schema `consent-message.json`). */
+export interface ConsentMessage {
+  id?: string;
+  customerId: string;
+  channel: Channel;
+  topic?: string;
+  status: ConsentStatus;
+  occurredAt: string;
+  source?: string;
+}
+
+/** A stored consent record (event `ConsentChanged`): the message as received. */
+export type ReceivedConsent = ConsentMessage & { receivedAt: string };
 
 export interface Refusal {
   /** Index of the message in the batch handed in. */
@@ -55,4 +70,6 @@ export abstract class Ingestion {
     messages: readonly unknown[],
     options?: { shapeChecked?: boolean },
   ): Promise<IngestResult>;
+  /** `shapeChecked`: the caller already checked every record against `consent-message.json`. */
+  abstract ingestConsent(messages: readonly unknown[], options?: { shapeChecked?: boolean }): Promise<IngestResult>;
 }

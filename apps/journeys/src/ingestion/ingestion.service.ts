@@ -6,17 +6,22 @@ import { CLOCK, type Clock } from '../common/clock';
 import { SCHEMA_VERSION } from '../common/command-context';
 import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
-import { customerStream, segmentEventId, triggerEventId } from './customer.events';
+import { consentEventId, customerStream, segmentEventId, triggerEventId } from './customer.events';
 import { differingFields, keyReused } from './idempotency';
 import { Ingestion, type IngestResult, type Refusal } from './ingestion.port';
-import { validateSegmentChange, validateTriggerMessage, type KnownTrigger } from './trigger-message.validation';
+import {
+  validateConsent,
+  validateSegmentChange,
+  validateTriggerMessage,
+  type KnownTrigger,
+} from './trigger-message.validation';
 
 /** A message that passed validation, about to be stored as an event. */
 interface Accepted {
   index: number;
   /** The message id, when it has one: the idempotency key (see idempotency.ts). */
   id?: string;
-  kind: 'trigger' | 'segment change';
+  kind: 'trigger' | 'segment change' | 'consent record';
   stream: string;
   event: NewEvent;
 }
@@ -89,6 +94,35 @@ export class IngestionService extends Ingestion {
     });
     const result = await this.persist(accepted, refused);
     if (this.metrics) count(this.metrics.segmentChanges, result);
+    return result;
+  }
+
+  /**
+   * Consent records into their customer's stream (`ConsentChanged`), read by the engine when a send
+   * would go out. A record with an id is stored once (the idempotency rule, as for segment changes).
+   */
+  async ingestConsent(messages: readonly unknown[], options: { shapeChecked?: boolean } = {}): Promise<IngestResult> {
+    const refused: Refusal[] = [];
+    const accepted: Accepted[] = [];
+    const receivedAt = this.clock.now().toISOString();
+    messages.forEach((input, index) => {
+      const result = validateConsent(input, options.shapeChecked);
+      if (!result.ok) {
+        refused.push({ index, id: result.id, errors: result.errors });
+        return;
+      }
+      const { message } = result;
+      const id = message.id === undefined ? randomUUID() : consentEventId(message.id);
+      accepted.push({
+        index,
+        id: message.id,
+        kind: 'consent record',
+        stream: customerStream(message.customerId),
+        event: this.event(id, 'ConsentChanged', { ...message, receivedAt }, receivedAt),
+      });
+    });
+    const result = await this.persist(accepted, refused);
+    if (this.metrics) count(this.metrics.consent, result);
     return result;
   }
 

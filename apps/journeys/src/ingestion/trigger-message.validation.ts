@@ -1,7 +1,7 @@
 import { contractValidator, isInstant } from '@journeys/contract';
 import type { ProblemDetail } from '../common/errors';
 import type { TriggerAttribute } from '../trigger-definitions/trigger-definition.decider';
-import type { SegmentChangeMessage, TriggerMessage } from './ingestion.port';
+import type { ConsentMessage, SegmentChangeMessage, TriggerMessage } from './ingestion.port';
 
 /** Limits on one message at intake; larger ones are refused (a dead letter on Kafka). */
 export const MESSAGE_LIMITS = {
@@ -117,4 +117,13 @@ export function validateSegmentChange(input: unknown, shapeChecked = false): Val
   const errors = shapeChecked ? [] : shapeProblems('segment-change.json', input);
   const id = isObject(input) && typeof input.id === 'string' ? input.id : undefined;
   return errors.length ? { ok: false, id, errors } : { ok: true, message: { ...(input as SegmentChangeMessage) } };
+}
+
+/** Checks one consent record against the `consent-message.json` schema (unless the caller did); null fields mean absent. */
+export function validateConsent(input: unknown, shapeChecked = false): Validated<ConsentMessage> {
+  const errors = shapeChecked ? [] : shapeProblems('consent-message.json', input);
+  const id = isObject(input) && typeof input.id === 'string' ? input.id : undefined;
+  if (errors.length) return { ok: false, id, errors };
+  const message = Object.fromEntries(Object.entries(input as object).filter(([, v]) => v !== null)) as ConsentMessage;
+  return { ok: true, message };
 }

@@ -214,7 +214,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     );
     if (this.splitsPartitions()) this.engine()?.onOwnershipChange((owned) => void this.forwarders?.follow(owned));
     else this.forwarders.follow('all');
-    const consumer = (role: 'commands' | 'triggers' | 'segments', handle: BatchHandler) =>
+    const consumer = (role: 'commands' | 'triggers' | 'segments' | 'consent', handle: BatchHandler) =>
       new KafkaBatchConsumer({
         kafka,
         groupId: `${settings.groupId}.${role}`,
@@ -237,6 +237,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
         consumer(
           'segments',
           ingestionHandler((m) => ingestion.ingestSegmentChanges(m)),
+        ),
+        consumer(
+          'consent',
+          ingestionHandler((m) => ingestion.ingestConsent(m)),
         ),
       );
     } else {

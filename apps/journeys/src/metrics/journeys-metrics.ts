@@ -45,6 +45,12 @@ export class JourneysMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly consent = new Counter({
+    name: 'journeys_consent_records_total',
+    help: 'Consent records taken in (HTTP and Kafka), by outcome: accepted, duplicate or refused.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly engineBatchDuration = new Histogram({
     name: 'journeys_engine_batch_duration_seconds',
     help: 'Engine input batches, from decision to commit (events stored, state and checkpoint written), in seconds.',
@@ -83,6 +89,17 @@ export class JourneysMetrics {
     name: 'journeys_actions_cancelled_total',
     help: 'Action requests withdrawn before any reader had them, by reason (ActionCancelled).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly sendsSkipped = new Counter({
+    name: 'journeys_sends_skipped_total',
+    help: 'Sends a delivery control stopped, by reason (SendSkipped: NoConsent, FrequencyCapped, QuietHours).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly sendsHeld = new Counter({
+    name: 'journeys_sends_held_total',
+    help: 'Sends held by quiet hours (SendHeld).',
     registers: [this.registry],
   });
   readonly kafkaMessagesIn = new Counter({
@@ -169,6 +186,12 @@ export class JourneysMetrics {
           case 'ActionCancelled':
             add(`cancelled:${data.reason ?? 'unknown'}`);
             break;
+          case 'SendSkipped':
+            add(`skipped:${data.reason ?? 'unknown'}`);
+            break;
+          case 'SendHeld':
+            add('held');
+            break;
           default:
             break;
         }
@@ -181,6 +204,8 @@ export class JourneysMetrics {
       else if (kind === 'exited') this.instancesExited.inc({ reason: label }, count);
       else if (kind === 'blocked') this.entriesBlocked.inc({ reason: label }, count);
       else if (kind === 'requested') this.actionsRequested.inc({ channel: label }, count);
+      else if (kind === 'skipped') this.sendsSkipped.inc({ reason: label }, count);
+      else if (kind === 'held') this.sendsHeld.inc(count);
       else this.actionsCancelled.inc({ reason: label }, count);
     }
   }

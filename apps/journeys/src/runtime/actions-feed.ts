@@ -13,17 +13,20 @@ import { ENGINE_STORES, type EngineStores } from './engine-store/engine-store.po
  */
 @Injectable()
 export class ActionsOutbox {
-  constructor(@Inject(ENGINE_STORES) private readonly state: EngineStores) {}
+  constructor(
+    @Inject(ENGINE_STORES) private readonly state: EngineStores,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /**
    * Hands out the named actions to an output (the Kafka forwarder): each one still deliverable is
-   * marked handed and its payload returned; cancelled ones come back undefined. Actions the engine
+   * marked handed and its payload returned; cancelled and expired ones come back undefined. Actions the engine
    * has stored as events but not yet committed to the outbox are waited for, so none is skipped.
    */
   async claim(actionIds: readonly string[], timeoutMs = 30_000): Promise<(string | undefined)[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const claimed = this.state.claimActions(actionIds);
+      const claimed = this.state.claimActions(actionIds, this.clock.now().getTime());
       if (claimed) return claimed;
       if (Date.now() > deadline) throw new Error(`Actions not in the outbox after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));

@@ -1,12 +1,20 @@
-import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
-import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
+import { journeyTimeZone, type DeliverySettings, type JourneyDefinition, type Step } from '@journeys/definition';
+import type {
+  ActionCancelReason,
+  CustomerEntered,
+  CustomerExited,
+  ExitReason,
+  InstanceEvent,
+  InstanceRef,
+} from './instance.events';
 import { bindingAccepts } from './rules/correlation';
+import type { CustomerDelivery } from './rules/delivery';
 import { withinGoalWindow } from './rules/goal';
 import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
-import { requestAction } from './steps/send.step';
+import { heldUntil, releaseSend, requestAction } from './steps/send.step';
 import { assignSplit } from './steps/split.step';
 import { eventData, type StepResult, type StepRun } from './steps/step-run';
 import {
@@ -31,12 +39,15 @@ import { endWait, enterWait } from './steps/wait.step';
 
 export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
 
-/** The timer an active instance is held on. */
+/** The timer an active instance is held on; `send`: a send held by quiet hours (SendHeld). */
 export interface InstanceWaiting {
-  kind: 'wait' | 'trigger';
+  kind: 'wait' | 'trigger' | 'send';
   stepId: string;
   timerId: string;
   dueAt: string;
+  /** `send`: the held message's id and expiry. */
+  actionId?: string;
+  expiresAt?: string;
 }
 
 export interface StartedInstanceState {
@@ -71,6 +82,8 @@ export interface InstanceContext {
   /** What `profile.*` reads. */
   profile: Readonly<Record<string, unknown>>;
   inSegment(segmentId: string): boolean;
+  /** What the delivery controls read (rules/delivery.ts); absent: every send goes out, as before they existed. */
+  delivery?: { settings: DeliverySettings; customer: CustomerDelivery };
 }
 
 export type InstanceCommand =
@@ -94,8 +107,11 @@ export type InstanceCommand =
   | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
   /** The version was stopped. */
   | { type: 'Remove' }
-  /** The version was stopped before any reader was handed this action of the instance: it is withdrawn. */
-  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' };
+  /**
+   * No reader was handed this action of the instance before its version was stopped, or before it
+   * expired: it is withdrawn.
+   */
+  | { type: 'CancelAction'; actionId: string; stepId: string; reason: ActionCancelReason };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -111,8 +127,7 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
     case 'Exit':
       return state.status === 'active' ? [exited(state, context, command.reason)] : [];
     case 'Remove':
-      if (state.status !== 'active') return [];
-      return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
+      return remove(state, context);
     case 'CancelAction': {
       if (state.status === 'new') return [];
       const { actionId, stepId, reason } = command;
@@ -143,6 +158,20 @@ function enter(
   return events;
 }
 
+/** A stop removes the customer; a send held by quiet hours is cancelled first. */
+function remove(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active') return [];
+  const ref = refAt(state, context);
+  const events: InstanceEvent[] = [];
+  const held = state.waiting;
+  if (held?.kind === 'send' && held.actionId !== undefined) {
+    const { actionId, stepId } = held;
+    events.push({ type: 'ActionCancelled', data: eventData(ref, { actionId, stepId, reason: 'versionStopped' }) });
+  }
+  events.push({ type: 'CustomerRemoved', data: eventData(ref, { reason: 'versionStopped' }) });
+  return events;
+}
+
 /** The customer leaves from the step they are at (for per-step exit counts). */
 function exited(state: StartedInstanceState, context: InstanceContext, reason: ExitReason): CustomerExited {
   const data: CustomerExited['data'] = eventData(refAt(state, context), { reason });
@@ -158,7 +187,9 @@ function fireTimer(timerId: string, state: InstanceState, context: InstanceConte
   let result: StepResult;
   if (kind === 'wait' && step.type === 'wait') result = endWait(step, run, timerId);
   else if (kind === 'trigger' && step.type === 'waitForTrigger') result = timeOutTriggerWait(step, run, timerId);
-  else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
+  else if (kind === 'send' && step.type === 'send' && state.waiting.actionId !== undefined) {
+    result = releaseSend(step, run, { actionId: state.waiting.actionId, expiresAt: state.waiting.expiresAt });
+  } else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
   return continueAfter(result, stepId, run, context.definition);
 }
 
@@ -298,7 +329,7 @@ function newRun(
   spin: number,
   causeChain: number,
 ): StepRun {
-  return {
+  const run: Mutable<StepRun> = {
     ref,
     now: context.now,
     nowMs: context.now.getTime(),
@@ -312,6 +343,12 @@ function newRun(
     spin,
     causeChain,
   };
+  // The decision's own copy: its sends count against the caps for its later sends.
+  if (context.delivery !== undefined) {
+    const { settings, customer } = context.delivery;
+    run.delivery = { settings, customer, journey: context.definition.delivery };
+  }
+  return run;
 }
 
 /** Steps by id, built once per definition (the engine keeps one definition object per version). */
@@ -359,7 +396,23 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       return changed(state, { currentStepId: stepId, stepsEntered: state.stepsEntered + 1, spinAt: at, spinSteps });
     }
     case 'ActionRequested':
-      return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
+    case 'SendSkipped':
+      return changed(state, {
+        actions: { ...state.actions, [event.data.stepId]: event.data.actionId },
+        waiting: state.waiting?.kind === 'send' ? undefined : state.waiting,
+      });
+    case 'SendHeld': {
+      const { stepId, timerId, actionId, until, expiresAt } = event.data;
+      const waiting: InstanceWaiting = { kind: 'send', stepId, timerId, dueAt: heldUntil(until, expiresAt), actionId };
+      if (expiresAt !== undefined) waiting.expiresAt = expiresAt;
+      return changed(state, { waiting, actions: { ...state.actions, [stepId]: actionId } });
+    }
+    case 'ActionCancelled': {
+      const held = state.waiting;
+      return held?.kind === 'send' && held.actionId === event.data.actionId
+        ? changed(state, { waiting: undefined })
+        : state;
+    }
     case 'WaitScheduled': {
       const { kind, stepId, timerId, dueAt } = event.data;
       return changed(state, { waiting: { kind, stepId, timerId, dueAt } });
@@ -381,7 +434,6 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
     case 'CustomerRemoved':
       return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
-    case 'ActionCancelled':
     case 'BranchTaken':
     case 'SplitAssigned':
     case 'TriggerActivated':

@@ -9,6 +9,8 @@ export type InstanceEvent =
   | StepEntered
   | ActionRequested
   | ActionCancelled
+  | SendSkipped
+  | SendHeld
   | WaitScheduled
   | WaitElapsed
   | TriggerMatched
@@ -58,11 +60,50 @@ export type ActionRequested = Event<
     attributes: Record<string, unknown>;
     /** Not handed out after this time. */
     expiresAt?: string;
+    /** The step's consent topic. */
+    topic?: string;
+    /** Present (true) when the send needed no consent and was neither capped nor held. */
+    transactional?: true;
   }
 >;
+/**
+ * A message no reader was handed, withdrawn: its version was stopped (`versionStopped`; a message held
+ * by quiet hours too), or it was not handed out before it expired (`Expired`: held by quiet hours, or
+ * waiting in the actions output).
+ */
 export type ActionCancelled = Event<
   'ActionCancelled',
-  InstanceRef & { actionId: string; stepId: string; reason: 'versionStopped' | 'expired' }
+  InstanceRef & { actionId: string; stepId: string; reason: ActionCancelReason }
+>;
+export type ActionCancelReason = 'versionStopped' | 'Expired';
+/** A delivery control stopped a send (rules/delivery.ts); the customer went on. */
+export type SendSkipped = Event<
+  'SendSkipped',
+  InstanceRef & {
+    stepId: string;
+    /** The id the message would have had. */
+    actionId: string;
+    channel: Channel;
+    topic?: string;
+    reason: SendSkipReason;
+  }
+>;
+export type SendSkipReason = 'NoConsent' | 'FrequencyCapped' | 'QuietHours';
+/**
+ * A send fell inside quiet hours: the customer waits at the step with it until `until` (or until
+ * `expiresAt`, when that comes first), then the send is decided again.
+ */
+export type SendHeld = Event<
+  'SendHeld',
+  InstanceRef & {
+    stepId: string;
+    actionId: string;
+    timerId: string;
+    channel: Channel;
+    until: string;
+    expiresAt?: string;
+    reason: 'QuietHours';
+  }
 >;
 export type WaitScheduled = Event<
   'WaitScheduled',
@@ -135,6 +176,8 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'StepEntered',
   'ActionRequested',
   'ActionCancelled',
+  'SendSkipped',
+  'SendHeld',
   'WaitScheduled',
   'WaitElapsed',
   'TriggerMatched',

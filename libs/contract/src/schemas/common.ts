@@ -23,6 +23,13 @@ export function nullable(schema: JsonSchema): JsonSchema {
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
+/** One of `values` or null (absent): a wrong value is reported as InvalidValue, not as a wrong type. */
+export const nullableEnum = (values: readonly string[], description: string): JsonSchema => ({
+  type: ['string', 'null'],
+  enum: [...values, null],
+  description,
+});
+
 /** A schema file of its own: `$id` (its name under /schemas/), title and description. */
 export const schemaFile = (id: string, title: string, description: string, body: JsonSchema): JsonSchema => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -3,6 +3,7 @@
  * (`type` = `journeys.<EventType>`). Fields may be added over time, never renamed or removed.
  */
 import type { JsonSchema } from './common';
+import { consentMessageSchema } from './delivery.schemas';
 import { segmentChangeSchema, triggerMessageSchema } from './ingestion.schemas';
 
 const string = { type: 'string' };
@@ -32,6 +33,42 @@ const received = (description: string, message: JsonSchema): JsonSchema => ({
   },
 });
 const instance = { instanceId: string, journeyId: string, version: integer, customerId: string, entry: integer, at };
+
+/** Why a delivery control skipped a send (`SendSkipped`). */
+export const SEND_SKIPPED_REASONS = ['NoConsent', 'FrequencyCapped', 'QuietHours'];
+
+const channel = { enum: ['email', 'sms', 'push', 'custom'] };
+const deliverySettings = { $ref: 'delivery-settings.json' };
+
+/** The delivery controls' events (docs/delivery-controls.md). */
+const DELIVERY_EVENT_DATA: Record<string, JsonSchema> = {
+  SendSkipped: data(
+    'A delivery control stopped a send; the customer went on (NoConsent, FrequencyCapped, QuietHours with mode skip)',
+    {
+      ...instance,
+      stepId: string,
+      actionId: { type: 'string', description: 'The id the message would have had' },
+      channel,
+      topic: string,
+      reason: { enum: SEND_SKIPPED_REASONS },
+    },
+    [...Object.keys(instance), 'stepId', 'actionId', 'channel', 'reason'],
+  ),
+  SendHeld: data(
+    'A send fell inside quiet hours and is held (the customer with it) until they end, or until it expires',
+    {
+      ...instance,
+      stepId: string,
+      actionId: string,
+      timerId: string,
+      channel,
+      until: { type: 'string', format: 'date-time', description: 'When the quiet hours end' },
+      expiresAt: { type: 'string', format: 'date-time' },
+      reason: { enum: ['QuietHours'] },
+    },
+    [...Object.keys(instance), 'stepId', 'actionId', 'timerId', 'channel', 'until', 'reason'],
+  ),
+};
 
 /** Exit reasons of `CustomerExited`; `LoopLimit`: the loop guard stopped a customer going round without time passing. */
 export const EXIT_REASONS = ['exitStep', 'exitTrigger', 'exitSegment', 'LoopLimit'];
@@ -110,6 +147,18 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   TriggerDefinitionReady: data('Journeys may publish against it; triggers are accepted', { name: string }),
   TriggerReceived: received('A trigger message was accepted (stream customer-<id>)', triggerMessageSchema),
   SegmentMembershipChanged: received('A segment change was accepted (stream customer-<id>)', segmentChangeSchema),
+  ConsentChanged: received(
+    "A consent record was accepted (stream customer-<id>); the engine keeps each channel's and topic's latest by occurredAt",
+    consentMessageSchema,
+  ),
+  DeliverySettingsChanged: data('The delivery settings were changed (stream settings-delivery)', {
+    settings: deliverySettings,
+    changed: { type: 'array', items: string, description: 'The fields that changed' },
+  }),
+  SettingsChangeRefused: data(
+    'A change of the delivery settings the service refused (stream settingsAudit-delivery), for the audit history',
+    { action: string, error: { $ref: 'error-body.json#/$defs/error' } },
+  ),
   CustomerEntryBlocked: data(
     'A customer did not enter (stream customer-<id>)',
     {
@@ -142,15 +191,21 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
       content: string,
       attributes,
       expiresAt: { type: 'string', format: 'date-time' },
+      topic: string,
+      transactional: { type: 'boolean' },
     },
     [...Object.keys(instance), 'actionId', 'stepId', 'channel', 'content', 'attributes'],
   ),
-  ActionCancelled: data('An action no reader was handed was withdrawn', {
-    ...instance,
-    actionId: string,
-    stepId: string,
-    reason: { enum: ['versionStopped', 'expired'] },
-  }),
+  ActionCancelled: data(
+    'A message no reader was handed was withdrawn: its version was stopped, or it was not handed out before it expired',
+    {
+      ...instance,
+      actionId: string,
+      stepId: string,
+      reason: { enum: ['versionStopped', 'Expired'] },
+    },
+  ),
+  ...DELIVERY_EVENT_DATA,
   WaitScheduled: data('A durable timer was set', {
     ...instance,
     stepId: string,

@@ -8,6 +8,7 @@ import {
   triggerRequestSchema,
   triggerMessageSchema,
 } from './ingestion.schemas';
+import { DELIVERY_SCHEMAS } from './delivery.schemas';
 import { journeyDefinitionSchema } from './journey-definition.schema';
 import { MANAGEMENT_REQUEST_SCHEMAS } from './management.schemas';
 import { MANAGEMENT_RESPONSE_SCHEMAS } from './response.schemas';
@@ -40,6 +41,7 @@ export const CONTRACT_SCHEMAS: Record<string, JsonSchema> = {
   'intake-result.json': intakeResultSchema,
   ...MANAGEMENT_REQUEST_SCHEMAS,
   ...MANAGEMENT_RESPONSE_SCHEMAS,
+  ...DELIVERY_SCHEMAS,
   'command.json': commandSchema,
   'command-result.json': commandResultSchema,
   'action.json': actionSchema,
@@ -73,5 +75,6 @@ export * from './common';
 export * from './ingestion.schemas';
 export * from './management.schemas';
 export * from './messaging.schemas';
+export * from './delivery.schemas';
 export { EXIT_REASONS, EVENT_DATA } from './event.schemas';
 export { journeyDefinitionSchema };

@@ -5,9 +5,19 @@
  * (`validateForPublish`); conditions nest at most `LIMITS.conditionMaxDepth` levels (checked in code,
  * before the schema, so no depth can exhaust the stack).
  */
-import { CHANNELS, LIMITS } from '@journeys/definition';
+import { CHANNELS, LIMITS, LOCAL_TIME_PATTERN, QUIET_HOURS_MODES } from '@journeys/definition';
 import { INSTANT_PATTERN } from '../formats';
-import { duration, identifier, list, localDateTime, nonBlankText, nullable, ref, type JsonSchema } from './common';
+import {
+  duration,
+  identifier,
+  list,
+  localDateTime,
+  nonBlankText,
+  nullable,
+  nullableEnum,
+  ref,
+  type JsonSchema,
+} from './common';
 
 const ATTRIBUTE_REFERENCE: JsonSchema = {
   type: 'string',
@@ -117,7 +127,21 @@ const STEPS: Record<string, JsonSchema> = {
     {
       channel: { enum: [...CHANNELS] },
       content: nonBlankText(LIMITS.contentMaxLength, 'What to send: a content or template id your sender knows'),
-      expires: nullable(duration('An action not handed out in time is skipped')),
+      expires: nullable(
+        duration(
+          'A message not handed out within this (held by quiet hours, waiting in the output) is cancelled: Expired',
+        ),
+      ),
+      topic: nullable(identifier('The consent topic the message needs besides its channel')),
+      transactional: nullable({
+        type: 'boolean',
+        description:
+          "Needs no consent, is not capped and ignores quiet hours (a receipt, a password reset); overrides the journey's delivery.transactional",
+      }),
+      quietHours: nullableEnum(
+        QUIET_HOURS_MODES,
+        "Inside quiet hours: hold the message until they end, or skip it; overrides the journey's mode",
+      ),
       next: successor('The following step'),
     },
     ['channel', 'content'],
@@ -268,6 +292,44 @@ const AUDIENCE: Record<string, JsonSchema> = {
   ),
 };
 
+/** `HH:mm`, 24-hour clock. */
+export const localTime = (description: string): JsonSchema => ({
+  type: 'string',
+  pattern: LOCAL_TIME_PATTERN,
+  'x-codes': { pattern: 'InvalidQuietHours' },
+  description,
+  examples: ['21:00'],
+});
+
+const DELIVERY: Record<string, JsonSchema> = {
+  delivery: object(
+    {
+      transactional: nullable({
+        type: 'boolean',
+        description: 'Every send is transactional: no consent needed, not capped, no quiet hours (a step may override)',
+      }),
+      quietHours: nullable(ref('journeyQuietHours')),
+    },
+    [],
+    { description: 'Journey-wide delivery controls (docs/delivery-controls.md)' },
+  ),
+  journeyQuietHours: object(
+    {
+      enabled: nullable({ type: 'boolean', description: 'false: no quiet hours for this journey (default true)' }),
+      start: nullable(localTime("Local time (HH:mm) quiet hours start, in the customer's time zone")),
+      end: nullable(localTime('Local time (HH:mm) they end; earlier than start: the window spans midnight')),
+      mode: nullableEnum(QUIET_HOURS_MODES, 'hold (default) or skip'),
+    },
+    [],
+    {
+      description:
+        "The journey's quiet hours: its own window (start and end together) or the settings' one, and its own mode",
+      dependentRequired: { start: ['end'], end: ['start'] },
+      'x-codes': { dependentRequired: 'Required' },
+    },
+  ),
+};
+
 const RULES: Record<string, JsonSchema> = {
   schedule: object(
     {
@@ -319,9 +381,10 @@ export const journeyDefinitionSchema: JsonSchema = {
       schedule: nullable(ref('schedule')),
       exit: nullable(ref('exitRules')),
       goal: nullable(ref('goal')),
+      delivery: nullable(ref('delivery')),
       steps: list(ref('step'), 'The first step is where every customer starts'),
     },
     ['name', 'audience', 'steps'],
   ),
-  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES },
+  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES, ...DELIVERY },
 };

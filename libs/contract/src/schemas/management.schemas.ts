@@ -13,6 +13,7 @@ export const PROJECTION_NAMES = [
   'templates',
   'analytics',
   'customer_progress',
+  'settings_audit',
 ] as const;
 export const JOURNEY_STATES = [
   'Draft',

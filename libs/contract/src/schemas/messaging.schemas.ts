@@ -183,6 +183,11 @@ export const actionSchema: JsonSchema = {
     attributes: { type: 'object', description: 'The attributes of the triggers of the instance' },
     requestedAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: 'string', format: 'date-time', description: 'Not handed out after this time' },
+    topic: { type: 'string', description: "The send step's consent topic (for the message's unsubscribe link)" },
+    transactional: {
+      type: 'boolean',
+      description: 'Present (true) when the send needed no consent and was neither capped nor held',
+    },
   },
 };
 

@@ -13,6 +13,20 @@ const blockedEntries = {
   ),
 };
 
+/** What the delivery controls did to a version's sends (docs/delivery-controls.md). */
+const sendCounters = open(
+  {
+    requested: { type: 'integer', description: 'Messages handed to the actions output (ActionRequested)' },
+    held: { type: 'integer', description: 'Sends held by quiet hours (SendHeld)' },
+    skippedBy: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired',
+    },
+  },
+  ['requested', 'held', 'skippedBy'],
+);
+
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   'journey.json': message(
     'journey.json',
@@ -129,6 +143,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                 additionalProperties: { type: 'integer' },
                 description: 'Entries refused by reason',
               },
+              sends: sendCounters,
               steps: {
                 type: 'array',
                 items: open(
@@ -229,6 +244,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                     removed: { type: 'integer' },
                     exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
                     blocked: { type: 'object', additionalProperties: { type: 'integer' } },
+                    sends: sendCounters,
                     goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
                   },
                   ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],

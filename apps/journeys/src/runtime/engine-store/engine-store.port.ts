@@ -1,5 +1,7 @@
+import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../journeys/journey.decider';
 import type { InstanceState } from '../instance.decider';
+import type { CustomerDelivery } from '../rules/delivery';
 import type { Profile, Stamp } from '../rules/event-time';
 
 /**
@@ -38,12 +40,22 @@ export interface EngineStore {
   profile(customerId: string): Profile;
   profilesOf(customerIds: readonly string[]): Map<string, Profile>;
 
+  /** The customer's consents and counted sends (rules/delivery.ts); empty when none are kept. */
+  delivery(customerId: string): CustomerDelivery;
+  /** The stored delivery state of the customers that have one, keyed by customer. */
+  deliveriesOf(customerIds: readonly string[]): Map<string, CustomerDelivery>;
+  /** The delivery settings as the partition's inputs last set them; undefined before any were stored. */
+  settings(): DeliverySettings | undefined;
+
   /** Up to `limit` timers due at or before `now` (ms), earliest first. */
   dueTimers(now: number, limit: number): DueTimer[];
-  /** The earliest due timer or job (ms), for the scheduler's next wake-up. */
+  /** The earliest due timer, job or action expiry (ms), for the scheduler's next wake-up. */
   nextWake(): number | undefined;
   /** The earliest job due at or before `now` (ms). */
   dueJob(now: number): EngineJob | undefined;
+
+  /** Up to `limit` actions no reader has been handed whose expiry is at or before `now` (ms), earliest first. */
+  expiredActions(now: number, limit: number): ExpiredAction[];
 
   /** Actions of a version that no reader has been handed yet. */
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
@@ -67,10 +79,10 @@ export interface EngineStores {
   partition(partition: number): EngineStore;
   /**
    * Hands out the named actions to an output: each one still deliverable is marked handed and its
-   * payload returned; cancelled ones come back undefined. Undefined, with nothing marked, while any
-   * of them is not in the outbox yet.
+   * payload returned; cancelled ones, and those expired at `now` (ms), come back undefined. Undefined,
+   * with nothing marked, while any of them is not in the outbox yet.
    */
-  claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined;
+  claimActions(actionIds: readonly string[], now: number): (string | undefined)[] | undefined;
   /** Deliverable actions after the cursor, marked handed out, atomically; expired ones are skipped. */
   takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string };
 }
@@ -126,6 +138,11 @@ export interface UndeliveredAction {
   payload: string;
 }
 
+/** An action that was not handed out before its expiry. */
+export interface ExpiredAction extends UndeliveredAction {
+  expiresAt: number;
+}
+
 /** An action request for the outbox, as the `journeys.actions` payload. */
 export interface OutboxAction {
   actionId: string;
@@ -153,6 +170,10 @@ export interface EngineChanges {
   actionsHanded?: string[];
   jobsSaved: EngineJob[];
   jobsRemoved: string[];
+  /** Customers' consents and counted sends (the whole state of each customer named). */
+  deliveries: { customerId: string; state: CustomerDelivery }[];
+  /** The delivery settings, when an input changed them (the last one wins). */
+  settings: DeliverySettings[];
 }
 
 /** Changes that change nothing. */
@@ -169,5 +190,7 @@ export function emptyChanges(): EngineChanges {
     actionsCancelled: [],
     jobsSaved: [],
     jobsRemoved: [],
+    deliveries: [],
+    settings: [],
   };
 }

@@ -7,6 +7,7 @@ import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-stor
 import { ReadModelStore } from '@journeys/read-models';
 import { EventStoreDbTestServer } from '../../../../../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
 import type { InstanceState } from '../instance.decider';
+import type { DeliverySettings } from '@journeys/definition';
 import { emptyChanges, type EngineChanges } from './engine-store.port';
 import { PartitionFencedError } from './partition-log.port';
 import { SqliteEngineStores } from './sqlite/sqlite-engine-store';
@@ -146,5 +147,37 @@ describe.each([
     await new StreamPartitionLog(events, 'elsewhere', now).acquire(2, elsewhere);
     expect(elsewhere.checkpoint()).toBe(42n);
     expect(elsewhere.instancesOfCustomer('eve')).toEqual([instance('eve')]);
+  });
+
+  it('carries the delivery state (consents, counted sends, settings) in its units and snapshots', async () => {
+    const log = new StreamPartitionLog(events, 'first', now);
+    const state = freshStores('first').partition(4);
+    await log.acquire(4, state);
+    const settings: DeliverySettings = {
+      consentMode: 'optOut',
+      frequencyCaps: [{ channel: 'email', count: 2, period: 'P1D' }],
+      quietHours: { start: '21:00', end: '08:00', mode: 'hold' },
+    };
+    const ann = {
+      consents: { email: { status: 'optedIn' as const, stamp: [1, '01'] as const } },
+      sentAt: { email: [5] },
+    };
+    const first = { ...NONE, deliveries: [{ customerId: 'ann', state: ann }], settings: [settings] };
+    await log.append(4, new Map([['instance-ann', [event('ann')]]]), () => first, 1n);
+    state.commit(first, 1n);
+    await log.snapshot(4, state);
+    const bob = { consents: {}, sentAt: { email: [6, 7] } };
+    const second = { ...NONE, deliveries: [{ customerId: 'bob', state: bob }] };
+    await log.append(4, new Map([['instance-bob', [event('bob')]]]), () => second, 2n);
+
+    const restored = freshStores('second').partition(4);
+    await new StreamPartitionLog(events, 'second', now).acquire(4, restored);
+    expect(restored.settings()).toEqual(settings);
+    expect(restored.deliveriesOf(['ann', 'bob', 'cid'])).toEqual(
+      new Map([
+        ['ann', ann],
+        ['bob', bob],
+      ]),
+    );
   });
 });

@@ -6,6 +6,9 @@ import { evolve, type InstanceState } from '../instance.decider';
 import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
 import { versionKey } from '../rules/routing';
 import { mergeProfile, supersedes, type Profile, type Stamp } from '../rules/event-time';
+import { heldUntil } from '../steps/send.step';
+import { BatchDelivery } from './batch-delivery';
+import { outboxAction } from './outbox-action';
 import type { LifecycleMove } from '../rules/lifecycle';
 import type {
   EngineChanges,
@@ -59,6 +62,8 @@ export class EngineBatch {
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
   private lastMetadata: EventMetadata | undefined;
+  /** The customers' consents and counted sends, and the delivery settings when an input changed them. */
+  readonly delivery: BatchDelivery;
 
   /**
    * `parent`: the batch decided just before this one whose state may not be committed yet. Reads go
@@ -69,10 +74,13 @@ export class EngineBatch {
     private readonly state: EngineStore,
     private readonly timing: EngineTiming,
     private parent?: EngineBatch,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery(state, parent?.delivery);
+  }
 
   forgetParent(): void {
     this.parent = undefined;
+    this.delivery.forgetParent();
   }
 
   instance(instanceId: string): InstanceState | undefined {
@@ -149,6 +157,7 @@ export class EngineBatch {
     if (!ids.length) return;
     const segments = this.state.segmentsOfCustomers(ids);
     const profiles = this.state.profilesOf(ids);
+    this.delivery.prefetch(ids);
     for (const customerId of ids) {
       if (!this.segments.has(customerId)) {
         this.segments.set(customerId, segments.get(customerId) ?? { member: new Set(), stamps: new Map() });
@@ -238,7 +247,7 @@ export class EngineBatch {
     if (this.customerInstances.has(customerId) || this.segments.has(customerId) || this.profiles.has(customerId)) {
       return true;
     }
-    return this.entryCustomers.has(customerId);
+    return this.entryCustomers.has(customerId) || this.delivery.knows(customerId);
   }
 
   saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {
@@ -306,30 +315,15 @@ export class EngineBatch {
           this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) + grace });
           break;
         }
-        case 'ActionRequested': {
-          const { actionId, stepId, channel, content, attributes, expiresAt } = event.data;
-          const payload = {
-            actionId,
-            journeyId,
-            version,
-            stepId,
-            customerId,
-            channel,
-            content,
-            attributes,
-            requestedAt: at,
-          };
-          this.actionsAdded.push({
-            actionId,
-            instanceId,
-            journeyId,
-            version,
-            customerId,
-            payload: JSON.stringify(expiresAt ? { ...payload, expiresAt } : payload),
-            expiresAt: expiresAt ? Date.parse(expiresAt) : undefined,
-          });
+        case 'SendHeld': {
+          const { timerId, until, expiresAt } = event.data;
+          this.timersRemoved.delete(timerId);
+          this.timersAdded.set(timerId, { instanceId, dueAt: Date.parse(heldUntil(until, expiresAt)) });
           break;
         }
+        case 'ActionRequested':
+          this.actionsAdded.push(outboxAction(event));
+          break;
         case 'ActionCancelled':
           this.actionsCancelled.add(event.data.actionId);
           break;
@@ -391,6 +385,7 @@ export class EngineBatch {
       actionsCancelled: [...this.actionsCancelled],
       jobsSaved: [...this.jobsSaved.values()],
       jobsRemoved: [...this.jobsRemoved],
+      ...this.delivery.changes(),
     };
   }
 }

@@ -1,9 +1,12 @@
+import type { DeliverySettings } from '@journeys/definition';
 import type { RecordedEvent } from '@journeys/event-store';
 import { customerStream } from '../../ingestion/customer.events';
-import type { ReceivedTrigger, SegmentChangeMessage } from '../../ingestion/ingestion.port';
+import type { ReceivedConsent, ReceivedTrigger, SegmentChangeMessage } from '../../ingestion/ingestion.port';
+import { DELIVERY_SETTINGS_CHANGED, type DeliverySettingsChanged } from '../../settings/delivery-settings.decider';
 import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../../journeys/journey.events';
 import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
-import { instanceId, type EntryBlockedReason } from '../instance.events';
+import { instanceId, type EntryBlockedReason, type InstanceEvent } from '../instance.events';
+import { consentKey } from '../rules/consent';
 import { enrolmentFor } from '../rules/enrolment';
 import { decideEntry, decideRejoin } from '../rules/entry';
 import { orderKey } from '../rules/event-time';
@@ -27,7 +30,11 @@ export interface EntryOffer {
  * each instance does, and records the outcome. It reads and writes only through the batch.
  */
 export class EngineDecisions {
-  constructor(private readonly catalog: () => JourneyCatalog) {}
+  constructor(
+    private readonly catalog: () => JourneyCatalog,
+    /** The partition's delivery settings as its inputs have set them so far. */
+    private readonly settings: { current: DeliverySettings },
+  ) {}
 
   /** Applies one stored input event. */
   apply(batch: EngineBatch, event: RecordedEvent): void {
@@ -35,7 +42,17 @@ export class EngineDecisions {
     else if (event.type === 'TriggerReceived') this.onTrigger(batch, event.data as ReceivedTrigger, event);
     else if (event.type === 'SegmentMembershipChanged') {
       this.onSegmentChange(batch, event.data as SegmentChangeMessage & { receivedAt: string }, event);
+    } else if (event.type === 'ConsentChanged') this.onConsent(batch, event.data as ReceivedConsent, event);
+    else if (event.type === DELIVERY_SETTINGS_CHANGED) {
+      this.settings.current = (event.data as DeliverySettingsChanged['data']).settings;
+      batch.delivery.saveSettings(this.settings.current);
     }
+  }
+
+  /** A consent record applies by event time (rules/consent.ts); it is read when a send would go out. */
+  private onConsent(batch: EngineBatch, consent: ReceivedConsent, stored: RecordedEvent): void {
+    const stamp = [Date.parse(consent.occurredAt), orderKey(stored.position)] as const;
+    batch.delivery.setConsent(consent.customerId, consentKey(consent.channel, consent.topic), consent.status, stamp);
   }
 
   /** A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a stop. */
@@ -190,12 +207,32 @@ export class EngineDecisions {
     const info = known ?? this.catalog().version(ref.journeyId, ref.version);
     if (!info) return;
     const segments = batch.segmentsOf(ref.customerId);
+    const settings = this.settings.current;
+    const { customerId } = ref;
     const events = decide(command, state, {
       definition: info.definition,
       now: new Date(now),
-      profile: batch.profile(ref.customerId),
+      profile: batch.profile(customerId),
       inSegment: (s) => segments.has(s),
+      // Read only by decisions that run steps: a stop's removals and cancellations cost no read.
+      delivery: {
+        settings,
+        get customer() {
+          return batch.delivery.of(customerId);
+        },
+      },
     });
-    if (events.length) batch.record(state, events, cause);
+    if (!events.length) return;
+    batch.record(state, events, cause);
+    countSends(batch, events, settings);
+  }
+}
+
+/** Sends handed to the output count against the frequency caps of every later decision (rules/frequency-cap.ts). */
+function countSends(batch: EngineBatch, events: readonly InstanceEvent[], settings: DeliverySettings): void {
+  if (!settings.frequencyCaps.length) return;
+  for (const event of events) {
+    if (event.type !== 'ActionRequested' || event.data.transactional) continue;
+    batch.delivery.countSend(event.data.customerId, event.data.channel, Date.parse(event.data.at), settings);
   }
 }

@@ -58,6 +58,7 @@ export class EngineScheduler {
     const ended = new Map<string, { p: PartitionEngine; move: LifecycleMove }>();
     for (const p of this.partitions()) {
       await this.fireTimers(p, now);
+      await this.expireActions(p, now);
       for (let job = p.store.dueJob(now); job; job = p.store.dueJob(now)) {
         await p.jobs.run(job);
         if (this.stopped) return;
@@ -90,6 +91,29 @@ export class EngineScheduler {
       }
       await p.committer.appendAndCommit(batch);
       if (due.length < CHUNK) return;
+    }
+  }
+
+  /**
+   * Cancels the actions no reader was handed before their expiry (reason Expired), each decided at
+   * its expiry: withdrawn from the outbox at once, then ActionCancelled is stored (as a stop does).
+   */
+  private async expireActions(p: PartitionEngine, now: number): Promise<void> {
+    for (;;) {
+      const expired = p.store.expiredActions(now, CHUNK);
+      if (!expired.length) return;
+      const batch = new EngineBatch(p.store, p.deps.timing);
+      batch.prefetchInstances(expired.map((action) => action.instanceId));
+      for (const action of expired) {
+        p.store.withdrawAction(action.actionId);
+        const instance = batch.instance(action.instanceId);
+        if (!instance) continue;
+        const { stepId } = JSON.parse(action.payload) as { stepId: string };
+        const command = { type: 'CancelAction', actionId: action.actionId, stepId, reason: 'Expired' } as const;
+        p.decisions.decideFor(batch, instance, command, action.expiresAt, `expire:${action.actionId}`);
+      }
+      await p.committer.appendAndCommit(batch);
+      if (expired.length < CHUNK) return;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ReactorBatch, ReactorControl, ReactorHandler, RecordedEvent } from '@journeys/event-store';
-import type { SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
+import type { ConsentMessage, SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
+import { DELIVERY_SETTINGS_CHANGED } from '../../settings/delivery-settings.decider';
 import { partitionOf } from '../partitions/partition-of';
 import { EngineBatch } from './engine-batch';
 import type { EngineQueue } from './engine-queue';
@@ -83,12 +84,15 @@ export class EngineInputLoop implements ReactorHandler {
     for (const p of partitions) p.pending?.batch.forgetParent();
   }
 
-  /** Each owned partition's share of the batch: its customers' inputs and the life-cycle events, past its checkpoint. */
+  /**
+   * Each owned partition's share of the batch: its customers' inputs, and the life-cycle events and
+   * delivery settings changes (which every partition follows), past its checkpoint.
+   */
   private split(events: readonly RecordedEvent[], partitions: readonly PartitionEngine[]): RecordedEvent[][] {
     const shares = partitions.map((): RecordedEvent[] => []);
     const index = new Map(partitions.map((p, i) => [p.partition, i]));
     for (const event of events) {
-      if (JOURNEY_EVENT_TYPES.has(event.type)) {
+      if (JOURNEY_EVENT_TYPES.has(event.type) || event.type === DELIVERY_SETTINGS_CHANGED) {
         partitions.forEach((p, i) => {
           if (event.position > p.processed) shares[i].push(event);
         });
@@ -144,6 +148,8 @@ function prefetch(p: PartitionEngine, batch: EngineBatch, events: readonly Recor
       for (const info of p.catalog.enteredBy(message.trigger)) entryJourneys.add(info.journeyId);
     } else if (event.type === 'SegmentMembershipChanged') {
       customers.push((event.data as SegmentChangeMessage).customerId);
+    } else if (event.type === 'ConsentChanged') {
+      customers.push((event.data as ConsentMessage).customerId);
     }
   }
   batch.prefetchCustomers(customers, entryJourneys);

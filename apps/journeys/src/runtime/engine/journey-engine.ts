@@ -12,6 +12,7 @@ import { CLOCK, type Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
+import { DELIVERY_SETTINGS_CHANGED } from '../../settings/delivery-settings.decider';
 import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { ENGINE_STORES, type EngineStores } from '../engine-store/engine-store.port';
 import { PARTITION_LOG, PartitionFencedError, type PartitionLog } from '../engine-store/partition-log.port';
@@ -23,7 +24,13 @@ import { EngineInputLoop } from './input-loop';
 import { PartitionEngine, type PartitionDependencies } from './partition-engine';
 
 /** The engine reacts to these only; its own progress events are never read back. */
-const ENGINE_INPUTS = ['TriggerReceived', 'SegmentMembershipChanged', ...JOURNEY_EVENT_TYPES];
+const ENGINE_INPUTS = [
+  'TriggerReceived',
+  'SegmentMembershipChanged',
+  ...JOURNEY_EVENT_TYPES,
+  'ConsentChanged',
+  DELIVERY_SETTINGS_CHANGED,
+];
 /** Longest a timer run waits for the input loop to take what was stored before it. */
 const INPUT_CATCH_UP_MS = 2_000;
 

@@ -1,4 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '@journeys/definition';
 import type { Clock } from '../../common/clock';
 import type { EngineObserver } from '../engine-observer';
 import type { EngineStore } from '../engine-store/engine-store.port';
@@ -31,6 +32,8 @@ export interface PartitionDependencies {
 export class PartitionEngine {
   /** The journeys as this partition's inputs have seen them so far. */
   catalog: JourneyCatalog;
+  /** The delivery settings as this partition's inputs have set them so far. */
+  readonly settings: { current: DeliverySettings };
   /** Position of the last input whose decisions are committed. */
   processed: bigint;
   /** The partition's input batch whose events are being stored and whose state is not committed yet. */
@@ -47,17 +50,19 @@ export class PartitionEngine {
   ) {
     this.catalog = new JourneyCatalog(store.journeys());
     this.processed = store.checkpoint() ?? -1n;
+    this.settings = { current: store.settings() ?? DEFAULT_DELIVERY_SETTINGS };
     const catalog = () => this.catalog;
     this.moves = new LifecycleMoves(deps.commands, deps.clock, partition, deps.partitions);
-    this.decisions = new EngineDecisions(catalog);
+    this.decisions = new EngineDecisions(catalog, this.settings);
     this.committer = new EngineCommitter(deps.log, partition, store, catalog, this.moves, deps.observer);
     this.jobs = new EngineJobs(store, deps.timing, this.decisions, this.committer, catalog, deps.stopping);
   }
 
-  /** After a failure: the journeys as last committed (a failed batch may have moved the catalog ahead). */
+  /** After a failure: the journeys and settings as last committed (a failed batch may have moved them ahead). */
   reload(): void {
     this.catalog = new JourneyCatalog(this.store.journeys());
     this.processed = this.store.checkpoint() ?? -1n;
+    this.settings.current = this.store.settings() ?? DEFAULT_DELIVERY_SETTINGS;
   }
 
   /** Waits for the pending batch whatever its outcome, then forgets it. */

@@ -21,7 +21,20 @@ export interface VersionAnalytics {
   blocked: Record<string, number>;
   goalReached: number;
   steps: Record<string, StepCounters>;
+  /** What the delivery controls did to the version's sends (absent in documents written before them). */
+  sends?: SendCounters;
 }
+
+/** Sends handed to the output, held by quiet hours, and stopped by a delivery control, by reason. */
+export interface SendCounters {
+  requested: number;
+  held: number;
+  /** NoConsent, FrequencyCapped, QuietHours (mode skip) and Expired (not handed out in time). */
+  skippedBy: Record<string, number>;
+}
+
+/** The version's send counters (zero before any). */
+export const sendsOf = (a: VersionAnalytics): SendCounters => a.sends ?? { requested: 0, held: 0, skippedBy: {} };
 
 /** Counters of a version nobody has entered yet. */
 export const emptyAnalytics = (journeyId: string, version: number): VersionAnalytics => ({
@@ -49,6 +62,11 @@ export const ANALYTICS_EVENT_TYPES: ReadonlySet<string> = new Set<Counted['type'
   'CustomerExited',
   'CustomerRemoved',
   'GoalReached',
+  // The delivery controls (docs/delivery-controls.md).
+  'ActionRequested',
+  'SendHeld',
+  'SendSkipped',
+  'ActionCancelled',
 ]);
 
 /** What one event reads and changes: its version's counters and, for an instance, the step it is at. */
@@ -113,6 +131,21 @@ export function evolveAnalytics(slice: AnalyticsSlice, event: { type: string; da
       };
     case 'GoalReached':
       return { ...slice, counters: { ...c, goalReached: c.goalReached + 1 } };
+    case 'ActionRequested': {
+      const sends = sendsOf(c);
+      return { ...slice, counters: { ...c, sends: { ...sends, requested: sends.requested + 1 } } };
+    }
+    case 'SendHeld': {
+      const sends = sendsOf(c);
+      return { ...slice, counters: { ...c, sends: { ...sends, held: sends.held + 1 } } };
+    }
+    case 'SendSkipped':
+    case 'ActionCancelled': {
+      // A stop's cancellations are counted as removals; the controls' reasons are counted here.
+      if (e.type === 'ActionCancelled' && e.data.reason !== 'Expired') return slice;
+      const sends = sendsOf(c);
+      return { ...slice, counters: { ...c, sends: { ...sends, skippedBy: bump(sends.skippedBy, e.data.reason) } } };
+    }
     default:
       return slice;
   }

@@ -97,4 +97,34 @@ describe('analytics fold', () => {
     } as InstanceEvent);
     expect(after.state).toBe(before.state);
   });
+
+  it('counts sends requested, held and stopped by a delivery control, by reason; a stop\u2019s cancellations are not skips', () => {
+    const send = { stepId: 'a', actionId: 'j_1_ann_1:a', channel: 'email' as const };
+    given(entered('ann'), step('ann', 'a'))
+      .when(
+        { type: 'ActionRequested', data: { ...ref('ann'), ...send, content: 'hi', attributes: {} } },
+        { type: 'SendSkipped', data: { ...ref('ann'), ...send, reason: 'NoConsent' } },
+        { type: 'SendSkipped', data: { ...ref('ann'), ...send, reason: 'FrequencyCapped' } },
+        {
+          type: 'SendHeld',
+          data: { ...ref('ann'), ...send, timerId: 't', until: ref('ann').at, reason: 'QuietHours' },
+        },
+        { type: 'ActionCancelled', data: { ...ref('ann'), actionId: send.actionId, stepId: 'a', reason: 'Expired' } },
+        {
+          type: 'ActionCancelled',
+          data: { ...ref('ann'), actionId: send.actionId, stepId: 'a', reason: 'versionStopped' },
+        },
+      )
+      .then({
+        state: {
+          versions: {
+            'j#1': {
+              sends: { requested: 1, held: 1, skippedBy: { NoConsent: 1, FrequencyCapped: 1, Expired: 1 } },
+              steps: { a: { current: 1 } },
+            },
+          },
+          at: { [ref('ann').instanceId]: 'a' },
+        },
+      });
+  });
 });

@@ -9,7 +9,7 @@ import {
   type VersionAnalytics,
 } from './analytics.fold';
 
-export { emptyAnalytics, type StepCounters, type VersionAnalytics } from './analytics.fold';
+export { emptyAnalytics, sendsOf, type StepCounters, type VersionAnalytics } from './analytics.fold';
 
 const MOVES = new Set(['StepEntered', 'CustomerCompleted', 'CustomerExited', 'CustomerRemoved']);
 

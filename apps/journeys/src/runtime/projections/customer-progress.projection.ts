@@ -71,6 +71,14 @@ export function decisionDetails(event: InstanceEvent): Record<string, unknown> |
         : { actionId: event.data.actionId };
     case 'ActionCancelled':
       return { actionId: event.data.actionId, reason: event.data.reason };
+    case 'SendSkipped': {
+      const { actionId, reason, channel, topic } = event.data;
+      return topic === undefined ? { actionId, reason, channel } : { actionId, reason, channel, topic };
+    }
+    case 'SendHeld': {
+      const { actionId, reason, until, expiresAt } = event.data;
+      return expiresAt === undefined ? { actionId, reason, until } : { actionId, reason, until, expiresAt };
+    }
     case 'WaitScheduled':
       return { dueAt: event.data.dueAt, kind: event.data.kind };
     case 'TriggerMatched':

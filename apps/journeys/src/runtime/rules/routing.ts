@@ -18,7 +18,7 @@ export function parseVersionKey(key: string): { journeyId: string; version: numb
 export interface RoutedInstance {
   status: string;
   ref: { journeyId: string; version: number };
-  waiting?: { kind: 'wait' | 'trigger' };
+  waiting?: { kind: 'wait' | 'trigger' | 'send' };
 }
 
 /**

@@ -7,7 +7,9 @@ import {
   type ConditionContext,
   type IsoDuration,
 } from '@journeys/definition';
+import type { DeliverySettings, JourneyDelivery } from '@journeys/definition';
 import type { InstanceEvent, InstanceRef } from '../instance.events';
+import type { CustomerDelivery } from '../rules/delivery';
 
 /**
  * What a step sees while a customer passes it. It is also the condition context, so branches
@@ -30,6 +32,18 @@ export interface StepRun extends ConditionContext {
   readonly spin: number;
   /** The chain of the raised trigger that caused this decision; 0 for anything else (rules/loop-guard.ts). */
   readonly causeChain: number;
+  /** What the delivery controls read (rules/delivery.ts); absent: every send goes out. */
+  readonly delivery?: DeliveryRun;
+}
+
+/**
+ * The delivery facts of one decision: the settings, the journey's `delivery`, and the customer's
+ * consents and counted sends, which a send of this decision updates for the next one.
+ */
+export interface DeliveryRun {
+  readonly settings: DeliverySettings;
+  readonly journey: JourneyDelivery | undefined;
+  customer: CustomerDelivery;
 }
 
 /** Where the customer goes after a step. */

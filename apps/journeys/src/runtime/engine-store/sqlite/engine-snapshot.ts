@@ -81,5 +81,8 @@ export function snapshotOf(db: Database.Database, partition: number): EngineChan
       (r) => JSON.parse(r.job) as EngineJob,
     ),
     jobsRemoved: [],
+    // The delivery state is the SqliteDelivery's (sqlite-delivery.ts).
+    deliveries: [],
+    settings: [],
   };
 }

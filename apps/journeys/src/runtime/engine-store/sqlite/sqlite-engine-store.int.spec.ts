@@ -3,7 +3,7 @@ import { EngineBatch } from '../../engine/engine-batch';
 import { initialState, type InstanceState } from '../../instance.decider';
 import type { InstanceEvent } from '../../instance.events';
 import { emptyChanges, type EngineChanges } from '../engine-store.port';
-import { SqliteEngineStore } from './sqlite-engine-store';
+import { SqliteEngineStore, SqliteEngineStores } from './sqlite-engine-store';
 
 const NONE: EngineChanges = emptyChanges();
 
@@ -148,5 +148,63 @@ describe('SqliteEngineStore on a read-model file of the first release', () => {
     expect(state.profile('ann').values).toEqual({ plan: 'free' });
     // The leave stays as a dated row: an older join arriving now changes nothing.
     expect(new EngineBatch(state, { triggerWaitGraceMs: 0 }).setMembership('vip', 'ann', true, [0, 'z'])).toBe(false);
+  });
+});
+
+describe('SqliteEngineStore delivery state and the outbox', () => {
+  const SETTINGS = {
+    consentMode: 'optIn' as const,
+    frequencyCaps: [{ channel: 'email' as const, count: 1, period: 'P1D' }],
+  };
+  const action = (actionId: string, expiresAt?: number) => ({
+    actionId,
+    instanceId: 'j1_1_ann_1',
+    journeyId: 'j1',
+    version: 1,
+    customerId: 'ann',
+    payload: JSON.stringify({ actionId, stepId: 's' }),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  });
+
+  it('a batch reads consents through its parent, counts sends and commits both', () => {
+    const state = new SqliteEngineStore(ReadModelStore.open(':memory:'));
+    const parent = new EngineBatch(state, TIMING);
+    expect(parent.delivery.setConsent('ann', 'email', 'optedIn', [10, 'b'])).toBe(true);
+    // An older fact loses (rules/event-time.ts).
+    expect(parent.delivery.setConsent('ann', 'email', 'optedOut', [5, 'a'])).toBe(false);
+    const child = new EngineBatch(state, TIMING, parent);
+    child.prefetchCustomers(['ann', 'bob']);
+    child.delivery.countSend('ann', 'email', 1_000, SETTINGS);
+    expect(child.delivery.of('ann')).toEqual({
+      consents: { email: { status: 'optedIn', stamp: [10, 'b'] } },
+      sentAt: { email: [1_000] },
+    });
+    expect(parent.delivery.of('ann').sentAt).toEqual({});
+    parent.delivery.saveSettings(SETTINGS);
+    parent.commit();
+    child.commit();
+    expect(state.delivery('ann')).toEqual(child.delivery.of('ann'));
+    expect(state.deliveriesOf(['ann', 'bob'])).toEqual(new Map([['ann', child.delivery.of('ann')]]));
+    expect(state.settings()).toEqual(SETTINGS);
+    expect(state.snapshot()).toMatchObject({ deliveries: [{ customerId: 'ann' }], settings: [SETTINGS] });
+  });
+
+  it('hands out no expired action, lists them by expiry and wakes the scheduler for the next one', () => {
+    const state = new SqliteEngineStore(ReadModelStore.open(':memory:'));
+    state.commit({ ...NONE, actionsAdded: [action('a1', 5_000), action('a2'), action('a3', 9_000)] });
+    expect(state.nextWake()).toBe(5_000);
+    expect(state.expiredActions(6_000, 10).map((a) => [a.actionId, a.expiresAt])).toEqual([['a1', 5_000]]);
+
+    const stores = new SqliteEngineStores(ReadModelStore.open(':memory:'));
+    stores.partition(0).commit({ ...NONE, actionsAdded: [action('a1', 5_000), action('a2')] });
+    const claimed = stores.claimActions(['a1', 'a2'], 6_000);
+    expect(claimed?.map((payload) => payload !== undefined)).toEqual([false, true]);
+    // Still pending (not handed): the engine cancels it, reason Expired.
+    expect(
+      stores
+        .partition(0)
+        .expiredActions(6_000, 10)
+        .map((a) => a.actionId),
+    ).toEqual(['a1']);
   });
 });

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ReadModelStore } from '@journeys/read-models';
+import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../../journeys/journey.decider';
 import type { InstanceState } from '../../instance.decider';
+import type { CustomerDelivery } from '../../rules/delivery';
 import type { Profile, Stamp } from '../../rules/event-time';
 import {
   emptyMemberships,
@@ -11,11 +13,13 @@ import {
   type EngineStore,
   type EngineStores,
   type EntryCount,
+  type ExpiredAction,
   type Memberships,
   type UndeliveredAction,
 } from '../engine-store.port';
 import { createEngineSchema, IN_PLACEHOLDERS, inLists } from './engine-schema';
 import { snapshotOf } from './engine-snapshot';
+import { createDeliverySchema, SqliteDelivery } from './sqlite-delivery';
 import { SqliteOutbox } from './sqlite-outbox';
 
 /** The engine state of every partition held here, in the read-model file; partition stores are made on first use. */
@@ -25,6 +29,7 @@ export class SqliteEngineStores implements EngineStores {
 
   constructor(private readonly readModels: ReadModelStore) {
     createEngineSchema(readModels.db);
+    createDeliverySchema(readModels.db);
     this.outbox = new SqliteOutbox(readModels.db);
   }
 
@@ -33,8 +38,8 @@ export class SqliteEngineStores implements EngineStores {
     if (!store) this.stores.set(partition, (store = new SqliteEngineStore(this.readModels, partition)));
     return store;
   }
-  claimActions(actionIds: readonly string[]): (string | undefined)[] | undefined {
-    return this.outbox.claim(actionIds);
+  claimActions(actionIds: readonly string[], now: number): (string | undefined)[] | undefined {
+    return this.outbox.claim(actionIds, now);
   }
   takeActions(after: number, limit: number, now: number): { actions: unknown[]; next: string } {
     return this.outbox.take(after, limit, now);
@@ -53,6 +58,7 @@ export class SqliteEngineStore implements EngineStore {
   private readonly db: Database.Database;
   private readonly s: ReturnType<SqliteEngineStore['prepare']>;
   private readonly outbox: SqliteOutbox;
+  private readonly deliveryState: SqliteDelivery;
   private readonly checkpointKey: string;
 
   constructor(
@@ -61,8 +67,10 @@ export class SqliteEngineStore implements EngineStore {
   ) {
     this.db = readModels.db;
     createEngineSchema(this.db);
+    createDeliverySchema(this.db);
     this.s = this.prepare();
     this.outbox = new SqliteOutbox(this.db, partition);
+    this.deliveryState = new SqliteDelivery(this.db, partition);
     this.checkpointKey = checkpointName(partition);
   }
 
@@ -71,7 +79,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   snapshot(): EngineChanges {
-    return snapshotOf(this.db, this.partition);
+    return { ...snapshotOf(this.db, this.partition), ...this.deliveryState.snapshot() };
   }
 
   /** Deletes everything of this partition (it moved to another instance). */
@@ -82,6 +90,7 @@ export class SqliteEngineStore implements EngineStore {
       }
       this.db.prepare('DELETE FROM rt_jobs WHERE partition = ?').run(this.partition);
       this.outbox.drop();
+      this.deliveryState.drop();
       this.readModels.deleteCheckpoint(this.checkpointKey);
     })();
   }
@@ -100,6 +109,8 @@ export class SqliteEngineStore implements EngineStore {
       for (const actionId of changes.actionsHanded ?? []) this.outbox.setStatus(actionId, 'handed');
       for (const job of changes.jobsSaved) this.saveJob(job);
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
+      for (const d of changes.deliveries ?? []) this.deliveryState.save(d.customerId, d.state);
+      for (const settings of changes.settings ?? []) this.deliveryState.saveSettings(settings);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -109,6 +120,19 @@ export class SqliteEngineStore implements EngineStore {
   }
   withdrawAction(actionId: string): void {
     this.outbox.setStatus(actionId, 'cancelling');
+  }
+  expiredActions(now: number, limit: number): ExpiredAction[] {
+    return this.outbox.expired(now, limit);
+  }
+
+  delivery(customerId: string): CustomerDelivery {
+    return this.deliveryState.of(customerId);
+  }
+  deliveriesOf(customerIds: readonly string[]): Map<string, CustomerDelivery> {
+    return this.deliveryState.ofCustomers(customerIds);
+  }
+  settings(): DeliverySettings | undefined {
+    return this.deliveryState.settings();
   }
 
   private prepare() {
@@ -299,7 +323,8 @@ export class SqliteEngineStore implements EngineStore {
   nextWake(): number | undefined {
     const timer = (this.s.nextDue.get(this.partition) as { due: number | null }).due;
     const job = (this.s.nextJob.get(this.partition) as { due: number | null }).due;
-    const candidates = [timer, job].filter((d): d is number => d !== null);
+    const expiry = this.outbox.nextExpiry() ?? null;
+    const candidates = [timer, job, expiry].filter((d): d is number => d !== null);
     return candidates.length ? Math.min(...candidates) : undefined;
   }
 
