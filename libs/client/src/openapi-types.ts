@@ -296,6 +296,50 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/journeys/{id}/versions/{version}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a Live version
+         * @description The version is Paused: nobody enters (triggers and segment joiners are blocked with reason `paused`, segment enrolment waits) and no step runs (a customer whose wait ends, or whose trigger arrives, is held before the next step). Exits and goals still count. The pause ends on resume, when a newer version is published, on stop, or by itself once it has lasted the definition's `pause.maxDuration` (default P21D), as `pause.whenExceeded` says (default resume).
+         *
+         *     Roles: admin, editor.
+         */
+        post: operations["journeysPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/journeys/{id}/versions/{version}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a Paused version
+         * @description The version is Live again: entries are taken, and the customers held during the pause go on from where they were held, in the order they were held (their timers' due order), timed from the resume.
+         *
+         *     Roles: admin, editor.
+         */
+        post: operations["journeysResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/journeys/{id}/copy": {
         parameters: {
             query?: never;
@@ -736,6 +780,7 @@ export type components = {
             schedule?: components["schemas"]["Schedule"] | null;
             exit?: components["schemas"]["ExitRules"] | null;
             goal?: components["schemas"]["Goal"] | null;
+            pause?: components["schemas"]["PauseRules"] | null;
             /** @description The first step is where every customer starts */
             steps: components["schemas"]["Step"][];
         };
@@ -1032,6 +1077,20 @@ export type components = {
                 count?: number;
             };
         };
+        /** @description How long a version may stay paused, and how such a pause ends by itself */
+        PauseRules: {
+            /**
+             * Format: iso-duration
+             * @description Longest a pause may last, at most 90 days; default P21D
+             * @example P2D
+             */
+            maxDuration?: string | null;
+            /**
+             * @description How a pause that reaches maxDuration ends: resume (default) or stop the version
+             * @enum {string|null}
+             */
+            whenExceeded?: "resume" | "stop" | null;
+        };
         /**
          * TriggerMessage
          * @description Something a customer did (`journeys.triggers`, `POST /triggers`). Attribute types are checked against the Ready trigger definition; a message is at most 64 KiB.
@@ -1256,7 +1315,7 @@ export type components = {
             id: string;
             name: string;
             /** @enum {unknown} */
-            state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+            state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
             /** @description Send it back as If-Match: "<revision>" */
             revision: number;
             /** Format: date-time */
@@ -1267,8 +1326,19 @@ export type components = {
             versions: {
                 version: number;
                 /** @enum {unknown} */
-                state: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 validationErrors?: components["schemas"]["Problem"][];
+                pause?: {
+                    /** Format: date-time */
+                    pausedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description When the pause ends by itself
+                     */
+                    endsAt: string;
+                    /** @enum {unknown} */
+                    whenExceeded: "resume" | "stop";
+                };
             }[];
         };
         /**
@@ -1280,7 +1350,7 @@ export type components = {
                 id: string;
                 name: string;
                 /** @enum {unknown} */
-                state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 revision: number;
                 updatedAt?: string;
             }[];
@@ -1292,7 +1362,7 @@ export type components = {
         JourneyVersion: {
             version: number;
             /** @enum {unknown} */
-            state: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+            state: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
             definition: components["schemas"]["JourneyDefinition"];
             validationErrors?: components["schemas"]["Problem"][];
         };
@@ -1322,7 +1392,7 @@ export type components = {
             versions: {
                 version: number;
                 /** @enum {unknown} */
-                state?: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 entered: number;
                 active: number;
                 completed: number;
@@ -1332,8 +1402,12 @@ export type components = {
                 exitedBy?: {
                     [key: string]: number;
                 };
-                /** @description Entries refused by reason */
+                /** @description Entries refused by reason (reentryBlocked, excluded, paused, ...) */
                 blocked?: {
+                    [key: string]: number;
+                };
+                /** @description Customers a delivery control held before a step, by reason (paused: the version was paused) */
+                held?: {
                     [key: string]: number;
                 };
                 steps: {
@@ -1404,7 +1478,7 @@ export type components = {
                 versions: {
                     version: number;
                     /** @enum {unknown} */
-                    state?: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                    state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                     entered: number;
                     active: number;
                     completed: number;
@@ -1414,6 +1488,9 @@ export type components = {
                         [key: string]: number;
                     };
                     blocked?: {
+                        [key: string]: number;
+                    };
+                    held?: {
                         [key: string]: number;
                     };
                     goal: {
@@ -1616,6 +1693,26 @@ export type components = {
             /** @description Recorded as the actor of the events and audit entries */
             actor: string;
             /** @constant */
+            type: "PauseVersion";
+            /** @description The journey the REST path names (`/journeys/{id}/...`) */
+            journeyId: string;
+            version: number;
+        } | {
+            /** @description Unique per command: a redelivered command is answered with its stored outcome */
+            commandId: string;
+            /** @description Recorded as the actor of the events and audit entries */
+            actor: string;
+            /** @constant */
+            type: "ResumeVersion";
+            /** @description The journey the REST path names (`/journeys/{id}/...`) */
+            journeyId: string;
+            version: number;
+        } | {
+            /** @description Unique per command: a redelivered command is answered with its stored outcome */
+            commandId: string;
+            /** @description Recorded as the actor of the events and audit entries */
+            actor: string;
+            /** @constant */
             type: "CopyJourney";
             /** @description The journey the REST path names (`/journeys/{id}/...`) */
             journeyId: string;
@@ -1766,7 +1863,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -1784,7 +1881,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -1871,11 +1968,52 @@ export type components = {
         JourneyVersionStopRequestedData: {
             journeyId: string;
             version: number;
+            /**
+             * @description Set when a pause reached its maximum
+             * @enum {unknown}
+             */
+            reason?: "maxPauseReached";
         };
         /** @description No customer is left inside */
         JourneyVersionStoppedData: {
             journeyId: string;
             version: number;
+        };
+        /** @description One engine partition has done its share of a version's work */
+        JourneyVersionPartitionDoneData: {
+            journeyId: string;
+            version: number;
+            partition: number;
+            partitions: number;
+            /** @enum {unknown} */
+            work: "emptied" | "stopped" | "enrolled" | "occurrencesRun";
+        };
+        /** @description A Live version was paused: nobody enters and no step runs until it resumes */
+        JourneyVersionPausedData: {
+            journeyId: string;
+            version: number;
+            /** Format: date-time */
+            pausedAt: string;
+            /**
+             * Format: date-time
+             * @description pausedAt + pause.maxDuration
+             */
+            endsAt: string;
+            /**
+             * @description How the pause ends by itself at endsAt
+             * @enum {unknown}
+             */
+            whenExceeded: "resume" | "stop";
+        };
+        /** @description A Paused version is Live again */
+        JourneyVersionResumedData: {
+            journeyId: string;
+            version: number;
+            /**
+             * @description A user resumed it, or its pause reached endsAt
+             * @enum {unknown}
+             */
+            reason: "resumed" | "maxPauseReached";
         };
         /** @description A command the service refused (stream journeyAudit-<id>), for the audit history */
         JourneyCommandRefusedData: {
@@ -1958,7 +2096,7 @@ export type components = {
             version: number;
             customerId: string;
             /** @enum {unknown} */
-            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended";
+            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended" | "paused";
             triggerId?: string;
             /**
              * Format: date-time
@@ -2219,6 +2357,23 @@ export type components = {
             at: string;
             /** @enum {unknown} */
             reason: "versionStopped";
+        };
+        /** @description The version is paused: the customer waits before this step and goes on from it on resume */
+        CustomerHeldData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            /** @description The step the customer enters once the version is Live again */
+            stepId: string;
+            /** @enum {unknown} */
+            reason: "paused";
         };
         /** Problem */
         Problem: {
@@ -2484,7 +2639,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only journeys in this displayed state */
-                state?: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state?: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
             };
             header?: never;
             path?: never;
@@ -3107,6 +3262,168 @@ export interface operations {
         responses: {
             /** @description The journey with the version Stopping */
             202: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Journey"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed in the current state (`details` names the allowed actions), or a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    journeysPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey id (returned when it was created) */
+                id: string;
+                /** @description A version number of the journey */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journey with the version Paused */
+            200: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Journey"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed in the current state (`details` names the allowed actions), or a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    journeysResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey id (returned when it was created) */
+                id: string;
+                /** @description A version number of the journey */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journey with the version Live */
+            200: {
                 headers: {
                     /** @description The journey revision, for If-Match */
                     ETag?: string;

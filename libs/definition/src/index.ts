@@ -8,3 +8,4 @@ export * from './time';
 export * from './conditions';
 export * from './split';
 export * from './examples';
+export * from './controls';

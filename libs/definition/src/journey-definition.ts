@@ -1,3 +1,5 @@
+import type { PauseRules } from './controls';
+
 /**
  * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
  * into these types; everything downstream (validator, engine, projections) trusts them.
@@ -251,6 +253,8 @@ export interface JourneyDefinition {
   schedule?: Schedule;
   exit?: ExitRules;
   goal?: Goal;
+  /** How long a pause may last, and how it ends by itself (controls.ts). */
+  pause?: PauseRules;
   /** The first step is where every customer starts. */
   steps: Step[];
 }

@@ -100,6 +100,10 @@ export const ProblemCode = {
   /** The schedule's end is not after its start. */
   InvalidTimeRange: 'InvalidTimeRange',
 
+  // Delivery controls (validateForPublish, validate-controls.ts)
+  /** `pause.maxDuration` longer than 90 days. */
+  PauseTooLong: 'PauseTooLong',
+
   // References (validateForPublish)
   /** No trigger definition has this name. */
   TriggerNotFound: 'TriggerNotFound',

@@ -124,6 +124,12 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
         },
       },
     },
+    pause: {
+      type: 'object',
+      description: 'how long a pause may last (default P21D) and how it ends by itself (default resume)',
+      additionalProperties: false,
+      properties: { maxDuration: duration, whenExceeded: { enum: ['resume', 'stop'] } },
+    },
     steps: {
       type: 'array',
       minItems: 1,

@@ -15,7 +15,9 @@ export type JourneyEvent =
   | JourneyVersionCompleted
   | JourneyVersionStopRequested
   | JourneyVersionStopped
-  | JourneyVersionPartitionDone;
+  | JourneyVersionPartitionDone
+  | JourneyVersionPaused
+  | JourneyVersionResumed;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -63,7 +65,15 @@ export type JourneyVersionCompleting = Event<
   { journeyId: string; version: number; reason: CompletingReason }
 >;
 export type JourneyVersionCompleted = Event<'JourneyVersionCompleted', { journeyId: string; version: number }>;
-export type JourneyVersionStopRequested = Event<'JourneyVersionStopRequested', { journeyId: string; version: number }>;
+export type JourneyVersionStopRequested = Event<
+  'JourneyVersionStopRequested',
+  {
+    journeyId: string;
+    version: number;
+    /** Set when the system stopped a version whose pause reached its maximum (`pause.whenExceeded: stop`). */
+    reason?: 'maxPauseReached';
+  }
+>;
 export type JourneyVersionStopped = Event<'JourneyVersionStopped', { journeyId: string; version: number }>;
 
 /**
@@ -85,6 +95,21 @@ export type JourneyVersionPartitionDone = Event<
     partitions: number;
     work: PartitionWork;
   }
+>;
+
+/**
+ * A Live version was paused: nobody enters and no step runs until it is resumed (docs/life-cycle.md).
+ * `endsAt` = `pausedAt` + the definition's `pause.maxDuration`; then the pause ends by itself as
+ * `whenExceeded` says.
+ */
+export type JourneyVersionPaused = Event<
+  'JourneyVersionPaused',
+  { journeyId: string; version: number; pausedAt: string; endsAt: string; whenExceeded: 'resume' | 'stop' }
+>;
+/** A paused version is Live again: by a user (`resumed`) or because its pause reached its maximum. */
+export type JourneyVersionResumed = Event<
+  'JourneyVersionResumed',
+  { journeyId: string; version: number; reason: 'resumed' | 'maxPauseReached' }
 >;
 
 export type CompletingReason =
@@ -114,6 +139,8 @@ export const JOURNEY_EVENT_TYPES: ReadonlySet<string> = new Set<JourneyEvent['ty
   'JourneyVersionStopRequested',
   'JourneyVersionStopped',
   'JourneyVersionPartitionDone',
+  'JourneyVersionPaused',
+  'JourneyVersionResumed',
 ]);
 
 export const JOURNEY_CATEGORY = 'journey';
@@ -131,4 +158,5 @@ export type JourneyCommandRefused = Event<
   }
 >;
 
-export type JourneyAction = 'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate';
+export type JourneyAction =
+  'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate' | 'pause' | 'resume';

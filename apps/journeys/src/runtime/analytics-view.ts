@@ -2,7 +2,8 @@ import type { JourneyVersion } from '../journeys/journey.decider';
 import { emptyAnalytics, type VersionAnalytics } from './projections/analytics.projection';
 
 /** The totals of one version as the analytics endpoints show them (steps left out). */
-export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps'> & {
+export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps' | 'held'> & {
+  held: Record<string, number>;
   state: JourneyVersion['state'];
   /** `target` is the goal's count, or its percentage of `entered` rounded up; 0 without a goal. */
   goal: { reached: number; target: number };
@@ -27,6 +28,7 @@ export function versionTotals(version: JourneyVersion, counted: VersionAnalytics
     removed: a.removed,
     exitedBy: a.exitedBy,
     blocked: a.blocked,
+    held: a.held ?? {},
     goal: { reached: a.goalReached, target },
   };
 }

@@ -17,6 +17,8 @@ import {
 } from './steps/wait-for-trigger.step';
 import { endWait, enterWait } from './steps/wait.step';
 
+export { evolve, fold } from './instance.evolve';
+
 /**
  * One customer's run through one journey version (stream `instance-<instanceId>`), in one place:
  * `decide(command, state, context) -> events`, `evolve(state, event) -> state`. Pure: the engine
@@ -56,6 +58,8 @@ export interface StartedInstanceState {
   /** The loop guard's count: steps entered at `spinAt` with no trigger from outside since (rules/loop-guard.ts). */
   spinAt?: string;
   spinSteps?: number;
+  /** Held before `stepId` while the version is paused (CustomerHeld); goes on when released. */
+  held?: { stepId: string; at: string };
 }
 
 export type InstanceState = { status: 'new' } | StartedInstanceState;
@@ -71,6 +75,8 @@ export interface InstanceContext {
   /** What `profile.*` reads. */
   profile: Readonly<Record<string, unknown>>;
   inSegment(segmentId: string): boolean;
+  /** The version is paused: no step runs; a customer about to enter one is held before it (CustomerHeld). */
+  paused?: boolean;
 }
 
 export type InstanceCommand =
@@ -95,7 +101,9 @@ export type InstanceCommand =
   /** The version was stopped. */
   | { type: 'Remove' }
   /** The version was stopped before any reader was handed this action of the instance: it is withdrawn. */
-  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' };
+  | { type: 'CancelAction'; actionId: string; stepId: string; reason: 'versionStopped' }
+  /** The version is Live again: a held customer goes on from the step they were held before. */
+  | { type: 'Release' };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -118,6 +126,8 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
       const { actionId, stepId, reason } = command;
       return [{ type: 'ActionCancelled', data: eventData(refAt(state, context), { actionId, stepId, reason }) }];
     }
+    case 'Release':
+      return release(state, context);
     default:
       return unreachable(command);
   }
@@ -140,6 +150,15 @@ function enter(
   const trigger = command.trigger?.attributes ?? {};
   const run = newRun(ref, trigger, {}, 0, context, 0, command.chain ?? 0);
   advance(events, first.id, first.id, run, context.definition);
+  return events;
+}
+
+/** A held customer goes on from the step they were held before, unless the version is still paused. */
+function release(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active' || state.held === undefined || context.paused) return [];
+  const events: InstanceEvent[] = [];
+  const run = runFor(state, context, true, 0);
+  advance(events, state.held.stepId, state.currentStepId ?? state.held.stepId, run, context.definition);
   return events;
 }
 
@@ -219,6 +238,10 @@ function advance(
   let stepId = from;
   let lastStepId = previous;
   while (stepId !== undefined) {
+    if (run.paused) {
+      events.push({ type: 'CustomerHeld', data: eventData(run.ref, { stepId, reason: 'paused' }) });
+      return;
+    }
     if (run.spin >= limit) {
       events.push({ type: 'CustomerExited', data: eventData(run.ref, { reason: 'loopLimit', stepId: lastStepId }) });
       return;
@@ -311,6 +334,7 @@ function newRun(
     revisit: false,
     spin,
     causeChain,
+    paused: context.paused === true,
   };
 }
 
@@ -327,93 +351,6 @@ function stepById(definition: JourneyDefinition, stepId: string): Step {
   const step = index.get(stepId);
   if (step === undefined) throw new Error(`Journey ${definition.name} has no step ${stepId}`);
   return step;
-}
-
-export function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
-  if (event.type === 'CustomerEntered') {
-    const data = event.data;
-    const started: StartedInstanceState = {
-      status: 'active',
-      ref: {
-        instanceId: data.instanceId,
-        journeyId: data.journeyId,
-        version: data.version,
-        customerId: data.customerId,
-        entry: data.entry,
-      },
-      trigger: data.trigger?.attributes ?? {},
-      actions: {},
-      goalReached: false,
-      stepsEntered: 0,
-      spinAt: data.at,
-      spinSteps: 0,
-    };
-    if (data.bindingId !== undefined) started.bindingId = data.bindingId;
-    return started;
-  }
-  if (state.status === 'new') return state;
-  switch (event.type) {
-    case 'StepEntered': {
-      const { at, stepId } = event.data;
-      const spinSteps = state.spinAt === at ? (state.spinSteps ?? 0) + 1 : 1;
-      return changed(state, { currentStepId: stepId, stepsEntered: state.stepsEntered + 1, spinAt: at, spinSteps });
-    }
-    case 'ActionRequested':
-      return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
-    case 'WaitScheduled': {
-      const { kind, stepId, timerId, dueAt } = event.data;
-      return changed(state, { waiting: { kind, stepId, timerId, dueAt } });
-    }
-    case 'WaitElapsed':
-    case 'TriggerWaitTimedOut':
-      return changed(state, { waiting: undefined });
-    case 'TriggerMatched': {
-      const trigger = { ...state.trigger, ...event.data.attributes };
-      // A trigger from outside starts the loop guard's count afresh; a raised one does not.
-      if (event.data.chain !== undefined) return changed(state, { waiting: undefined, trigger });
-      return changed(state, { waiting: undefined, trigger, spinAt: event.data.at, spinSteps: 0 });
-    }
-    case 'GoalReached':
-      return changed(state, { goalReached: true });
-    case 'CustomerCompleted':
-      return changed(state, { status: 'completed', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerExited':
-      return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerRemoved':
-      return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
-    case 'ActionCancelled':
-    case 'BranchTaken':
-    case 'SplitAssigned':
-    case 'TriggerActivated':
-      return state;
-    default:
-      return unreachable(event);
-  }
-}
-
-/** A copy of the state with `changes`; copied field by field, which is far cheaper than a spread. */
-function changed(state: StartedInstanceState, changes: Partial<StartedInstanceState>): StartedInstanceState {
-  const copy: StartedInstanceState = {
-    status: state.status,
-    ref: state.ref,
-    bindingId: state.bindingId,
-    trigger: state.trigger,
-    currentStepId: state.currentStepId,
-    waiting: state.waiting,
-    actions: state.actions,
-    goalReached: state.goalReached,
-    endedAt: state.endedAt,
-    stepsEntered: state.stepsEntered,
-    spinAt: state.spinAt,
-    spinSteps: state.spinSteps,
-  };
-  return Object.assign(copy, changes);
-}
-
-export function fold(events: Iterable<InstanceEvent>, state: InstanceState = initialState()): InstanceState {
-  let current = state;
-  for (const event of events) current = evolve(current, event);
-  return current;
 }
 
 function unreachable(value: never): never {

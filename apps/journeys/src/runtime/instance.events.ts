@@ -19,7 +19,8 @@ export type InstanceEvent =
   | GoalReached
   | CustomerExited
   | CustomerCompleted
-  | CustomerRemoved;
+  | CustomerRemoved
+  | CustomerHeld;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -121,8 +122,17 @@ export type CustomerExited = Event<'CustomerExited', InstanceRef & { reason: Exi
 export type CustomerCompleted = Event<'CustomerCompleted', InstanceRef & { stepId: string }>;
 export type CustomerRemoved = Event<'CustomerRemoved', InstanceRef & { reason: 'versionStopped' }>;
 
-/** Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream). */
-export type EntryBlockedReason = 'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended';
+/**
+ * The customer was about to enter `stepId` while the version is paused: they stay before it, and go
+ * on from it (StepEntered) once the version is Live again, in the order they were held.
+ */
+export type CustomerHeld = Event<'CustomerHeld', InstanceRef & { stepId: string; reason: 'paused' }>;
+
+/**
+ * Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream); `paused`:
+ * the version is paused.
+ */
+export type EntryBlockedReason = 'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended' | 'paused';
 
 export type CustomerEntryBlocked = Event<
   'CustomerEntryBlocked',
@@ -146,6 +156,7 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'CustomerExited',
   'CustomerCompleted',
   'CustomerRemoved',
+  'CustomerHeld',
 ]);
 
 export function instanceId(journeyId: string, version: number, customerId: string, entry: number): string {

@@ -74,8 +74,28 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     reason: { enum: ['newerVersionPublished', 'endTimePassed', 'allSegmentMembersEntered', 'allOccurrencesRun'] },
   }),
   JourneyVersionCompleted: data('Every customer has finished', journey),
-  JourneyVersionStopRequested: data('Stopping: customers are removed, unsent actions cancelled', journey),
+  JourneyVersionStopRequested: data(
+    'Stopping: customers are removed, unsent actions cancelled',
+    { ...journey, reason: { enum: ['maxPauseReached'], description: 'Set when a pause reached its maximum' } },
+    ['journeyId', 'version'],
+  ),
   JourneyVersionStopped: data('No customer is left inside', journey),
+  JourneyVersionPartitionDone: data("One engine partition has done its share of a version's work", {
+    ...journey,
+    partition: integer,
+    partitions: integer,
+    work: { enum: ['emptied', 'stopped', 'enrolled', 'occurrencesRun'] },
+  }),
+  JourneyVersionPaused: data('A Live version was paused: nobody enters and no step runs until it resumes', {
+    ...journey,
+    pausedAt: { type: 'string', format: 'date-time' },
+    endsAt: { type: 'string', format: 'date-time', description: 'pausedAt + pause.maxDuration' },
+    whenExceeded: { enum: ['resume', 'stop'], description: 'How the pause ends by itself at endsAt' },
+  }),
+  JourneyVersionResumed: data('A Paused version is Live again', {
+    ...journey,
+    reason: { enum: ['resumed', 'maxPauseReached'], description: 'A user resumed it, or its pause reached endsAt' },
+  }),
   JourneyCommandRefused: data(
     'A command the service refused (stream journeyAudit-<id>), for the audit history',
     { journeyId: string, action: string, version: integer, error: { $ref: 'error-body.json#/$defs/error' } },
@@ -115,7 +135,7 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     {
       ...journey,
       customerId: string,
-      reason: { enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended'] },
+      reason: { enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended', 'paused'] },
       triggerId: string,
       at,
     },
@@ -199,6 +219,11 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   CustomerRemoved: data('The version was stopped with the customer inside', {
     ...instance,
     reason: { enum: ['versionStopped'] },
+  }),
+  CustomerHeld: data('The version is paused: the customer waits before this step and goes on from it on resume', {
+    ...instance,
+    stepId: { type: 'string', description: 'The step the customer enters once the version is Live again' },
+    reason: { enum: ['paused'] },
   }),
 };
 

@@ -8,6 +8,7 @@
 import { CHANNELS, LIMITS } from '@journeys/definition';
 import { INSTANT_PATTERN } from '../formats';
 import { duration, identifier, list, localDateTime, nonBlankText, nullable, ref, type JsonSchema } from './common';
+import { CONTROL_DEFS } from './controls.schemas';
 
 const ATTRIBUTE_REFERENCE: JsonSchema = {
   type: 'string',
@@ -319,9 +320,10 @@ export const journeyDefinitionSchema: JsonSchema = {
       schedule: nullable(ref('schedule')),
       exit: nullable(ref('exitRules')),
       goal: nullable(ref('goal')),
+      pause: nullable(ref('pauseRules')),
       steps: list(ref('step'), 'The first step is where every customer starts'),
     },
     ['name', 'audience', 'steps'],
   ),
-  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES },
+  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES, ...CONTROL_DEFS },
 };

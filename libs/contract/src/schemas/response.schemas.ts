@@ -2,7 +2,7 @@
 import { openObject as open, schemaFile as message, type JsonSchema } from './common';
 import { ATTRIBUTE_TYPES, JOURNEY_STATES } from './management.schemas';
 
-const versionState = { enum: JOURNEY_STATES.filter((state) => state !== 'Live, editing') };
+const versionState = { enum: JOURNEY_STATES.filter((state) => !state.endsWith(', editing')) };
 const problems = { type: 'array', items: { $ref: 'problem.json' } };
 /** Most recent entries refused to a customer, oldest first. */
 const blockedEntries = {
@@ -29,10 +29,22 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         updatedAt: { type: 'string', format: 'date-time' },
         versions: {
           type: 'array',
-          items: open({ version: { type: 'integer' }, state: versionState, validationErrors: problems }, [
-            'version',
-            'state',
-          ]),
+          items: open(
+            {
+              version: { type: 'integer' },
+              state: versionState,
+              validationErrors: problems,
+              pause: open(
+                {
+                  pausedAt: { type: 'string', format: 'date-time' },
+                  endsAt: { type: 'string', format: 'date-time', description: 'When the pause ends by itself' },
+                  whenExceeded: { enum: ['resume', 'stop'] },
+                },
+                ['pausedAt', 'endsAt', 'whenExceeded'],
+              ),
+            },
+            ['version', 'state'],
+          ),
         },
       },
       ['id', 'name', 'state', 'revision', 'versions'],
@@ -127,7 +139,13 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
               blocked: {
                 type: 'object',
                 additionalProperties: { type: 'integer' },
-                description: 'Entries refused by reason',
+                description: 'Entries refused by reason (reentryBlocked, excluded, paused, ...)',
+              },
+              held: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description:
+                  'Customers a delivery control held before a step, by reason (paused: the version was paused)',
               },
               steps: {
                 type: 'array',
@@ -229,6 +247,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                     removed: { type: 'integer' },
                     exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
                     blocked: { type: 'object', additionalProperties: { type: 'integer' } },
+                    held: { type: 'object', additionalProperties: { type: 'integer' } },
                     goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
                   },
                   ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],

@@ -212,9 +212,21 @@ export const auditHistoryProjection: Projection & {
             details: {},
           });
           break;
-        case 'JourneyVersionStopRequested':
-          add(journeyId, event, { action: 'stop', version: domain.data.version, outcome: 'accepted', details: {} });
+        case 'JourneyVersionStopRequested': {
+          const { version, reason } = domain.data;
+          add(journeyId, event, { action: 'stop', version, outcome: 'accepted', details: reason ? { reason } : {} });
           break;
+        }
+        case 'JourneyVersionPaused': {
+          const { version, endsAt, whenExceeded } = domain.data;
+          add(journeyId, event, { action: 'pause', version, outcome: 'accepted', details: { endsAt, whenExceeded } });
+          break;
+        }
+        case 'JourneyVersionResumed': {
+          const { version, reason } = domain.data;
+          add(journeyId, event, { action: 'resume', version, outcome: 'accepted', details: { reason } });
+          break;
+        }
         case 'JourneyVersionStopped':
           add(journeyId, event, { action: 'stopped', version: domain.data.version, outcome: 'accepted', details: {} });
           break;

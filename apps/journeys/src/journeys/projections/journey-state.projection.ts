@@ -68,8 +68,13 @@ export function journeyDetail(view: JourneyView) {
     createdAt: view.createdAt,
     createdBy: view.createdBy,
     updatedAt: view.updatedAt,
-    /** The user actions the displayed state allows (stop applies to a Live or Completing version). */
+    /** The user actions the displayed state allows (stop applies to a Live, Paused or Completing version; pause to a Live one). */
     allowedActions: ALLOWED_ACTIONS[view.state],
-    versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
+    versions: view.versions.map(({ version, state, validationErrors, pause }) => ({
+      version,
+      state,
+      validationErrors,
+      ...(pause && { pause }),
+    })),
   };
 }

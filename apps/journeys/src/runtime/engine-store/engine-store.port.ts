@@ -44,6 +44,13 @@ export interface EngineStore {
   nextWake(): number | undefined;
   /** The earliest job due at or before `now` (ms). */
   dueJob(now: number): EngineJob | undefined;
+  /** A pending job by id. */
+  job(jobId: string): EngineJob | undefined;
+  /**
+   * Up to `limit` instances of a version held while it was paused (CustomerHeld), in the order they
+   * were held (time, then instance id).
+   */
+  pauseHoldsOf(journeyId: string, version: number, limit: number): string[];
 
   /** Actions of a version that no reader has been handed yet. */
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
@@ -94,8 +101,21 @@ export type EngineJob =
       firstAt: number;
       /** Last customer id entered; members are enrolled in id order. */
       cursor: string;
+      /** Set while the version is paused: the start the job had before it went to sleep (ms). */
+      asleep?: number;
     }
-  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number };
+  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number }
+  /** A paused version is Live again (or Completing): its held customers go on, decided at `startAt`. */
+  | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number };
+
+/** A customer held while their version was paused (CustomerHeld), until released. */
+export interface PauseHold {
+  instanceId: string;
+  journeyId: string;
+  version: number;
+  /** When they were held (ms): held customers go on in this order. */
+  heldAt: number;
+}
 
 export interface EntryCount {
   entries: number;
@@ -153,6 +173,9 @@ export interface EngineChanges {
   actionsHanded?: string[];
   jobsSaved: EngineJob[];
   jobsRemoved: string[];
+  /** Customers held by a pause, and (by instance id) those no longer held. */
+  pauseHolds: PauseHold[];
+  pauseHoldsRemoved: string[];
 }
 
 /** Changes that change nothing. */
@@ -169,5 +192,7 @@ export function emptyChanges(): EngineChanges {
     actionsCancelled: [],
     jobsSaved: [],
     jobsRemoved: [],
+    pauseHolds: [],
+    pauseHoldsRemoved: [],
   };
 }

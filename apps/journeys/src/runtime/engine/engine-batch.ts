@@ -15,6 +15,7 @@ import type {
   Memberships,
   OutboxAction,
 } from '../engine-store/engine-store.port';
+import { ControlsBatch } from './engine-controls';
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
@@ -58,6 +59,8 @@ export class EngineBatch {
   private readonly jobsSaved = new Map<string, EngineJob>();
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
+  /** The delivery controls' state this batch reads and changes (engine-controls.ts). */
+  readonly controls: ControlsBatch;
   private lastMetadata: EventMetadata | undefined;
 
   /**
@@ -69,10 +72,13 @@ export class EngineBatch {
     private readonly state: EngineStore,
     private readonly timing: EngineTiming,
     private parent?: EngineBatch,
-  ) {}
+  ) {
+    this.controls = new ControlsBatch(state, parent?.controls);
+  }
 
   forgetParent(): void {
     this.parent = undefined;
+    this.controls.forgetParent();
   }
 
   instance(instanceId: string): InstanceState | undefined {
@@ -255,6 +261,12 @@ export class EngineBatch {
     this.jobsRemoved.add(jobId);
   }
 
+  /** A pending job by id, as this batch leaves it. */
+  job(jobId: string): EngineJob | undefined {
+    if (this.jobsRemoved.has(jobId)) return undefined;
+    return this.jobsSaved.get(jobId) ?? (this.parent ? this.parent.job(jobId) : this.state.job(jobId));
+  }
+
   removeTimer(timerId: string): void {
     this.timersAdded.delete(timerId);
     this.timersRemoved.add(timerId);
@@ -359,6 +371,7 @@ export class EngineBatch {
     }
     if (state.status !== 'new') {
       const id = state.ref.instanceId;
+      this.controls.recorded(before, state, events);
       if (before.status === 'new') {
         this.instancesOf(state.ref.customerId);
         this.customerInstances.get(state.ref.customerId)!.push(id);
@@ -391,6 +404,7 @@ export class EngineBatch {
       actionsCancelled: [...this.actionsCancelled],
       jobsSaved: [...this.jobsSaved.values()],
       jobsRemoved: [...this.jobsRemoved],
+      ...this.controls.changes(),
     };
   }
 }

@@ -38,9 +38,15 @@ export class EngineDecisions {
     }
   }
 
-  /** A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a stop. */
+  /**
+   * A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a
+   * stop, and the end of a pause lets the customers it held go on.
+   */
   private onJourneyEvent(batch: EngineBatch, event: RecordedEvent): void {
     const domain = { type: event.type, data: event.data } as JourneyEvent;
+    const version = (domain.data as { version?: number }).version;
+    const wasPaused =
+      version !== undefined && this.catalog().version(domain.data.journeyId, version)?.state === 'Paused';
     const journey = this.catalog().apply(domain);
     if (!journey) return;
     batch.saveJourney(journey);
@@ -60,6 +66,10 @@ export class EngineDecisions {
       }
       case 'JourneyVersionCompleting':
         batch.versionsTouched.add(versionKey(journeyId, domain.data.version));
+        if (wasPaused) endPause(batch, journeyId, domain.data.version, at);
+        break;
+      case 'JourneyVersionResumed':
+        endPause(batch, journeyId, domain.data.version, at);
         break;
       default:
         break;
@@ -195,7 +205,21 @@ export class EngineDecisions {
       now: new Date(now),
       profile: batch.profile(ref.customerId),
       inSegment: (s) => segments.has(s),
+      paused: info.state === 'Paused',
     });
     if (events.length) batch.record(state, events, cause);
+  }
+}
+
+/**
+ * A pause ended at `at` (ms): the customers it held go on (a release job, decided at `at`), and a
+ * segment enrolment that waited for the pause goes on now.
+ */
+function endPause(batch: EngineBatch, journeyId: string, version: number, at: number): void {
+  batch.saveJob({ kind: 'release', jobId: `release:${journeyId}:${version}`, journeyId, version, startAt: at });
+  const enrolment = batch.job(`enrol:${journeyId}:${version}`);
+  if (enrolment?.kind === 'enrol' && enrolment.asleep !== undefined) {
+    const { asleep, ...awake } = enrolment;
+    batch.saveJob({ ...awake, startAt: Math.max(asleep, at) });
   }
 }

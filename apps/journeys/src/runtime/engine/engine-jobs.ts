@@ -3,14 +3,16 @@ import { afterChunk, enrols, type EnrolmentJob } from '../rules/enrolment';
 import { EngineBatch, type EngineTiming } from './engine-batch';
 import type { EngineCommitter } from './engine-committer';
 import type { EngineDecisions } from './engine-decisions';
-import type { JourneyCatalog } from './journey-catalog';
+import type { JourneyCatalog, VersionInfo } from './journey-catalog';
 
 /** Customers handled per chunk of a segment enrolment or a stop. */
 export const CHUNK = 2_000;
+/** A job of a paused version whose pause has no end looks again this long after it found it paused. */
+const PAUSED_RECHECK_MS = 60_000;
 
 /**
  * The engine's jobs, run chunk by chunk with their cursor saved in the same commit: segment
- * enrolments and stopping a version.
+ * enrolments, stopping a version, and releasing the customers a pause held.
  */
 export class EngineJobs {
   constructor(
@@ -22,8 +24,53 @@ export class EngineJobs {
     private readonly stopping: () => boolean,
   ) {}
 
-  run(job: EngineJob): Promise<void> {
-    return job.kind === 'enrol' ? this.enrol(job) : this.stopChunk(job);
+  /** Runs a due job at `now` (ms). */
+  run(job: EngineJob, now: number): Promise<void> {
+    switch (job.kind) {
+      case 'enrol':
+        return this.enrol(job, now);
+      case 'stop':
+        return this.stopChunk(job);
+      case 'release':
+        return this.releaseChunk(job, now);
+      default: {
+        const unhandled: never = job;
+        throw new Error(`Unknown job ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /**
+   * A job of a version found paused waits: until the pause ends by itself at the latest (a resume
+   * wakes it at once, see EngineDecisions), never at once again, so the scheduler moves on.
+   */
+  private sleepWhilePaused(batch: EngineBatch, job: EngineJob, info: VersionInfo | undefined, now: number): boolean {
+    if (info?.state !== 'Paused') return false;
+    const until = Math.max(now + 1_000, info.pause?.endsAt ?? now + PAUSED_RECHECK_MS);
+    batch.saveJob({ ...job, startAt: until, ...(job.kind === 'enrol' && { asleep: job.asleep ?? job.startAt }) });
+    return true;
+  }
+
+  /**
+   * Lets one chunk of the customers a pause held go on, in the order they were held, decided at the
+   * job's start (the resume); once none is left, the job ends.
+   */
+  private async releaseChunk(job: Extract<EngineJob, { kind: 'release' }>, now: number): Promise<void> {
+    const batch = new EngineBatch(this.store, this.timing);
+    const info = this.catalog().version(job.journeyId, job.version);
+    if (!info || info.state === 'Stopping' || info.state === 'Stopped') {
+      batch.removeJob(job.jobId); // the stop removes them
+    } else if (!this.sleepWhilePaused(batch, job, info, now)) {
+      const held = this.store.pauseHoldsOf(job.journeyId, job.version, CHUNK);
+      batch.prefetchInstances(held);
+      const cause = `release:${job.journeyId}:${job.version}:${job.startAt}`;
+      for (const instanceId of held) {
+        const instance = batch.instance(instanceId);
+        if (instance) this.decisions.decideFor(batch, instance, { type: 'Release' }, job.startAt, cause, info);
+      }
+      if (held.length < CHUNK) batch.removeJob(job.jobId);
+    }
+    await this.committer.appendAndCommit(batch);
   }
 
   /**
@@ -59,11 +106,11 @@ export class EngineJobs {
    * events and every earlier chunk's state are stored, so a crash resumes at the last committed
    * cursor and decides the same events again (same ids).
    */
-  private async enrol(first: EnrolmentJob): Promise<void> {
+  private async enrol(first: EnrolmentJob, now: number): Promise<void> {
     let chain: Promise<void> = Promise.resolve();
     try {
       for (let job: EnrolmentJob | undefined = first; job;) {
-        const chunk = this.enrolChunk(job);
+        const chunk = this.enrolChunk(job, now);
         const appended = this.committer.append(chunk.batch);
         // A failed append surfaces through the chain; this only keeps it from being unhandled meanwhile.
         appended.catch(() => undefined);
@@ -80,9 +127,10 @@ export class EngineJobs {
   }
 
   /** Decides one chunk of an enrolment; `next` is the job to continue with at once, if any. */
-  private enrolChunk(job: EnrolmentJob): { batch: EngineBatch; next?: EnrolmentJob } {
+  private enrolChunk(job: EnrolmentJob, now: number): { batch: EngineBatch; next?: EnrolmentJob } {
     const batch = new EngineBatch(this.store, this.timing);
     const info = this.catalog().version(job.journeyId, job.version);
+    if (this.sleepWhilePaused(batch, job, info, now)) return { batch };
     if (!info || info.state !== 'Live' || info.definition.audience.type !== 'segment') {
       batch.removeJob(job.jobId);
       return { batch };

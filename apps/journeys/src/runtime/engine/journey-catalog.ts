@@ -12,6 +12,8 @@ export interface VersionInfo {
   /** Schedule bounds in ms (the schedule's local times resolved in its time zone). */
   startAt?: number;
   endAt?: number;
+  /** While Paused: when the pause ends by itself (ms), and how. */
+  pause?: { endsAt: number; whenExceeded: 'resume' | 'stop' };
 }
 
 function bound(local: string | undefined, definition: JourneyDefinition): number | undefined {
@@ -46,7 +48,7 @@ export class JourneyCatalog {
     return this.built().versions.get(versionKey(journeyId, version));
   }
 
-  /** Live trigger-based versions entered by this trigger. */
+  /** Live (and Paused: the entry is refused) trigger-based versions entered by this trigger. */
   enteredBy(trigger: string): readonly VersionInfo[] {
     return this.built().byEntryTrigger.get(trigger) ?? [];
   }
@@ -72,12 +74,16 @@ export class JourneyCatalog {
   exitedBySegment(segmentId: string): readonly VersionInfo[] {
     return this.built().byExitSegment.get(segmentId) ?? [];
   }
-  /** Live dynamic segment-based versions that later joiners of this segment enter. */
+  /** Live (and Paused) dynamic segment-based versions that later joiners of this segment enter. */
   dynamicFor(segmentId: string): readonly VersionInfo[] {
     return this.built().byDynamicSegment.get(segmentId) ?? [];
   }
   liveVersions(): readonly VersionInfo[] {
     return this.built().live;
+  }
+  /** Paused versions: their pauses end by themselves at `pause.endsAt`. */
+  pausedVersions(): readonly VersionInfo[] {
+    return [...this.built().versions.values()].filter((v) => v.state === 'Paused');
   }
   /** Versions waiting for the engine to move them on (Stopping, Completing). */
   settlingVersions(): readonly VersionInfo[] {
@@ -115,10 +121,13 @@ export class JourneyCatalog {
           startAt: bound(d.schedule?.start, d),
           endAt: bound(d.schedule?.end, d),
         };
+        if (v.state === 'Paused' && v.pause) {
+          info.pause = { endsAt: Date.parse(v.pause.endsAt), whenExceeded: v.pause.whenExceeded };
+        }
         versions.set(versionKey(info.journeyId, info.version), info);
-        const inside = v.state === 'Live' || v.state === 'Completing';
-        if (v.state === 'Live') {
-          live.push(info);
+        const inside = v.state === 'Live' || v.state === 'Paused' || v.state === 'Completing';
+        if (v.state === 'Live') live.push(info);
+        if (v.state === 'Live' || v.state === 'Paused') {
           if (d.audience.type === 'trigger') add(byEntryTrigger, d.audience.trigger, info);
           else if (d.audience.frequency?.mode === 'dynamic')
             for (const s of d.audience.segments) add(byDynamicSegment, s, info);

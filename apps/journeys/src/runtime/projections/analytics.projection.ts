@@ -21,6 +21,8 @@ export interface VersionAnalytics {
   removed: number;
   exitedBy: Record<string, number>;
   blocked: Record<string, number>;
+  /** Customers held before a step by a delivery control, by reason (`paused`); absent in counters of older releases. */
+  held?: Record<string, number>;
   goalReached: number;
   steps: Record<string, StepCounters>;
 }
@@ -145,6 +147,11 @@ export const analyticsProjection: Projection & {
         case 'GoalReached':
           doc(e.data.journeyId, e.data.version).goalReached++;
           break;
+        case 'CustomerHeld': {
+          const held = (doc(e.data.journeyId, e.data.version).held ??= {});
+          held[e.data.reason] = (held[e.data.reason] ?? 0) + 1;
+          break;
+        }
         default:
           break;
       }

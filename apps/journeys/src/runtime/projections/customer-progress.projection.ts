@@ -81,6 +81,8 @@ export function decisionDetails(event: InstanceEvent): Record<string, unknown> |
     case 'CustomerExited':
     case 'CustomerRemoved':
       return { reason: event.data.reason };
+    case 'CustomerHeld':
+      return { reason: event.data.reason };
     default:
       return undefined;
   }

@@ -30,6 +30,8 @@ export interface StepRun extends ConditionContext {
   readonly spin: number;
   /** The chain of the raised trigger that caused this decision; 0 for anything else (rules/loop-guard.ts). */
   readonly causeChain: number;
+  /** The version is paused: the customer is held before the next step instead of entering it. */
+  readonly paused?: boolean;
 }
 
 /** Where the customer goes after a step. */

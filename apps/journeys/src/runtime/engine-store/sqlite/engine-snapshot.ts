@@ -81,5 +81,9 @@ export function snapshotOf(db: Database.Database, partition: number): EngineChan
       (r) => JSON.parse(r.job) as EngineJob,
     ),
     jobsRemoved: [],
+    pauseHolds: rows<{ instance_id: string; journey_id: string; version: number; held_at: number }>(
+      'SELECT instance_id, journey_id, version, held_at FROM rt_pause_holds WHERE partition = ?',
+    ).map((r) => ({ instanceId: r.instance_id, journeyId: r.journey_id, version: r.version, heldAt: r.held_at })),
+    pauseHoldsRemoved: [],
   };
 }

@@ -80,7 +80,9 @@ export class SqliteEngineStore implements EngineStore {
       for (const table of ['rt_journeys', 'rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
-      this.db.prepare('DELETE FROM rt_jobs WHERE partition = ?').run(this.partition);
+      for (const table of ['rt_jobs', 'rt_pause_holds']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
+      }
       this.outbox.drop();
       this.readModels.deleteCheckpoint(this.checkpointKey);
     })();
@@ -100,6 +102,10 @@ export class SqliteEngineStore implements EngineStore {
       for (const actionId of changes.actionsHanded ?? []) this.outbox.setStatus(actionId, 'handed');
       for (const job of changes.jobsSaved) this.saveJob(job);
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
+      for (const h of changes.pauseHolds ?? []) {
+        this.s.addHold.run(this.partition, h.instanceId, h.journeyId, h.version, h.heldAt);
+      }
+      for (const instanceId of changes.pauseHoldsRemoved ?? []) this.s.removeHold.run(this.partition, instanceId);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -169,6 +175,17 @@ export class SqliteEngineStore implements EngineStore {
          ON CONFLICT(partition, job_id) DO UPDATE SET start_at = excluded.start_at, job = excluded.job`,
       ),
       removeJob: db.prepare('DELETE FROM rt_jobs WHERE partition = ? AND job_id = ?'),
+      job: db.prepare('SELECT job FROM rt_jobs WHERE partition = ? AND job_id = ?').pluck(true),
+      addHold: db.prepare(
+        'INSERT OR REPLACE INTO rt_pause_holds (partition, instance_id, journey_id, version, held_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      removeHold: db.prepare('DELETE FROM rt_pause_holds WHERE partition = ? AND instance_id = ?'),
+      holdsOf: db
+        .prepare(
+          `SELECT instance_id FROM rt_pause_holds WHERE partition = ? AND journey_id = ? AND version = ?
+           ORDER BY held_at, instance_id LIMIT ?`,
+        )
+        .pluck(true),
       // Batch loads: one execution per IN_LIST ids instead of one point query per customer.
       instancesByCustomers: db
         .prepare(`SELECT customer_id, state FROM rt_instances WHERE customer_id IN (${IN_PLACEHOLDERS})`)
@@ -342,6 +359,13 @@ export class SqliteEngineStore implements EngineStore {
   dueJob(now: number): EngineJob | undefined {
     const row = this.s.jobs.get(this.partition, now) as { job: string } | undefined;
     return row ? (JSON.parse(row.job) as EngineJob) : undefined;
+  }
+  job(jobId: string): EngineJob | undefined {
+    const job = this.s.job.get(this.partition, jobId) as string | undefined;
+    return job === undefined ? undefined : (JSON.parse(job) as EngineJob);
+  }
+  pauseHoldsOf(journeyId: string, version: number, limit: number): string[] {
+    return this.s.holdsOf.all(this.partition, journeyId, version, limit) as string[];
   }
   private saveJob(job: EngineJob): void {
     this.s.saveJob.run(this.partition, job.jobId, job.startAt, JSON.stringify(job));

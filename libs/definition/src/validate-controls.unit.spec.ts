@@ -1,0 +1,48 @@
+import { parseDefinition } from '@journeys/contract';
+import { examplePublishContext } from './examples';
+import type { JourneyDefinition } from './journey-definition';
+import { validateForPublish } from './validate-for-publish';
+
+/** Publish checks of the delivery controls: each problem with its code and path. */
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+function problemsOf(change: (draft: JourneyDefinition) => void): string[] {
+  const draft: JourneyDefinition = {
+    name: 'Controls',
+    audience: { type: 'trigger', trigger: 'signed-up' },
+    steps: [
+      { id: 'ab', type: 'split', branches: [{ weight: 1, next: 'a' }, { weight: 1 }] },
+      { id: 'a', type: 'send', channel: 'email', content: 'a' },
+    ],
+  };
+  change(draft);
+  const parsed = parseDefinition(JSON.parse(JSON.stringify(draft)));
+  if (!parsed.ok) throw new Error(`does not parse: ${JSON.stringify(parsed.problems)}`);
+  return validateForPublish(parsed.definition, examplePublishContext(NOW)).map((p) => `${p.code} ${p.path}`);
+}
+
+describe('validateForPublish: delivery controls', () => {
+  describe('pause', () => {
+    it.each([['P21D'], ['PT2H'], ['P90D']])('accepts a maximum of %s', (maxDuration) => {
+      expect(problemsOf((d) => (d.pause = { maxDuration, whenExceeded: 'stop' }))).toEqual([]);
+    });
+    it.each([
+      ['P91D', 'PauseTooLong'],
+      ['P3M', 'PauseTooLong'],
+      ['PT0S', 'InvalidDuration'],
+    ])('refuses a maximum of %s with %s', (maxDuration, code) => {
+      expect(problemsOf((d) => (d.pause = { maxDuration }))).toEqual([`${code} $.pause.maxDuration`]);
+    });
+    it('refuses an unknown whenExceeded at the shape check', () => {
+      const parsed = parseDefinition({
+        name: 'x',
+        audience: { type: 'trigger', trigger: 'signed-up' },
+        pause: { whenExceeded: 'later' },
+        steps: [{ id: 's', type: 'exit' }],
+      });
+      expect(parsed.ok ? [] : parsed.problems.map((p) => `${p.code} ${p.path}`)).toEqual([
+        'InvalidValue $.pause.whenExceeded',
+      ]);
+    });
+  });
+});
