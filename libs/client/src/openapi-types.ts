@@ -813,6 +813,7 @@ export type components = {
             }) | null;
             /** @description Members may not start the journey */
             exclusionSegments?: string[] | null;
+            entryLimit?: components["schemas"]["EntryLimit"] | null;
         };
         /** @description Customers enter as members of segments */
         SegmentAudience: {
@@ -845,6 +846,7 @@ export type components = {
             rejoinReentry?: boolean | null;
             /** @description Members may not start the journey */
             exclusionSegments?: string[] | null;
+            entryLimit?: components["schemas"]["EntryLimit"] | null;
         };
         /** @description A step; one without a successor completes the customer's journey */
         Step: components["schemas"]["SendStep"] | components["schemas"]["WaitStep"] | components["schemas"]["WaitForTriggerStep"] | components["schemas"]["BranchStep"] | components["schemas"]["SplitStep"] | components["schemas"]["ActivateTriggerStep"] | components["schemas"]["ExitStep"];
@@ -1076,6 +1078,31 @@ export type components = {
                 percent?: number;
                 count?: number;
             };
+        };
+        /** @description At most count entries per hour or day, spread evenly over the period (never in bursts); a trigger or dynamic joiner waits at most one period for its slot, else is blocked (rateLimited); a segment enrolment enters the rest in order */
+        EntryLimit: {
+            /** @description At most this many entries per period (1 to 1,000,000) */
+            count: number;
+            /**
+             * @description PT1H (an hour) or P1D (a day) of the journey time zone
+             * @enum {string}
+             */
+            per: "PT1H" | "P1D";
+            /** @description Days entries are allowed on (mon..sun); default every day */
+            weekdays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[] | null;
+            /** @description Hours entries are allowed in; default the whole day */
+            hours?: {
+                /**
+                 * @description Local time entries start, HH:MM
+                 * @example 09:00
+                 */
+                from: string;
+                /**
+                 * @description Local time entries end, HH:MM (24:00: midnight); after from
+                 * @example 09:00
+                 */
+                to: string;
+            } | null;
         };
         /** @description How long a version may stay paused, and how such a pause ends by itself */
         PauseRules: {
@@ -1410,6 +1437,10 @@ export type components = {
                 held?: {
                     [key: string]: number;
                 };
+                /** @description Entries that waited for their slot, by reason (rateLimited: the entry limit) */
+                delayed?: {
+                    [key: string]: number;
+                };
                 steps: {
                     stepId: string;
                     entered: number;
@@ -1447,6 +1478,15 @@ export type components = {
                 reason: string;
                 triggerId?: string;
             }[];
+            delayed?: {
+                version: number;
+                at: string;
+                /** @description rateLimited */
+                reason: string;
+                /** @description The slot the customer enters at */
+                enterAt: string;
+                triggerId?: string;
+            }[];
         };
         /**
          * CustomerJourneys
@@ -1464,6 +1504,15 @@ export type components = {
                     version: number;
                     at: string;
                     reason: string;
+                    triggerId?: string;
+                }[];
+                delayed?: {
+                    version: number;
+                    at: string;
+                    /** @description rateLimited */
+                    reason: string;
+                    /** @description The slot the customer enters at */
+                    enterAt: string;
                     triggerId?: string;
                 }[];
             }[];
@@ -1491,6 +1540,9 @@ export type components = {
                         [key: string]: number;
                     };
                     held?: {
+                        [key: string]: number;
+                    };
+                    delayed?: {
                         [key: string]: number;
                     };
                     goal: {
@@ -1863,7 +1915,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntryDelayed" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -1881,7 +1933,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -2096,8 +2148,28 @@ export type components = {
             version: number;
             customerId: string;
             /** @enum {unknown} */
-            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended" | "paused";
+            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended" | "paused" | "rateLimited";
             triggerId?: string;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+        };
+        /** @description A trigger or segment join waits for its slot of a rate-limited version (stream customer-<id>) */
+        CustomerEntryDelayedData: {
+            journeyId: string;
+            version: number;
+            customerId: string;
+            /** @enum {unknown} */
+            reason: "rateLimited";
+            triggerId?: string;
+            segmentId?: string;
+            /**
+             * Format: date-time
+             * @description The slot the customer enters at
+             */
+            enterAt: string;
             /**
              * Format: date-time
              * @description The logical time the engine decided it

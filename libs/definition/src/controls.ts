@@ -1,7 +1,7 @@
 /**
  * Delivery controls of a journey version that the engine enforces beyond its steps (issue 16):
- * pausing. Each is part of the definition, checked at publish (`validate-controls.ts`) and read by
- * the engine's pure rules.
+ * pausing and rate-limited entry. Each is part of the definition, checked at publish
+ * (`validate-controls.ts`) and read by the engine's pure rules.
  */
 import type { JourneyDefinition } from './journey-definition';
 
@@ -26,3 +26,29 @@ export function pauseRules(definition: Pick<JourneyDefinition, 'pause'>): Requir
     whenExceeded: definition.pause?.whenExceeded ?? DEFAULT_PAUSE_RULES.whenExceeded,
   };
 }
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The periods an entry limit counts over: an hour, or a day, of the journey's time zone. */
+export const ENTRY_LIMIT_PERIODS = ['PT1H', 'P1D'] as const;
+export type EntryLimitPeriod = (typeof ENTRY_LIMIT_PERIODS)[number];
+
+/**
+ * `audience.entryLimit`: at most `count` entries `per` hour or day, spread evenly over the period
+ * (one entry slot every period / count, never released in bursts), optionally only on `weekdays`
+ * and between `hours.from` and `hours.to`, in the journey's time zone. With `hours` and `P1D` the
+ * day's count is spread over those hours; with `PT1H` an hour's slots outside them are not used.
+ */
+export interface EntryLimit {
+  /** A whole number of at least 1. */
+  count: number;
+  per: EntryLimitPeriod;
+  /** Days entries are allowed on; default every day. */
+  weekdays?: Weekday[];
+  /** Local times `HH:MM`, `from` before `to` (`to` may be `24:00`); default the whole day. */
+  hours?: { from: string; to: string };
+}
+
+/** The most entries an entry limit may allow per period. */
+export const ENTRY_LIMIT_MAX_COUNT = 1_000_000;

@@ -1,4 +1,4 @@
-import type { PauseRules } from './controls';
+import type { EntryLimit, PauseRules } from './controls';
 
 /**
  * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
@@ -112,6 +112,8 @@ export interface TriggerAudience {
   conditions?: Condition;
   reentry?: Reentry;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the overflow waits up to one period, else is blocked. */
+  entryLimit?: EntryLimit;
 }
 
 export interface SegmentAudience {
@@ -121,6 +123,8 @@ export interface SegmentAudience {
   /** `dynamic` only: members who leave and re-join may enter again. Default false. */
   rejoinReentry?: boolean;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the enrolment enters the rest in order, later. */
+  entryLimit?: EntryLimit;
 }
 
 export type Audience = TriggerAudience | SegmentAudience;

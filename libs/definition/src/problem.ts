@@ -103,6 +103,10 @@ export const ProblemCode = {
   // Delivery controls (validateForPublish, validate-controls.ts)
   /** `pause.maxDuration` longer than 90 days. */
   PauseTooLong: 'PauseTooLong',
+  /** An entry limit whose count is not a whole number from 1 to 1,000,000, or whose weekdays are empty or repeated. */
+  InvalidEntryLimit: 'InvalidEntryLimit',
+  /** Not a local time `HH:MM` (00:00 to 24:00), or entry hours whose `to` is not after `from`. */
+  InvalidLocalTime: 'InvalidLocalTime',
 
   // References (validateForPublish)
   /** No trigger definition has this name. */

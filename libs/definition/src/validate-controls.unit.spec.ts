@@ -45,4 +45,47 @@ describe('validateForPublish: delivery controls', () => {
       ]);
     });
   });
+
+  describe('entry limit', () => {
+    it('accepts a count per hour or day with weekdays and hours', () => {
+      expect(
+        problemsOf((d) => {
+          d.audience = {
+            type: 'trigger',
+            trigger: 'signed-up',
+            entryLimit: { count: 500, per: 'P1D', weekdays: ['mon', 'fri'], hours: { from: '09:00', to: '24:00' } },
+          };
+        }),
+      ).toEqual([]);
+    });
+    it('refuses hours that end before they start, at publish', () => {
+      expect(
+        problemsOf((d) => {
+          d.audience = {
+            type: 'segment',
+            segments: ['vip'],
+            entryLimit: { count: 5, per: 'PT1H', hours: { from: '17:00', to: '17:00' } },
+          };
+        }),
+      ).toEqual(['InvalidLocalTime $.audience.entryLimit.hours.to']);
+    });
+    it('refuses a bad count, period, weekday list or time at the shape check, each with its path', () => {
+      const parsed = parseDefinition({
+        name: 'x',
+        audience: {
+          type: 'trigger',
+          trigger: 'signed-up',
+          entryLimit: { count: 2.5, per: 'PT30M', weekdays: ['mon', 'mon'], hours: { from: '25:00', to: '9' } },
+        },
+        steps: [{ id: 's', type: 'exit' }],
+      });
+      expect(parsed.ok ? [] : parsed.problems.map((p) => `${p.code} ${p.path}`).sort()).toEqual([
+        'InvalidEntryLimit $.audience.entryLimit.count',
+        'InvalidEntryLimit $.audience.entryLimit.weekdays',
+        'InvalidLocalTime $.audience.entryLimit.hours.from',
+        'InvalidLocalTime $.audience.entryLimit.hours.to',
+        'InvalidValue $.audience.entryLimit.per',
+      ]);
+    });
+  });
 });

@@ -1,4 +1,11 @@
-import { CHANNELS, CONDITION_OPERATORS, LIMITS } from '@journeys/definition';
+import {
+  CHANNELS,
+  CONDITION_OPERATORS,
+  ENTRY_LIMIT_MAX_COUNT,
+  ENTRY_LIMIT_PERIODS,
+  LIMITS,
+  WEEKDAYS,
+} from '@journeys/definition';
 
 /**
  * The JSON Schema of a journey definition (CONTRACT section 1) that the draft editor completes and
@@ -26,6 +33,24 @@ const scalar = { type: ['string', 'number', 'boolean'] };
 const next = { ...identifier, description: 'id of the following step; none completes the journey' };
 const segments = { type: 'array', items: identifier, minItems: LIMITS.segmentsMin, maxItems: LIMITS.segmentsMax };
 
+const localTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM' };
+const entryLimit = {
+  type: 'object',
+  description: 'at most count entries per hour or day, spread evenly; optional weekdays and hours',
+  required: ['count', 'per'],
+  additionalProperties: false,
+  properties: {
+    count: { type: 'integer', minimum: 1, maximum: ENTRY_LIMIT_MAX_COUNT },
+    per: { enum: [...ENTRY_LIMIT_PERIODS] },
+    weekdays: { type: 'array', items: { enum: [...WEEKDAYS] }, minItems: 1, uniqueItems: true },
+    hours: {
+      type: 'object',
+      required: ['from', 'to'],
+      additionalProperties: false,
+      properties: { from: localTime, to: localTime },
+    },
+  },
+};
 const step = (type: string, description: string, properties: Record<string, unknown>, required: string[] = []) => ({
   type: 'object',
   description,
@@ -61,6 +86,7 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
               properties: { mode: { enum: ['never', 'always', 'after'] }, after: duration },
             },
             exclusionSegments: segments,
+            entryLimit,
           },
         },
         {
@@ -82,6 +108,7 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
             },
             rejoinReentry: { type: 'boolean' },
             exclusionSegments: segments,
+            entryLimit,
           },
         },
       ],

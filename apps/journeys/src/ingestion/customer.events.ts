@@ -1,4 +1,4 @@
-import type { CustomerEntryBlocked } from '../runtime/instance.events';
+import type { CustomerEntryBlocked, CustomerEntryDelayed } from '../runtime/instance.events';
 import type { ReceivedTrigger, SegmentChangeMessage } from './ingestion.port';
 
 /**
@@ -8,7 +8,8 @@ import type { ReceivedTrigger, SegmentChangeMessage } from './ingestion.port';
 export type CustomerEvent =
   | { type: 'TriggerReceived'; data: ReceivedTrigger }
   | { type: 'SegmentMembershipChanged'; data: SegmentChangeMessage & { receivedAt: string } }
-  | CustomerEntryBlocked;
+  | CustomerEntryBlocked
+  | CustomerEntryDelayed;
 
 export const CUSTOMER_CATEGORY = 'customer';
 export const customerStream = (customerId: string) => `${CUSTOMER_CATEGORY}-${customerId}`;

@@ -2,8 +2,9 @@ import type { JourneyVersion } from '../journeys/journey.decider';
 import { emptyAnalytics, type VersionAnalytics } from './projections/analytics.projection';
 
 /** The totals of one version as the analytics endpoints show them (steps left out). */
-export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps' | 'held'> & {
+export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps' | 'held' | 'delayed'> & {
   held: Record<string, number>;
+  delayed: Record<string, number>;
   state: JourneyVersion['state'];
   /** `target` is the goal's count, or its percentage of `entered` rounded up; 0 without a goal. */
   goal: { reached: number; target: number };
@@ -29,6 +30,7 @@ export function versionTotals(version: JourneyVersion, counted: VersionAnalytics
     exitedBy: a.exitedBy,
     blocked: a.blocked,
     held: a.held ?? {},
+    delayed: a.delayed ?? {},
     goal: { reached: a.goalReached, target },
   };
 }

@@ -130,9 +130,28 @@ export type CustomerHeld = Event<'CustomerHeld', InstanceRef & { stepId: string;
 
 /**
  * Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream); `paused`:
- * the version is paused.
+ * the version is paused; `rateLimited`: its entry limit has no free slot within one period.
  */
-export type EntryBlockedReason = 'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended' | 'paused';
+export type EntryBlockedReason =
+  'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended' | 'paused' | 'rateLimited';
+
+/**
+ * A trigger (or a dynamic segment join) would enter the customer, but the version's entry limit has
+ * no free slot now: they enter at `enterAt`, their slot (stored in the customer's stream).
+ */
+export type CustomerEntryDelayed = Event<
+  'CustomerEntryDelayed',
+  {
+    journeyId: string;
+    version: number;
+    customerId: string;
+    reason: 'rateLimited';
+    triggerId?: string;
+    segmentId?: string;
+    enterAt: string;
+    at: string;
+  }
+>;
 
 export type CustomerEntryBlocked = Event<
   'CustomerEntryBlocked',

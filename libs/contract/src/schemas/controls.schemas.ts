@@ -3,7 +3,17 @@
  * their shapes, as `$defs` of `journey-definition.json`. Ranges and cross-field rules are checked at
  * publish (`validate-controls.ts` in the definition library).
  */
+import { ENTRY_LIMIT_MAX_COUNT, ENTRY_LIMIT_PERIODS, WEEKDAYS } from '@journeys/definition';
 import { duration, nullable, type JsonSchema } from './common';
+
+const LOCAL_TIME = '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
+const localTime = (description: string): JsonSchema => ({
+  type: 'string',
+  pattern: LOCAL_TIME,
+  'x-codes': { pattern: 'InvalidLocalTime' },
+  description,
+  examples: ['09:00'],
+});
 
 const object = (properties: Record<string, JsonSchema>, required: string[], extra: JsonSchema = {}): JsonSchema => ({
   type: 'object',
@@ -14,6 +24,47 @@ const object = (properties: Record<string, JsonSchema>, required: string[], extr
 });
 
 export const CONTROL_DEFS: Record<string, JsonSchema> = {
+  entryLimit: object(
+    {
+      count: {
+        type: 'integer',
+        minimum: 1,
+        maximum: ENTRY_LIMIT_MAX_COUNT,
+        'x-codes': { type: 'InvalidEntryLimit', minimum: 'InvalidEntryLimit', maximum: 'InvalidEntryLimit' },
+        description: 'At most this many entries per period (1 to 1,000,000)',
+      },
+      per: {
+        type: 'string',
+        enum: [...ENTRY_LIMIT_PERIODS],
+        'x-codes': { enum: 'InvalidValue' },
+        description: 'PT1H (an hour) or P1D (a day) of the journey time zone',
+      },
+      weekdays: nullable({
+        type: 'array',
+        minItems: 1,
+        maxItems: 7,
+        uniqueItems: true,
+        items: { type: 'string', enum: [...WEEKDAYS], 'x-codes': { enum: 'InvalidValue' } },
+        'x-codes': { minItems: 'InvalidEntryLimit', uniqueItems: 'InvalidEntryLimit' },
+        description: 'Days entries are allowed on (mon..sun); default every day',
+      }),
+      hours: nullable(
+        object(
+          {
+            from: localTime('Local time entries start, HH:MM'),
+            to: localTime('Local time entries end, HH:MM (24:00: midnight); after from'),
+          },
+          ['from', 'to'],
+          { description: 'Hours entries are allowed in; default the whole day' },
+        ),
+      ),
+    },
+    ['count', 'per'],
+    {
+      description:
+        'At most count entries per hour or day, spread evenly over the period (never in bursts); a trigger or dynamic joiner waits at most one period for its slot, else is blocked (rateLimited); a segment enrolment enters the rest in order',
+    },
+  ),
   pauseRules: object(
     {
       maxDuration: nullable(duration('Longest a pause may last, at most 90 days; default P21D')),

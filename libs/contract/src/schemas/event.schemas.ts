@@ -135,11 +135,26 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     {
       ...journey,
       customerId: string,
-      reason: { enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended', 'paused'] },
+      reason: {
+        enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended', 'paused', 'rateLimited'],
+      },
       triggerId: string,
       at,
     },
     ['journeyId', 'version', 'customerId', 'reason', 'at'],
+  ),
+  CustomerEntryDelayed: data(
+    'A trigger or segment join waits for its slot of a rate-limited version (stream customer-<id>)',
+    {
+      ...journey,
+      customerId: string,
+      reason: { enum: ['rateLimited'] },
+      triggerId: string,
+      segmentId: string,
+      enterAt: { type: 'string', format: 'date-time', description: 'The slot the customer enters at' },
+      at,
+    },
+    ['journeyId', 'version', 'customerId', 'reason', 'enterAt', 'at'],
   ),
   CustomerEntered: data(
     'A customer started an instance (stream instance-<journeyId>_<version>_<customerId>_<entry>)',

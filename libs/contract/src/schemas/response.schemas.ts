@@ -13,6 +13,21 @@ const blockedEntries = {
   ),
 };
 
+/** Most recent entries that waited for their slot of a rate-limited version, oldest first. */
+const delayedEntries = {
+  type: 'array',
+  items: open(
+    {
+      version: { type: 'integer' },
+      at: { type: 'string' },
+      reason: { type: 'string', description: 'rateLimited' },
+      enterAt: { type: 'string', description: 'The slot the customer enters at' },
+      triggerId: { type: 'string' },
+    },
+    ['version', 'at', 'reason', 'enterAt'],
+  ),
+};
+
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   'journey.json': message(
     'journey.json',
@@ -147,6 +162,11 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                 description:
                   'Customers a delivery control held before a step, by reason (paused: the version was paused)',
               },
+              delayed: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description: 'Entries that waited for their slot, by reason (rateLimited: the entry limit)',
+              },
               steps: {
                 type: 'array',
                 items: open(
@@ -196,6 +216,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
           ),
         },
         blocked: blockedEntries,
+        delayed: delayedEntries,
       },
       ['customerId', 'instances'],
     ),
@@ -215,6 +236,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
               name: { type: ['string', 'null'], description: 'null once the journey is gone from the read model' },
               instances: { type: 'array', items: { type: 'object' }, description: 'As in CustomerProgress' },
               blocked: blockedEntries,
+              delayed: delayedEntries,
             },
             ['journeyId', 'name', 'instances', 'blocked'],
           ),
@@ -248,6 +270,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                     exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
                     blocked: { type: 'object', additionalProperties: { type: 'integer' } },
                     held: { type: 'object', additionalProperties: { type: 'integer' } },
+                    delayed: { type: 'object', additionalProperties: { type: 'integer' } },
                     goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
                   },
                   ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],

@@ -51,6 +51,8 @@ export interface EngineStore {
    * were held (time, then instance id).
    */
   pauseHoldsOf(journeyId: string, version: number, limit: number): string[];
+  /** The last entry slot this partition took for a rate-limited version (ms), if any (rules/entry-limit.ts). */
+  entrySlot(journeyId: string, version: number): number | undefined;
 
   /** Actions of a version that no reader has been handed yet. */
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
@@ -106,7 +108,23 @@ export type EngineJob =
     }
   | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number }
   /** A paused version is Live again (or Completing): its held customers go on, decided at `startAt`. */
-  | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number };
+  | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number }
+  /** An entry that waits for its slot of a rate-limited version (rules/entry-limit.ts): it enters at `startAt`. */
+  | {
+      kind: 'enter';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      customerId: string;
+      startAt: number;
+      /** What offers the entry: the trigger, or the segment joined (EntryOffer). */
+      offer: {
+        trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+        bindingId?: string;
+        segmentId?: string;
+        chain?: number;
+      };
+    };
 
 /** A customer held while their version was paused (CustomerHeld), until released. */
 export interface PauseHold {
@@ -176,6 +194,8 @@ export interface EngineChanges {
   /** Customers held by a pause, and (by instance id) those no longer held. */
   pauseHolds: PauseHold[];
   pauseHoldsRemoved: string[];
+  /** The last entry slot taken per rate-limited version. */
+  entrySlots: { journeyId: string; version: number; slot: number }[];
 }
 
 /** Changes that change nothing. */
@@ -194,5 +214,6 @@ export function emptyChanges(): EngineChanges {
     jobsRemoved: [],
     pauseHolds: [],
     pauseHoldsRemoved: [],
+    entrySlots: [],
   };
 }

@@ -10,7 +10,9 @@ import { orderKey } from '../rules/event-time';
 import { exitedBySegment, offeredTrigger, ofVersion, versionKey } from '../rules/routing';
 import type { OfferedTrigger } from '../steps/wait-for-trigger.step';
 import type { EngineBatch } from './engine-batch';
+import { limitEntry, type EntryMode, type EntryOutcome } from './entry-limiter';
 import type { JourneyCatalog, VersionInfo } from './journey-catalog';
+import type { SlotOwner } from '../rules/entry-limit';
 
 /** What an entry offers the first step: the trigger that started it, or the segment that enrolled it. */
 export interface EntryOffer {
@@ -27,7 +29,11 @@ export interface EntryOffer {
  * each instance does, and records the outcome. It reads and writes only through the batch.
  */
 export class EngineDecisions {
-  constructor(private readonly catalog: () => JourneyCatalog) {}
+  constructor(
+    private readonly catalog: () => JourneyCatalog,
+    /** This engine partition of how many: they share rate-limited entries (rules/entry-limit.ts). */
+    readonly owner: SlotOwner = { partition: 0, partitions: 1 },
+  ) {}
 
   /** Applies one stored input event. */
   apply(batch: EngineBatch, event: RecordedEvent): void {
@@ -134,7 +140,8 @@ export class EngineDecisions {
   /**
    * Enters the customer into a version when the entry rules let them (else records why not), and
    * runs the instance's first steps. `reentry`: whether the re-entry rule still applies (a segment
-   * enrolment has settled it already).
+   * enrolment has settled it already). `mode`: how a rate-limited version's entry waits for its slot
+   * (entry-limiter.ts); the outcome says what became of the entry.
    */
   enter(
     batch: EngineBatch,
@@ -144,7 +151,8 @@ export class EngineDecisions {
     cause: string,
     offer: EntryOffer,
     reentry: boolean,
-  ): void {
+    mode: EntryMode = 'event',
+  ): EntryOutcome {
     const { journeyId, version } = info;
     const segments = batch.segmentsOf(customerId);
     const decision = decideEntry(
@@ -159,7 +167,12 @@ export class EngineDecisions {
     );
     if (decision.kind === 'blocked') {
       this.block(batch, info, customerId, decision.reason, now, cause, offer.trigger?.id);
-      return;
+      return { kind: 'blocked' };
+    }
+    const limited = limitEntry(batch, info, this.owner, { customerId, now, cause, offer, mode });
+    if (limited !== undefined) {
+      if (limited.kind === 'blocked') this.block(batch, info, customerId, 'rateLimited', now, cause, offer.trigger?.id);
+      return limited;
     }
     const entry = batch.recordEntry(journeyId, customerId, now);
     const ref = {
@@ -170,10 +183,11 @@ export class EngineDecisions {
       entry,
     };
     this.decideFor(batch, initialState(), { type: 'Enter', ref, ...offer }, now, cause, info);
+    return { kind: 'entered' };
   }
 
   /** Records that the customer did not enter, and why, in the customer's stream. */
-  private block(
+  block(
     batch: EngineBatch,
     info: VersionInfo,
     customerId: string,

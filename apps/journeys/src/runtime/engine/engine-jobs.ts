@@ -3,10 +3,13 @@ import { afterChunk, enrols, type EnrolmentJob } from '../rules/enrolment';
 import { EngineBatch, type EngineTiming } from './engine-batch';
 import type { EngineCommitter } from './engine-committer';
 import type { EngineDecisions } from './engine-decisions';
+import { lateSlot } from './entry-limiter';
 import type { JourneyCatalog, VersionInfo } from './journey-catalog';
 
 /** Customers handled per chunk of a segment enrolment or a stop. */
 export const CHUNK = 2_000;
+/** Members read per chunk of a rate-limited enrolment, which enters about one per slot. */
+const LIMITED_CHUNK = 64;
 /** A job of a paused version whose pause has no end looks again this long after it found it paused. */
 const PAUSED_RECHECK_MS = 60_000;
 
@@ -33,6 +36,8 @@ export class EngineJobs {
         return this.stopChunk(job);
       case 'release':
         return this.releaseChunk(job, now);
+      case 'enter':
+        return this.enterAtSlot(job);
       default: {
         const unhandled: never = job;
         throw new Error(`Unknown job ${JSON.stringify(unhandled)}`);
@@ -49,6 +54,23 @@ export class EngineJobs {
     const until = Math.max(now + 1_000, info.pause?.endsAt ?? now + PAUSED_RECHECK_MS);
     batch.saveJob({ ...job, startAt: until, ...(job.kind === 'enrol' && { asleep: job.asleep ?? job.startAt }) });
     return true;
+  }
+
+  /**
+   * An entry that waited for its slot of a rate-limited version enters at the slot, if the entry
+   * rules still let it (a pause, the end time, re-entry): the limit is not applied again.
+   */
+  private async enterAtSlot(job: Extract<EngineJob, { kind: 'enter' }>): Promise<void> {
+    const batch = new EngineBatch(this.store, this.timing);
+    batch.removeJob(job.jobId);
+    const info = this.catalog().version(job.journeyId, job.version);
+    if (info) {
+      batch.prefetchCustomers([job.customerId], [job.journeyId]);
+      const open = info.state === 'Live' || info.state === 'Paused';
+      if (open) this.decisions.enter(batch, info, job.customerId, job.startAt, job.jobId, job.offer, true, 'slotted');
+      else this.decisions.block(batch, info, job.customerId, 'ended', job.startAt, job.jobId, job.offer.trigger?.id);
+    }
+    await this.committer.appendAndCommit(batch);
   }
 
   /**
@@ -135,20 +157,42 @@ export class EngineJobs {
       batch.removeJob(job.jobId);
       return { batch };
     }
-    const members = this.store.membersAfter(job.segments, job.cursor, CHUNK);
+    // A rate-limited enrolment enters its members one slot at a time (entry-limiter.ts): it reads
+    // fewer at once, and after a long sleep (the service was down) it starts again at the latest slot
+    // instead of taking every missed slot in a burst.
+    const limited = info.definition.audience.entryLimit !== undefined;
+    if (limited) {
+      const late = lateSlot(batch, info, this.decisions.owner, job.startAt, now);
+      if (late !== undefined) {
+        batch.saveJob({ ...job, startAt: late });
+        return { batch };
+      }
+    }
+    const size = limited ? LIMITED_CHUNK : CHUNK;
+    const members = this.store.membersAfter(job.segments, job.cursor, size);
     const cause = `enrol:${job.journeyId}:${job.version}:${job.occurrence}`;
     batch.prefetchCustomers(members, [job.journeyId]);
+    let cursor = job.cursor;
     for (const customerId of members) {
       const already = batch
         .instancesOf(customerId)
         .some((i) => i.ref.journeyId === job.journeyId && i.ref.version === job.version);
-      if (!enrols(info.definition, already)) continue;
-      this.decisions.enter(batch, info, customerId, job.startAt, cause, { segmentId: job.segments[0] }, false);
+      if (enrols(info.definition, already)) {
+        const offer = { segmentId: job.segments[0] };
+        const outcome = this.decisions.enter(batch, info, customerId, job.startAt, cause, offer, false, 'enrolment');
+        if (outcome.kind === 'waitUntil') {
+          // The rest waits, in order, for the next slot: this member is the first to enter then.
+          batch.saveJob({ ...job, cursor, startAt: outcome.at });
+          return { batch };
+        }
+      }
+      cursor = customerId;
     }
-    const after = afterChunk(job, info.definition, members, CHUNK);
+    const after = afterChunk(job, info.definition, members, size);
     if (after.job) batch.saveJob(after.job);
     else batch.removeJob(job.jobId);
     if (after.move) batch.moves.push(after.move);
-    return { batch, next: after.continueNow ? after.job : undefined };
+    // A rate-limited chunk that took a slot commits before the next one reads the slot.
+    return { batch, next: after.continueNow && !limited ? after.job : undefined };
   }
 }

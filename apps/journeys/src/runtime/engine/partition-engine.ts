@@ -49,7 +49,7 @@ export class PartitionEngine {
     this.processed = store.checkpoint() ?? -1n;
     const catalog = () => this.catalog;
     this.moves = new LifecycleMoves(deps.commands, deps.clock, partition, deps.partitions);
-    this.decisions = new EngineDecisions(catalog);
+    this.decisions = new EngineDecisions(catalog, { partition, partitions: deps.partitions });
     this.committer = new EngineCommitter(deps.log, partition, store, catalog, this.moves, deps.observer);
     this.jobs = new EngineJobs(store, deps.timing, this.decisions, this.committer, catalog, deps.stopping);
   }

@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@journeys/event-store';
 import type { Projection } from '@journeys/read-models';
-import { INSTANCE_EVENT_TYPES, type CustomerEntryBlocked, type InstanceEvent } from '../instance.events';
+import {
+  INSTANCE_EVENT_TYPES,
+  type CustomerEntryBlocked,
+  type CustomerEntryDelayed,
+  type InstanceEvent,
+} from '../instance.events';
 
 export interface StepCounters {
   entered: number;
@@ -23,6 +28,8 @@ export interface VersionAnalytics {
   blocked: Record<string, number>;
   /** Customers held before a step by a delivery control, by reason (`paused`); absent in counters of older releases. */
   held?: Record<string, number>;
+  /** Entries that waited for their slot, by reason (`rateLimited`); absent in counters of older releases. */
+  delayed?: Record<string, number>;
   goalReached: number;
   steps: Record<string, StepCounters>;
 }
@@ -56,7 +63,7 @@ export const analyticsProjection: Projection & {
 } = {
   name: 'analytics',
   version: 1,
-  eventTypes: [...INSTANCE_EVENT_TYPES, 'CustomerEntryBlocked'],
+  eventTypes: [...INSTANCE_EVENT_TYPES, 'CustomerEntryBlocked', 'CustomerEntryDelayed'],
   setup(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS rm_analytics (journey_id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
                PRIMARY KEY (journey_id, version));
@@ -104,6 +111,12 @@ export const analyticsProjection: Projection & {
         const { journeyId, version, reason } = (event as unknown as CustomerEntryBlocked).data;
         const a = doc(journeyId, version);
         a.blocked[reason] = (a.blocked[reason] ?? 0) + 1;
+        continue;
+      }
+      if (event.type === 'CustomerEntryDelayed') {
+        const { journeyId, version, reason } = (event as unknown as CustomerEntryDelayed).data;
+        const delayed = (doc(journeyId, version).delayed ??= {});
+        delayed[reason] = (delayed[reason] ?? 0) + 1;
         continue;
       }
       const e = { type: event.type, data: event.data } as InstanceEvent;

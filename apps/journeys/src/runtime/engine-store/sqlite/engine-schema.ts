@@ -71,7 +71,10 @@ function createControlTables(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS rt_pause_holds (
       partition INTEGER NOT NULL, instance_id TEXT NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL,
       held_at INTEGER NOT NULL, PRIMARY KEY (partition, instance_id)) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS rt_pause_holds_order ON rt_pause_holds (partition, journey_id, version, held_at, instance_id);`);
+    CREATE INDEX IF NOT EXISTS rt_pause_holds_order ON rt_pause_holds (partition, journey_id, version, held_at, instance_id);
+    CREATE TABLE IF NOT EXISTS rt_entry_slots (
+      partition INTEGER NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, slot INTEGER NOT NULL,
+      PRIMARY KEY (partition, journey_id, version)) WITHOUT ROWID;`);
 }
 
 /** Values bound per `IN (...)` list: one statement execution loads this many customers. */

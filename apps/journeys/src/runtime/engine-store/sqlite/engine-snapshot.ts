@@ -85,5 +85,8 @@ export function snapshotOf(db: Database.Database, partition: number): EngineChan
       'SELECT instance_id, journey_id, version, held_at FROM rt_pause_holds WHERE partition = ?',
     ).map((r) => ({ instanceId: r.instance_id, journeyId: r.journey_id, version: r.version, heldAt: r.held_at })),
     pauseHoldsRemoved: [],
+    entrySlots: rows<{ journey_id: string; version: number; slot: number }>(
+      'SELECT journey_id, version, slot FROM rt_entry_slots WHERE partition = ?',
+    ).map((r) => ({ journeyId: r.journey_id, version: r.version, slot: r.slot })),
   };
 }

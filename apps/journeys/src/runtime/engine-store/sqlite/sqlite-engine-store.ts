@@ -80,7 +80,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const table of ['rt_journeys', 'rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
-      for (const table of ['rt_jobs', 'rt_pause_holds']) {
+      for (const table of ['rt_jobs', 'rt_pause_holds', 'rt_entry_slots']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
       this.outbox.drop();
@@ -106,6 +106,7 @@ export class SqliteEngineStore implements EngineStore {
         this.s.addHold.run(this.partition, h.instanceId, h.journeyId, h.version, h.heldAt);
       }
       for (const instanceId of changes.pauseHoldsRemoved ?? []) this.s.removeHold.run(this.partition, instanceId);
+      for (const e of changes.entrySlots ?? []) this.s.saveSlot.run(this.partition, e.journeyId, e.version, e.slot);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -180,6 +181,12 @@ export class SqliteEngineStore implements EngineStore {
         'INSERT OR REPLACE INTO rt_pause_holds (partition, instance_id, journey_id, version, held_at) VALUES (?, ?, ?, ?, ?)',
       ),
       removeHold: db.prepare('DELETE FROM rt_pause_holds WHERE partition = ? AND instance_id = ?'),
+      slot: db
+        .prepare('SELECT slot FROM rt_entry_slots WHERE partition = ? AND journey_id = ? AND version = ?')
+        .pluck(true),
+      saveSlot: db.prepare(
+        'INSERT OR REPLACE INTO rt_entry_slots (partition, journey_id, version, slot) VALUES (?, ?, ?, ?)',
+      ),
       holdsOf: db
         .prepare(
           `SELECT instance_id FROM rt_pause_holds WHERE partition = ? AND journey_id = ? AND version = ?
@@ -363,6 +370,9 @@ export class SqliteEngineStore implements EngineStore {
   job(jobId: string): EngineJob | undefined {
     const job = this.s.job.get(this.partition, jobId) as string | undefined;
     return job === undefined ? undefined : (JSON.parse(job) as EngineJob);
+  }
+  entrySlot(journeyId: string, version: number): number | undefined {
+    return this.s.slot.get(this.partition, journeyId, version) as number | undefined;
   }
   pauseHoldsOf(journeyId: string, version: number, limit: number): string[] {
     return this.s.holdsOf.all(this.partition, journeyId, version, limit) as string[];
