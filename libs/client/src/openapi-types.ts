@@ -965,6 +965,7 @@ export type components = {
                 /** @description Where this branch leads; none: a hold-out group */
                 next?: string | null;
             }[];
+            experiment?: components["schemas"]["Experiment"] | null;
         };
         /** @description Raises a trigger for this customer, which may start or move other journeys */
         ActivateTriggerStep: {
@@ -1079,6 +1080,41 @@ export type components = {
                 count?: number;
             };
         };
+        /** @description An A/B test: two-proportion z-tests of the best branch against each other (Bonferroni-corrected); a significant winner takes later customers */
+        Experiment: {
+            /** @description A conversion: the journey goal, or a trigger, within `within` of the assignment */
+            metric: {
+                /** @constant */
+                type: "goal";
+                /**
+                 * Format: iso-duration
+                 * @description Conversion window after the assignment, at most 90 days
+                 * @example P2D
+                 */
+                within: string;
+            } | {
+                /** @constant */
+                type: "trigger";
+                /** @description A trigger definition that is Ready */
+                trigger: string;
+                /**
+                 * Format: iso-duration
+                 * @description Conversion window after the assignment, at most 90 days
+                 * @example P2D
+                 */
+                within: string;
+            };
+            /**
+             * Format: iso-duration
+             * @description Conclude this long after the version went live (longer than the window)
+             * @example P2D
+             */
+            decideAfter?: string;
+            /** @description Conclude once every branch has this many customers whose window has closed */
+            sampleSize?: number;
+            /** @description Two-sided significance level of the test, default 0.05 */
+            significance?: number | null;
+        } & (unknown | unknown);
         /** @description At most count entries per hour or day, spread evenly over the period (never in bursts); a trigger or dynamic joiner waits at most one period for its slot, else is blocked (rateLimited); a segment enrolment enters the rest in order */
         EntryLimit: {
             /** @description At most this many entries per period (1 to 1,000,000) */
@@ -1366,6 +1402,16 @@ export type components = {
                     /** @enum {unknown} */
                     whenExceeded: "resume" | "stop";
                 };
+                /** @description Experiments partitions reported on, by split step id: the conclusion, or null while it runs */
+                experiments?: {
+                    [key: string]: {
+                        concluded: {
+                            winner?: number | null;
+                            /** @enum {unknown} */
+                            result?: "winner" | "noSignificantDifference" | "tooFewToTest";
+                        } | null;
+                    };
+                };
             }[];
         };
         /**
@@ -1441,6 +1487,26 @@ export type components = {
                 delayed?: {
                     [key: string]: number;
                 };
+                /** @description Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions */
+                experiments?: {
+                    stepId: string;
+                    concluded: {
+                        winner?: number | null;
+                        /** @enum {unknown} */
+                        result?: "winner" | "noSignificantDifference" | "tooFewToTest";
+                    } | null;
+                    branches: {
+                        branch: number;
+                        /** @description Assigned by the experiment (counted) */
+                        experiment: number;
+                        /** @description Of those, converted within the window */
+                        converted: number;
+                        /** @description Sent down the winner once it concluded */
+                        winner: number;
+                        /** @description Kept the branch assigned before it concluded */
+                        sticky: number;
+                    }[];
+                }[];
                 steps: {
                     stepId: string;
                     entered: number;
@@ -1915,7 +1981,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntryDelayed" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.ExperimentFiguresReported" | "journeys.ExperimentConcluded" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntryDelayed" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.ExperimentConverted" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -1933,7 +1999,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -2066,6 +2132,59 @@ export type components = {
              * @enum {unknown}
              */
             reason: "resumed" | "maxPauseReached";
+        };
+        /** @description One engine partition's figures of an experiment (stored with more than one partition) */
+        ExperimentFiguresReportedData: {
+            journeyId: string;
+            version: number;
+            stepId: string;
+            partition: number;
+            partitions: number;
+            branches: {
+                assigned: number;
+                converted: number;
+            }[];
+        };
+        /** @description An experiment concluded: every branch's figures, the comparisons with the best branch, and the winner or none */
+        ExperimentConcludedData: {
+            journeyId: string;
+            version: number;
+            stepId: string;
+            /** @description The experiment's metric, as its definition says */
+            metric: {
+                /** @enum {unknown} */
+                type: "goal" | "trigger";
+                trigger?: string;
+                within: string;
+            };
+            /**
+             * @description Two-proportion z-tests, pooled, two-sided
+             * @constant
+             */
+            test: "twoProportionZ";
+            significance: number;
+            /** @description significance / (branches - 1): Bonferroni */
+            correctedSignificance: number;
+            branches: {
+                branch: number;
+                next: string | null;
+                /** @description Customers assigned whose conversion window had closed */
+                assigned: number;
+                converted: number;
+                rate: number;
+            }[];
+            /** @description The branch with the highest rate alone, if any */
+            best: number | null;
+            comparisons: {
+                branch: number;
+                z: number;
+                pValue: number;
+                significant: boolean;
+            }[];
+            /** @description Later customers go down it; null: the split keeps its weights */
+            winner: number | null;
+            /** @enum {unknown} */
+            result: "winner" | "noSignificantDifference" | "tooFewToTest";
         };
         /** @description A command the service refused (stream journeyAudit-<id>), for the audit history */
         JourneyCommandRefusedData: {
@@ -2351,6 +2470,28 @@ export type components = {
             stepId: string;
             branch: number;
             next: string | null;
+            /**
+             * @description On a split that is an experiment: assigned by it (counted), sent down its winner, or kept on the branch assigned before it concluded
+             * @enum {unknown}
+             */
+            assignment?: "experiment" | "winner" | "sticky";
+        };
+        /** @description A customer an experiment assigned reached its metric within the window */
+        ExperimentConvertedData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            branch: number;
+            /** @description The trigger that reached the goal or the metric trigger */
+            triggerId: string;
         };
         /** @description An activateTrigger step raised a trigger */
         TriggerActivatedData: {

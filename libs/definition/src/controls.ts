@@ -1,6 +1,6 @@
 /**
  * Delivery controls of a journey version that the engine enforces beyond its steps (issue 16):
- * pausing and rate-limited entry. Each is part of the definition, checked at publish
+ * pausing, rate-limited entry and A/B tests that pick a winner (a `split` step's `experiment`). Each is part of the definition, checked at publish
  * (`validate-controls.ts`) and read by the engine's pure rules.
  */
 import type { JourneyDefinition } from './journey-definition';
@@ -52,3 +52,30 @@ export interface EntryLimit {
 
 /** The most entries an entry limit may allow per period. */
 export const ENTRY_LIMIT_MAX_COUNT = 1_000_000;
+
+/**
+ * What counts as a conversion in an experiment: the journey's goal, or a named trigger, reached
+ * within `within` (an ISO duration, at most 90 days) of the customer's assignment at the split.
+ */
+export type ExperimentMetric = { type: 'goal'; within: string } | { type: 'trigger'; trigger: string; within: string };
+
+/**
+ * A `split` step that is an A/B test: once the decision is due (`decideAfter` the version went
+ * live, or once every branch has `sampleSize` customers whose conversion window has closed), the
+ * engine compares the branches' conversion rates with two-proportion z-tests at the two-sided
+ * `significance` level (default 0.05); a branch significantly better than every other one wins and
+ * later customers go down it (those assigned before keep their branch). Without one the split keeps
+ * its weights. Exactly one of `decideAfter` and `sampleSize`.
+ */
+export interface Experiment {
+  metric: ExperimentMetric;
+  decideAfter?: string;
+  sampleSize?: number;
+  significance?: number;
+}
+
+export const DEFAULT_SIGNIFICANCE = 0.05;
+/** The most customers per branch an experiment may wait for. */
+export const EXPERIMENT_MAX_SAMPLE = 10_000_000;
+/** The longest an experiment may run before its decision, in days. */
+export const EXPERIMENT_MAX_DAYS = 365;

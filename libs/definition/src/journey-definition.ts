@@ -1,4 +1,4 @@
-import type { EntryLimit, PauseRules } from './controls';
+import type { EntryLimit, Experiment, PauseRules } from './controls';
 
 /**
  * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
@@ -229,6 +229,8 @@ export interface SplitStep {
   id: string;
   type: 'split';
   branches: WeightedBranch[];
+  /** An A/B test that picks a winner (controls.ts). */
+  experiment?: Experiment;
 }
 
 /** An attribute value of an activated trigger: a literal or a copy of an attribute of this instance. */

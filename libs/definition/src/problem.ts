@@ -107,6 +107,11 @@ export const ProblemCode = {
   InvalidEntryLimit: 'InvalidEntryLimit',
   /** Not a local time `HH:MM` (00:00 to 24:00), or entry hours whose `to` is not after `from`. */
   InvalidLocalTime: 'InvalidLocalTime',
+  /**
+   * An experiment that cannot decide: a goal metric without a goal, a window over 90 days, a
+   * decision no later than the window or more than 365 days ahead, a sample size or significance out of range.
+   */
+  InvalidExperiment: 'InvalidExperiment',
 
   // References (validateForPublish)
   /** No trigger definition has this name. */

@@ -88,4 +88,58 @@ describe('validateForPublish: delivery controls', () => {
       ]);
     });
   });
+
+  describe('experiment', () => {
+    const withExperiment =
+      (experiment: unknown, goal = true) =>
+      (d: JourneyDefinition) => {
+        if (goal) d.goal = { trigger: 'purchased', target: { count: 10 } };
+        (d.steps[0] as { experiment?: unknown }).experiment = experiment;
+      };
+    it('accepts a goal metric with a goal, a trigger metric with a Ready trigger', () => {
+      expect(problemsOf(withExperiment({ metric: { type: 'goal', within: 'P7D' }, decideAfter: 'P14D' }))).toEqual([]);
+      expect(
+        problemsOf(
+          withExperiment({ metric: { type: 'trigger', trigger: 'purchased', within: 'P7D' }, sampleSize: 500 }, false),
+        ),
+      ).toEqual([]);
+    });
+    it('refuses what cannot decide, each with its path', () => {
+      expect(
+        problemsOf(withExperiment({ metric: { type: 'goal', within: 'P91D' }, decideAfter: 'P90D' }, false)),
+      ).toEqual([
+        'InvalidExperiment $.steps[0].experiment.metric',
+        'InvalidExperiment $.steps[0].experiment.metric.within',
+        'InvalidExperiment $.steps[0].experiment.decideAfter',
+      ]);
+      expect(problemsOf(withExperiment({ metric: { type: 'goal', within: 'P1D' }, decideAfter: 'P366D' }))).toEqual([
+        'InvalidExperiment $.steps[0].experiment.decideAfter',
+      ]);
+    });
+    it('refuses a metric trigger that is not defined', () => {
+      expect(
+        problemsOf(
+          withExperiment({ metric: { type: 'trigger', trigger: 'nope', within: 'P1D' }, sampleSize: 5 }, false),
+        ),
+      ).toEqual(['TriggerNotFound $.steps[0].experiment.metric.trigger']);
+    });
+    it('refuses both or neither of decideAfter and sampleSize, and a significance out of range, at the shape check', () => {
+      const codes = (experiment: unknown) => {
+        const parsed = parseDefinition({
+          name: 'x',
+          audience: { type: 'trigger', trigger: 'signed-up' },
+          steps: [{ id: 'ab', type: 'split', branches: [{ weight: 1 }, { weight: 1 }], experiment }],
+        });
+        return parsed.ok ? [] : parsed.problems.map((p) => `${p.code} ${p.path}`);
+      };
+      expect(codes({ metric: { type: 'goal', within: 'P1D' } })).toEqual(['Required $.steps[0].experiment']);
+      expect(codes({ metric: { type: 'goal', within: 'P1D' }, decideAfter: 'P2D', sampleSize: 3 })).toEqual([
+        'ConflictingFields $.steps[0].experiment.sampleSize',
+      ]);
+      expect(codes({ metric: { type: 'goal', within: 'P1D' }, sampleSize: 0, significance: 0.9 }).sort()).toEqual([
+        'InvalidExperiment $.steps[0].experiment.sampleSize',
+        'InvalidExperiment $.steps[0].experiment.significance',
+      ]);
+    });
+  });
 });

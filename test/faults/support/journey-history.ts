@@ -38,6 +38,20 @@ function commandOf(group: readonly JourneyEvent[]): JourneyCommand | undefined {
       // A stop the system made when a pause reached its maximum: any time after the end decides the same.
       if (first.data.reason === 'maxPauseReached') return { type: 'EndPause', version: first.data.version, at: LATER };
       return { type: 'StopVersion', version: first.data.version };
+    case 'ExperimentFiguresReported': {
+      const { version, stepId, partition, partitions, branches } = first.data;
+      return { type: 'ReportExperiment', version, stepId, partition, partitions, branches };
+    }
+    case 'ExperimentConcluded':
+      // With one partition the figures are not stored: the conclusion carries them all.
+      return {
+        type: 'ReportExperiment',
+        version: first.data.version,
+        stepId: first.data.stepId,
+        partition: 0,
+        partitions: 1,
+        branches: first.data.branches.map(({ assigned, converted }) => ({ assigned, converted })),
+      };
     case 'JourneyVersionPaused':
       return { type: 'PauseVersion', version: first.data.version, at: first.data.pausedAt };
     case 'JourneyVersionResumed':

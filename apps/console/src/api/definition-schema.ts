@@ -229,6 +229,23 @@ const DEFINITION_SCHEMA: Record<string, unknown> = {
                   properties: { weight: { type: 'number', exclusiveMinimum: 0 }, next },
                 },
               },
+              experiment: {
+                type: 'object',
+                description: 'an A/B test: the winner (two-proportion z-test) takes later customers',
+                required: ['metric'],
+                additionalProperties: false,
+                properties: {
+                  metric: {
+                    type: 'object',
+                    required: ['type', 'within'],
+                    additionalProperties: false,
+                    properties: { type: { enum: ['goal', 'trigger'] }, trigger: identifier, within: duration },
+                  },
+                  decideAfter: duration,
+                  sampleSize: { type: 'integer', minimum: 1 },
+                  significance: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
+                },
+              },
             },
             ['branches'],
           ),

@@ -109,7 +109,13 @@ export class AutomaticMoveCommand extends Command<JourneyResult> {
     readonly move: Extract<
       import('./journey.decider').JourneyCommand,
       {
-        type: 'CompleteVersion' | 'MarkVersionCompleted' | 'MarkVersionStopped' | 'AcknowledgePartition' | 'EndPause';
+        type:
+          | 'CompleteVersion'
+          | 'MarkVersionCompleted'
+          | 'MarkVersionStopped'
+          | 'AcknowledgePartition'
+          | 'EndPause'
+          | 'ReportExperiment';
       }
     >,
     readonly context: CommandContext,

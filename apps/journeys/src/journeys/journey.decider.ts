@@ -2,6 +2,12 @@ import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition'
 import { ActionNotAllowed } from '../common/errors';
 import { summarizeDraftChanges } from './draft-changes';
 import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent, PartitionWork } from './journey.events';
+import {
+  decideExperiment,
+  evolveExperiment,
+  type ExperimentState,
+  type ReportExperiment,
+} from './journey-experiment.decider';
 import { acknowledge, COMPLETES_ON_RESUME } from './journey-partitions.decider';
 import { decidePause, evolvePause, type PauseCommand, type VersionPause } from './journey-pause.decider';
 
@@ -26,6 +32,8 @@ export interface JourneyVersion {
   pause?: VersionPause;
   /** Every partition finished the version's segment enrolment while it was Paused: it completes on resume. */
   completeOnResume?: CompletingReason;
+  /** The experiments of the version's split steps, by step id: partitions' reports and the conclusion. */
+  experiments?: Record<string, ExperimentState>;
 }
 
 export type JourneyState =
@@ -55,7 +63,9 @@ export type JourneyCommand =
   /** One of `partitions` engine partitions has done a version's work; the last one moves the version on. */
   | { type: 'AcknowledgePartition'; version: number; partition: number; partitions: number; work: PartitionWork }
   /** Pause and resume a version (journey-pause.decider.ts). */
-  | PauseCommand;
+  | PauseCommand
+  /** A partition's figures of an experiment (journey-experiment.decider.ts). */
+  | ReportExperiment;
 
 /** User actions each displayed state allows (CONTRACT section 2); saving as a template is always allowed. */
 export const ALLOWED_ACTIONS: Record<DisplayState, readonly JourneyAction[]> = {
@@ -233,6 +243,8 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
     case 'ResumeVersion':
     case 'EndPause':
       return decidePause(command, state);
+    case 'ReportExperiment':
+      return decideExperiment(command, state);
     default:
       return unreachable(command);
   }
@@ -329,6 +341,9 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
     case 'JourneyVersionPaused':
     case 'JourneyVersionResumed':
       return evolvePause(state, event);
+    case 'ExperimentFiguresReported':
+    case 'ExperimentConcluded':
+      return evolveExperiment(state, event);
     default:
       return unreachable(event);
   }

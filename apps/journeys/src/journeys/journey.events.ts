@@ -1,4 +1,5 @@
-import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
+import type { DefinitionProblem, ExperimentMetric, JourneyDefinition } from '@journeys/definition';
+import type { BranchFigures, ExperimentOutcome } from '../runtime/rules/experiment';
 
 /** Life-cycle events of one journey (stream `journey-<id>`); CONTRACT section 5. */
 export type JourneyEvent =
@@ -17,7 +18,9 @@ export type JourneyEvent =
   | JourneyVersionStopped
   | JourneyVersionPartitionDone
   | JourneyVersionPaused
-  | JourneyVersionResumed;
+  | JourneyVersionResumed
+  | ExperimentFiguresReported
+  | ExperimentConcluded;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -112,6 +115,37 @@ export type JourneyVersionResumed = Event<
   { journeyId: string; version: number; reason: 'resumed' | 'maxPauseReached' }
 >;
 
+/**
+ * One engine partition's figures of an experiment (a split step's A/B test), per branch in branch
+ * order; stored only when the engine has more than one partition. The last one concludes it.
+ */
+export type ExperimentFiguresReported = Event<
+  'ExperimentFiguresReported',
+  {
+    journeyId: string;
+    version: number;
+    stepId: string;
+    partition: number;
+    partitions: number;
+    branches: BranchFigures[];
+  }
+>;
+
+/**
+ * An experiment concluded (rules/experiment.ts): every branch's figures (summed over the
+ * partitions), each comparison with the best branch, and the winner later customers go down, or
+ * none (the split keeps its weights).
+ */
+export type ExperimentConcluded = Event<
+  'ExperimentConcluded',
+  { journeyId: string; version: number; stepId: string; metric: ExperimentMetric } & Omit<
+    ExperimentOutcome,
+    'branches'
+  > & {
+      branches: (ExperimentOutcome['branches'][number] & { next: string | null })[];
+    }
+>;
+
 export type CompletingReason =
   'newerVersionPublished' | 'endTimePassed' | 'allSegmentMembersEntered' | 'allOccurrencesRun';
 
@@ -141,6 +175,8 @@ export const JOURNEY_EVENT_TYPES: ReadonlySet<string> = new Set<JourneyEvent['ty
   'JourneyVersionPartitionDone',
   'JourneyVersionPaused',
   'JourneyVersionResumed',
+  'ExperimentFiguresReported',
+  'ExperimentConcluded',
 ]);
 
 export const JOURNEY_CATEGORY = 'journey';

@@ -2,7 +2,10 @@ import type { JourneyVersion } from '../journeys/journey.decider';
 import { emptyAnalytics, type VersionAnalytics } from './projections/analytics.projection';
 
 /** The totals of one version as the analytics endpoints show them (steps left out). */
-export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps' | 'held' | 'delayed'> & {
+export type VersionTotals = Omit<
+  VersionAnalytics,
+  'journeyId' | 'goalReached' | 'steps' | 'held' | 'delayed' | 'experiments'
+> & {
   held: Record<string, number>;
   delayed: Record<string, number>;
   state: JourneyVersion['state'];
@@ -44,6 +47,25 @@ export function versionAnalytics(version: JourneyVersion, counted: VersionAnalyt
       stepId: s.id,
       ...(counted?.steps[s.id] ?? { entered: 0, current: 0, passed: 0, exited: 0 }),
     })),
+    experiments: version.definition.steps.flatMap((s) =>
+      s.type === 'split' && s.experiment
+        ? [
+            {
+              stepId: s.id,
+              concluded: version.experiments?.[s.id]?.conclusion ?? null,
+              branches: s.branches.map((_, branch) => ({
+                branch,
+                ...(counted?.experiments?.[s.id]?.[String(branch)] ?? {
+                  experiment: 0,
+                  converted: 0,
+                  winner: 0,
+                  sticky: 0,
+                }),
+              })),
+            },
+          ]
+        : [],
+    ),
     goal,
   };
 }

@@ -1,6 +1,7 @@
 import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
 import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
 import { bindingAccepts } from './rules/correlation';
+import { experimentConversions } from './rules/experiment-conversion';
 import { withinGoalWindow } from './rules/goal';
 import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
@@ -60,6 +61,16 @@ export interface StartedInstanceState {
   spinSteps?: number;
   /** Held before `stepId` while the version is paused (CustomerHeld); goes on when released. */
   held?: { stepId: string; at: string };
+  /** Assignments at split steps that are experiments, by step id (SplitAssigned with an assignment). */
+  experiments?: Record<string, ExperimentAssignment>;
+}
+
+/** Where an experiment put the customer, when, whether it counts in its figures, and whether they converted. */
+export interface ExperimentAssignment {
+  branch: number;
+  at: string;
+  counted: boolean;
+  converted?: boolean;
 }
 
 export type InstanceState = { status: 'new' } | StartedInstanceState;
@@ -77,6 +88,10 @@ export interface InstanceContext {
   inSegment(segmentId: string): boolean;
   /** The version is paused: no step runs; a customer about to enter one is held before it (CustomerHeld). */
   paused?: boolean;
+  /** The version's concluded experiments by split step id: the winner later customers go down, if any. */
+  experiments?: ReadonlyMap<string, { winner: number | null }>;
+  /** Whether another instance of the customer in this version was assigned at the split step before. */
+  assignedBefore?(stepId: string): boolean;
 }
 
 export type InstanceCommand =
@@ -184,6 +199,10 @@ function fireTimer(timerId: string, state: InstanceState, context: InstanceConte
 function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: InstanceContext): InstanceEvent[] {
   if (state.status === 'new' || !bindingAccepts(state.bindingId, offered.bindingId)) return [];
   const events = countGoal(offered, state, context);
+  const goalReached = events.length > 0;
+  for (const converted of experimentConversions(state, context.definition, offered, goalReached, context.now)) {
+    events.push({ type: 'ExperimentConverted', data: eventData(refAt(state, context), converted) });
+  }
   if (state.status !== 'active') return events;
   if (context.definition.exit?.triggers?.includes(offered.name)) {
     events.push(exited(state, context, 'exitTrigger'));
@@ -196,7 +215,16 @@ function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: In
   const run = runFor(state, context, fromOutside, offered.chain ?? 0);
   const match = matchTrigger(step, run, offered, state.bindingId, Date.parse(state.waiting.dueAt));
   if (match === null) return events;
-  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context, run.spin, run.causeChain);
+  const matched = newRun(
+    run.ref,
+    match.trigger,
+    state.actions,
+    state.stepsEntered,
+    context,
+    run.spin,
+    run.causeChain,
+    state.experiments,
+  );
   for (const event of continueAfter(match, step.id, matched, context.definition)) events.push(event);
   return events;
 }
@@ -309,7 +337,7 @@ function runFor(
     ref.at,
     fromOutside,
   );
-  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain);
+  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain, state.experiments);
 }
 
 function newRun(
@@ -320,6 +348,8 @@ function newRun(
   context: InstanceContext,
   spin: number,
   causeChain: number,
+  /** The instance's own experiment assignments (a loop passes a split again). */
+  assignments?: Readonly<Record<string, unknown>>,
 ): StepRun {
   return {
     ref,
@@ -335,6 +365,8 @@ function newRun(
     spin,
     causeChain,
     paused: context.paused === true,
+    experiments: context.experiments,
+    assignedBefore: (stepId) => assignments?.[stepId] !== undefined || context.assignedBefore?.(stepId) === true,
   };
 }
 

@@ -20,7 +20,8 @@ export type InstanceEvent =
   | CustomerExited
   | CustomerCompleted
   | CustomerRemoved
-  | CustomerHeld;
+  | CustomerHeld
+  | ExperimentConverted;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -92,10 +93,24 @@ export type BranchTaken = Event<
   'BranchTaken',
   InstanceRef & { stepId: string; branch: number | 'otherwise'; next: string | null }
 >;
-/** `next` is null for a branch without a successor (a hold-out group), which completes the journey. */
+/**
+ * `next` is null for a branch without a successor (a hold-out group), which completes the journey.
+ * `assignment`, on a split that is an experiment: `experiment` (assigned by it, counted in its
+ * figures), `winner` (sent down the experiment's winner), `sticky` (kept the branch the customer was
+ * assigned before the experiment concluded).
+ */
 export type SplitAssigned = Event<
   'SplitAssigned',
-  InstanceRef & { stepId: string; branch: number; next: string | null }
+  InstanceRef & { stepId: string; branch: number; next: string | null; assignment?: SplitAssignment }
+>;
+export type SplitAssignment = 'experiment' | 'winner' | 'sticky';
+/**
+ * A customer the experiment at `stepId` assigned to `branch` converted: reached the journey's goal, or
+ * raised the metric's trigger (`triggerId`), within the metric's window after the assignment.
+ */
+export type ExperimentConverted = Event<
+  'ExperimentConverted',
+  InstanceRef & { stepId: string; branch: number; triggerId: string }
 >;
 export type TriggerActivated = Event<
   'TriggerActivated',
@@ -176,6 +191,7 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'CustomerCompleted',
   'CustomerRemoved',
   'CustomerHeld',
+  'ExperimentConverted',
 ]);
 
 export function instanceId(journeyId: string, version: number, customerId: string, entry: number): string {

@@ -68,9 +68,21 @@ export function evolve(state: InstanceState, event: InstanceEvent): InstanceStat
       return changed(state, { status: 'removed', waiting: undefined, held: undefined, endedAt: event.data.at });
     case 'CustomerHeld':
       return changed(state, { held: { stepId: event.data.stepId, at: event.data.at } });
+    case 'SplitAssigned': {
+      const { assignment, stepId, branch, at } = event.data;
+      if (assignment === undefined) return state;
+      const assigned = { branch, at, counted: assignment === 'experiment' };
+      return changed(state, { experiments: { ...state.experiments, [stepId]: assigned } });
+    }
+    case 'ExperimentConverted': {
+      const assigned = state.experiments?.[event.data.stepId];
+      if (assigned === undefined) return state;
+      return changed(state, {
+        experiments: { ...state.experiments, [event.data.stepId]: { ...assigned, converted: true } },
+      });
+    }
     case 'ActionCancelled':
     case 'BranchTaken':
-    case 'SplitAssigned':
     case 'TriggerActivated':
       return state;
     default:
@@ -94,6 +106,7 @@ function changed(state: StartedInstanceState, changes: Partial<StartedInstanceSt
     spinAt: state.spinAt,
     spinSteps: state.spinSteps,
     held: state.held,
+    experiments: state.experiments,
   };
   return Object.assign(copy, changes);
 }

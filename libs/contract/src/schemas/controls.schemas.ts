@@ -3,8 +3,8 @@
  * their shapes, as `$defs` of `journey-definition.json`. Ranges and cross-field rules are checked at
  * publish (`validate-controls.ts` in the definition library).
  */
-import { ENTRY_LIMIT_MAX_COUNT, ENTRY_LIMIT_PERIODS, WEEKDAYS } from '@journeys/definition';
-import { duration, nullable, type JsonSchema } from './common';
+import { ENTRY_LIMIT_MAX_COUNT, ENTRY_LIMIT_PERIODS, EXPERIMENT_MAX_SAMPLE, WEEKDAYS } from '@journeys/definition';
+import { duration, identifier, nullable, type JsonSchema } from './common';
 
 const LOCAL_TIME = '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
 const localTime = (description: string): JsonSchema => ({
@@ -24,6 +24,52 @@ const object = (properties: Record<string, JsonSchema>, required: string[], extr
 });
 
 export const CONTROL_DEFS: Record<string, JsonSchema> = {
+  experiment: object(
+    {
+      metric: {
+        type: 'object',
+        discriminator: { propertyName: 'type' },
+        'x-codes': { discriminator: 'InvalidValue' },
+        description: 'A conversion: the journey goal, or a trigger, within `within` of the assignment',
+        oneOf: [
+          object(
+            { type: { const: 'goal' }, within: duration('Conversion window after the assignment, at most 90 days') },
+            ['type', 'within'],
+          ),
+          object(
+            {
+              type: { const: 'trigger' },
+              trigger: identifier('A trigger definition that is Ready'),
+              within: duration('Conversion window after the assignment, at most 90 days'),
+            },
+            ['type', 'trigger', 'within'],
+          ),
+        ],
+      },
+      decideAfter: duration('Conclude this long after the version went live (longer than the window)'),
+      sampleSize: {
+        type: 'integer',
+        minimum: 1,
+        maximum: EXPERIMENT_MAX_SAMPLE,
+        'x-codes': { type: 'InvalidExperiment', minimum: 'InvalidExperiment', maximum: 'InvalidExperiment' },
+        description: 'Conclude once every branch has this many customers whose window has closed',
+      },
+      significance: nullable({
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 0.5,
+        'x-codes': { exclusiveMinimum: 'InvalidExperiment', maximum: 'InvalidExperiment' },
+        description: 'Two-sided significance level of the test, default 0.05',
+      }),
+    },
+    ['metric'],
+    {
+      description:
+        'An A/B test: two-proportion z-tests of the best branch against each other (Bonferroni-corrected); a significant winner takes later customers',
+      oneOf: [{ required: ['decideAfter'] }, { required: ['sampleSize'] }],
+      'x-exclusive': ['decideAfter', 'sampleSize'],
+    },
+  ),
   entryLimit: object(
     {
       count: {

@@ -176,6 +176,7 @@ const STEPS: Record<string, JsonSchema> = {
         ]),
         '2..25 branches with positive weights',
       ),
+      experiment: nullable(ref('experiment')),
     },
     ['branches'],
     { description: 'Random but sticky: a customer always gets the same branch of a step' },

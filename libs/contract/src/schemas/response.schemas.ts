@@ -13,6 +13,12 @@ const blockedEntries = {
   ),
 };
 
+/** An experiment's conclusion as the journey and analytics show it. */
+const conclusion = {
+  winner: { type: ['integer', 'null'] },
+  result: { enum: ['winner', 'noSignificantDifference', 'tooFewToTest'] },
+};
+
 /** Most recent entries that waited for their slot of a rate-limited version, oldest first. */
 const delayedEntries = {
   type: 'array',
@@ -57,6 +63,14 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                 },
                 ['pausedAt', 'endsAt', 'whenExceeded'],
               ),
+              experiments: {
+                type: 'object',
+                description:
+                  'Experiments partitions reported on, by split step id: the conclusion, or null while it runs',
+                additionalProperties: open({ concluded: { type: ['object', 'null'], properties: conclusion } }, [
+                  'concluded',
+                ]),
+              },
             },
             ['version', 'state'],
           ),
@@ -166,6 +180,31 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                 type: 'object',
                 additionalProperties: { type: 'integer' },
                 description: 'Entries that waited for their slot, by reason (rateLimited: the entry limit)',
+              },
+              experiments: {
+                type: 'array',
+                description:
+                  'Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions',
+                items: open(
+                  {
+                    stepId: { type: 'string' },
+                    concluded: { type: ['object', 'null'], properties: conclusion },
+                    branches: {
+                      type: 'array',
+                      items: open(
+                        {
+                          branch: { type: 'integer' },
+                          experiment: { type: 'integer', description: 'Assigned by the experiment (counted)' },
+                          converted: { type: 'integer', description: 'Of those, converted within the window' },
+                          winner: { type: 'integer', description: 'Sent down the winner once it concluded' },
+                          sticky: { type: 'integer', description: 'Kept the branch assigned before it concluded' },
+                        },
+                        ['branch', 'experiment', 'converted', 'winner', 'sticky'],
+                      ),
+                    },
+                  },
+                  ['stepId', 'concluded', 'branches'],
+                ),
               },
               steps: {
                 type: 'array',

@@ -231,8 +231,19 @@ export const auditHistoryProjection: Projection & {
           add(journeyId, event, { action: 'stopped', version: domain.data.version, outcome: 'accepted', details: {} });
           break;
         case 'JourneyVersionPartitionDone':
+        case 'ExperimentFiguresReported':
           // Engine bookkeeping between partitions: the move it leads to is what the history shows.
           break;
+        case 'ExperimentConcluded': {
+          const { version, stepId, result, winner } = domain.data;
+          add(journeyId, event, {
+            action: 'concludeExperiment',
+            version,
+            outcome: 'accepted',
+            details: { stepId, result, winner },
+          });
+          break;
+        }
         default: {
           const unhandled: never = domain;
           throw new Error(`Unhandled ${JSON.stringify(unhandled)}`);

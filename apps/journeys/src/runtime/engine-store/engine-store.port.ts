@@ -53,6 +53,15 @@ export interface EngineStore {
   pauseHoldsOf(journeyId: string, version: number, limit: number): string[];
   /** The last entry slot this partition took for a rate-limited version (ms), if any (rules/entry-limit.ts). */
   entrySlot(journeyId: string, version: number): number | undefined;
+  /** One hour's figures of one branch of an experiment (rules/experiment.ts); zeros when none. */
+  experimentBucket(key: ExperimentBucketKey): { assigned: number; converted: number };
+  /** An experiment's figures per branch (by branch index), summed over the hours up to `lastBucket` (ms). */
+  experimentFigures(
+    journeyId: string,
+    version: number,
+    stepId: string,
+    lastBucket: number,
+  ): Map<number, { assigned: number; converted: number }>;
 
   /** Actions of a version that no reader has been handed yet. */
   undeliveredOfVersion(journeyId: string, version: number, limit: number): UndeliveredAction[];
@@ -109,6 +118,20 @@ export type EngineJob =
   | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number }
   /** A paused version is Live again (or Completing): its held customers go on, decided at `startAt`. */
   | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number }
+  /**
+   * A partition's share of an experiment (rules/experiment.ts): at `startAt` it reports its figures to
+   * the journey (or looks again later), until the journey shows its report or the conclusion.
+   * `decideAt`: when an experiment with `decideAfter` decides (ms).
+   */
+  | {
+      kind: 'experiment';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      stepId: string;
+      startAt: number;
+      decideAt?: number;
+    }
   /** An entry that waits for its slot of a rate-limited version (rules/entry-limit.ts): it enters at `startAt`. */
   | {
       kind: 'enter';
@@ -125,6 +148,15 @@ export type EngineJob =
         chain?: number;
       };
     };
+
+/** One hour (`bucket`, ms of its start) of one branch of an experiment at a split step. */
+export interface ExperimentBucketKey {
+  journeyId: string;
+  version: number;
+  stepId: string;
+  branch: number;
+  bucket: number;
+}
 
 /** A customer held while their version was paused (CustomerHeld), until released. */
 export interface PauseHold {
@@ -196,6 +228,8 @@ export interface EngineChanges {
   pauseHoldsRemoved: string[];
   /** The last entry slot taken per rate-limited version. */
   entrySlots: { journeyId: string; version: number; slot: number }[];
+  /** Experiment figures per hour of assignment and branch, as they now stand (not increments). */
+  experimentCounts: (ExperimentBucketKey & { assigned: number; converted: number })[];
 }
 
 /** Changes that change nothing. */
@@ -215,5 +249,6 @@ export function emptyChanges(): EngineChanges {
     pauseHolds: [],
     pauseHoldsRemoved: [],
     entrySlots: [],
+    experimentCounts: [],
   };
 }

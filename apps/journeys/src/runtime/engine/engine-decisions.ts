@@ -5,6 +5,7 @@ import { JOURNEY_EVENT_TYPES, type JourneyEvent } from '../../journeys/journey.e
 import { decide, initialState, type InstanceCommand, type InstanceState } from '../instance.decider';
 import { instanceId, type EntryBlockedReason } from '../instance.events';
 import { enrolmentFor } from '../rules/enrolment';
+import { experimentJobId, experimentJobsFor } from './experiment-jobs';
 import { decideEntry, decideRejoin } from '../rules/entry';
 import { orderKey } from '../rules/event-time';
 import { exitedBySegment, offeredTrigger, ofVersion, versionKey } from '../rules/routing';
@@ -63,8 +64,14 @@ export class EngineDecisions {
         const info = this.catalog().version(journeyId, domain.data.version);
         const job = info && enrolmentFor(journeyId, info.version, info.definition, at, info.startAt);
         if (job) batch.saveJob(job);
+        for (const experiment of info ? experimentJobsFor(journeyId, info.version, info.definition, at) : []) {
+          batch.saveJob(experiment);
+        }
         break;
       }
+      case 'ExperimentConcluded':
+        batch.removeJob(experimentJobId(journeyId, domain.data.version, domain.data.stepId));
+        break;
       case 'JourneyVersionStopRequested': {
         const { version } = domain.data;
         batch.saveJob({ kind: 'stop', jobId: `stop:${journeyId}:${version}`, journeyId, version, startAt: at });
@@ -220,6 +227,17 @@ export class EngineDecisions {
       profile: batch.profile(ref.customerId),
       inSegment: (s) => segments.has(s),
       paused: info.state === 'Paused',
+      experiments: info.conclusions,
+      assignedBefore: (stepId) =>
+        batch
+          .instancesOf(ref.customerId)
+          .some(
+            (i) =>
+              i.ref.journeyId === ref.journeyId &&
+              i.ref.version === ref.version &&
+              i.ref.instanceId !== ref.instanceId &&
+              i.experiments?.[stepId] !== undefined,
+          ),
     });
     if (events.length) batch.record(state, events, cause);
   }

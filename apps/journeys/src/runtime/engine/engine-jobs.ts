@@ -4,6 +4,7 @@ import { EngineBatch, type EngineTiming } from './engine-batch';
 import type { EngineCommitter } from './engine-committer';
 import type { EngineDecisions } from './engine-decisions';
 import { lateSlot } from './entry-limiter';
+import { experimentWork } from './experiment-jobs';
 import type { JourneyCatalog, VersionInfo } from './journey-catalog';
 
 /** Customers handled per chunk of a segment enrolment or a stop. */
@@ -38,6 +39,8 @@ export class EngineJobs {
         return this.releaseChunk(job, now);
       case 'enter':
         return this.enterAtSlot(job);
+      case 'experiment':
+        return this.experiment(job, now);
       default: {
         const unhandled: never = job;
         throw new Error(`Unknown job ${JSON.stringify(unhandled)}`);
@@ -54,6 +57,25 @@ export class EngineJobs {
     const until = Math.max(now + 1_000, info.pause?.endsAt ?? now + PAUSED_RECHECK_MS);
     batch.saveJob({ ...job, startAt: until, ...(job.kind === 'enrol' && { asleep: job.asleep ?? job.startAt }) });
     return true;
+  }
+
+  /** A partition's share of an experiment: reports its figures when due (experiment-jobs.ts). */
+  private async experiment(job: Extract<EngineJob, { kind: 'experiment' }>, now: number): Promise<void> {
+    const batch = new EngineBatch(this.store, this.timing);
+    const info = this.catalog().version(job.journeyId, job.version);
+    const work = experimentWork(this.store, info, job, this.decisions.owner, now);
+    if (work.done) batch.removeJob(job.jobId);
+    else {
+      batch.saveJob({ ...job, startAt: work.next });
+      if (work.report) {
+        batch.moves.push({
+          journeyId: job.journeyId,
+          version: job.version,
+          report: { stepId: job.stepId, branches: work.report },
+        });
+      }
+    }
+    await this.committer.appendAndCommit(batch);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { journeyTimeZone, zonedLocalToUtc, type JourneyDefinition } from '@journeys/definition';
 import { evolve, initialState, type JourneyState, type VersionState } from '../../journeys/journey.decider';
+import type { ExperimentState } from '../../journeys/journey-experiment.decider';
 import type { JourneyEvent } from '../../journeys/journey.events';
 import { versionKey } from '../rules/routing';
 
@@ -14,6 +15,10 @@ export interface VersionInfo {
   endAt?: number;
   /** While Paused: when the pause ends by itself (ms), and how. */
   pause?: { endsAt: number; whenExceeded: 'resume' | 'stop' };
+  /** The experiments of its split steps that partitions reported on or that concluded, by step id. */
+  experiments?: Readonly<Record<string, ExperimentState>>;
+  /** The concluded experiments by step id, and their winner (the instance decider's view). */
+  conclusions?: ReadonlyMap<string, { winner: number | null }>;
 }
 
 function bound(local: string | undefined, definition: JourneyDefinition): number | undefined {
@@ -59,13 +64,19 @@ export class JourneyCatalog {
   goalOf(trigger: string): readonly VersionInfo[] {
     return this.built().byGoalTrigger.get(trigger) ?? [];
   }
+  /** Versions with an experiment whose metric is this trigger (customers convert, whatever their status). */
+  experimentsOn(trigger: string): readonly VersionInfo[] {
+    return this.built().byExperimentTrigger.get(trigger) ?? [];
+  }
   /** Keys (`journeyId#version`) of the versions whose exit triggers or goal name this trigger. */
   versionsNaming(trigger: string): ReadonlySet<string> {
     const built = this.built();
     let keys = built.naming.get(trigger);
     if (keys === undefined) {
       keys = new Set(
-        [...this.exitedBy(trigger), ...this.goalOf(trigger)].map((info) => versionKey(info.journeyId, info.version)),
+        [...this.exitedBy(trigger), ...this.goalOf(trigger), ...this.experimentsOn(trigger)].map((info) =>
+          versionKey(info.journeyId, info.version),
+        ),
       );
       built.naming.set(trigger, keys);
     }
@@ -102,6 +113,7 @@ export class JourneyCatalog {
     const byGoalTrigger = new Map<string, VersionInfo[]>();
     const byExitSegment = new Map<string, VersionInfo[]>();
     const byDynamicSegment = new Map<string, VersionInfo[]>();
+    const byExperimentTrigger = new Map<string, VersionInfo[]>();
     const live: VersionInfo[] = [];
     const add = (map: Map<string, VersionInfo[]>, key: string, info: VersionInfo) => {
       const list = map.get(key);
@@ -124,6 +136,14 @@ export class JourneyCatalog {
         if (v.state === 'Paused' && v.pause) {
           info.pause = { endsAt: Date.parse(v.pause.endsAt), whenExceeded: v.pause.whenExceeded };
         }
+        if (v.experiments) {
+          info.experiments = v.experiments;
+          info.conclusions = new Map(
+            Object.entries(v.experiments).flatMap(([stepId, e]) =>
+              e.conclusion ? [[stepId, { winner: e.conclusion.winner }] as const] : [],
+            ),
+          );
+        }
         versions.set(versionKey(info.journeyId, info.version), info);
         const inside = v.state === 'Live' || v.state === 'Paused' || v.state === 'Completing';
         if (v.state === 'Live') live.push(info);
@@ -137,9 +157,25 @@ export class JourneyCatalog {
           for (const s of d.exit?.segments ?? []) add(byExitSegment, s, info);
         }
         if (v.state !== 'Stopping' && v.state !== 'Stopped' && d.goal) add(byGoalTrigger, d.goal.trigger, info);
+        if (v.state !== 'Stopping' && v.state !== 'Stopped') {
+          for (const step of d.steps) {
+            const metric = step.type === 'split' ? step.experiment?.metric : undefined;
+            if (metric?.type === 'trigger') add(byExperimentTrigger, metric.trigger, info);
+          }
+        }
       }
     }
     const naming = new Map<string, Set<string>>();
-    return { versions, byEntryTrigger, byExitTrigger, byGoalTrigger, byExitSegment, byDynamicSegment, live, naming };
+    return {
+      versions,
+      byEntryTrigger,
+      byExitTrigger,
+      byGoalTrigger,
+      byExitSegment,
+      byDynamicSegment,
+      byExperimentTrigger,
+      live,
+      naming,
+    };
   }
 }

@@ -30,8 +30,21 @@ export interface VersionAnalytics {
   held?: Record<string, number>;
   /** Entries that waited for their slot, by reason (`rateLimited`); absent in counters of older releases. */
   delayed?: Record<string, number>;
+  /** Per split step that is an experiment, per branch: how customers were assigned, and conversions. */
+  experiments?: Record<string, Record<string, ExperimentCounters>>;
   goalReached: number;
   steps: Record<string, StepCounters>;
+}
+
+/**
+ * A branch of an experiment: customers the experiment assigned (and of those, converted), sent down
+ * the winner once it concluded, or kept on it as assigned before (sticky).
+ */
+export interface ExperimentCounters {
+  experiment: number;
+  converted: number;
+  winner: number;
+  sticky: number;
 }
 
 /** Counters of a version nobody has entered yet. */
@@ -160,6 +173,16 @@ export const analyticsProjection: Projection & {
         case 'GoalReached':
           doc(e.data.journeyId, e.data.version).goalReached++;
           break;
+        case 'SplitAssigned':
+        case 'ExperimentConverted': {
+          const assignment = e.type === 'SplitAssigned' ? e.data.assignment : 'converted';
+          if (assignment === undefined) break;
+          const steps = (doc(e.data.journeyId, e.data.version).experiments ??= {});
+          const branches = (steps[e.data.stepId] ??= {});
+          const counters = (branches[String(e.data.branch)] ??= { experiment: 0, converted: 0, winner: 0, sticky: 0 });
+          counters[assignment] += 1;
+          break;
+        }
         case 'CustomerHeld': {
           const held = (doc(e.data.journeyId, e.data.version).held ??= {});
           held[e.data.reason] = (held[e.data.reason] ?? 0) + 1;

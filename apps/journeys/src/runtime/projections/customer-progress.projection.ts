@@ -75,8 +75,13 @@ export function decisionDetails(event: InstanceEvent): Record<string, unknown> |
       return segmentId ? { segmentId } : undefined;
     }
     case 'BranchTaken':
-    case 'SplitAssigned':
       return { branch: event.data.branch, next: event.data.next };
+    case 'SplitAssigned': {
+      const { branch, next, assignment } = event.data;
+      return assignment === undefined ? { branch, next } : { branch, next, assignment };
+    }
+    case 'ExperimentConverted':
+      return { branch: event.data.branch, triggerId: event.data.triggerId };
     case 'ActionRequested':
       return event.data.expiresAt
         ? { actionId: event.data.actionId, expiresAt: event.data.expiresAt }

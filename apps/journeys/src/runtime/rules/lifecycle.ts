@@ -1,4 +1,5 @@
 import type { PartitionWork } from '../../journeys/journey.events';
+import type { BranchFigures } from './experiment';
 
 /**
  * The automatic life-cycle moves the engine asks for (CONTRACT section 2): a move every partition
@@ -11,6 +12,8 @@ export type LifecycleMove = { journeyId: string; version: number } & (
   | { done: PartitionWork }
   /** A pause reached its maximum: it ends by itself, as the version's `pause.whenExceeded` says. */
   | { endPause: true }
+  /** This partition's figures of the experiment at a split step (rules/experiment.ts). */
+  | { report: { stepId: string; branches: BranchFigures[] } }
 );
 
 /** A version as the life-cycle rules see it. */

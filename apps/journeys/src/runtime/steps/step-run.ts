@@ -32,6 +32,10 @@ export interface StepRun extends ConditionContext {
   readonly causeChain: number;
   /** The version is paused: the customer is held before the next step instead of entering it. */
   readonly paused?: boolean;
+  /** The version's concluded experiments by split step id, and their winner (if any). */
+  readonly experiments?: ReadonlyMap<string, { winner: number | null }>;
+  /** Whether the customer was assigned at this split step before (in this instance or an earlier one of the version). */
+  readonly assignedBefore?: (stepId: string) => boolean;
 }
 
 /** Where the customer goes after a step. */

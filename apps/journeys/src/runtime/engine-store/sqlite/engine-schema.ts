@@ -74,7 +74,11 @@ function createControlTables(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS rt_pause_holds_order ON rt_pause_holds (partition, journey_id, version, held_at, instance_id);
     CREATE TABLE IF NOT EXISTS rt_entry_slots (
       partition INTEGER NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, slot INTEGER NOT NULL,
-      PRIMARY KEY (partition, journey_id, version)) WITHOUT ROWID;`);
+      PRIMARY KEY (partition, journey_id, version)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS rt_experiment_counts (
+      partition INTEGER NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, step_id TEXT NOT NULL,
+      branch INTEGER NOT NULL, bucket INTEGER NOT NULL, assigned INTEGER NOT NULL, converted INTEGER NOT NULL,
+      PRIMARY KEY (partition, journey_id, version, step_id, bucket, branch)) WITHOUT ROWID;`);
 }
 
 /** Values bound per `IN (...)` list: one statement execution loads this many customers. */

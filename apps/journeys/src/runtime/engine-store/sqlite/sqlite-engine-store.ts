@@ -11,6 +11,7 @@ import {
   type EngineStore,
   type EngineStores,
   type EntryCount,
+  type ExperimentBucketKey,
   type Memberships,
   type UndeliveredAction,
 } from '../engine-store.port';
@@ -80,7 +81,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const table of ['rt_journeys', 'rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
-      for (const table of ['rt_jobs', 'rt_pause_holds', 'rt_entry_slots']) {
+      for (const table of ['rt_jobs', 'rt_pause_holds', 'rt_entry_slots', 'rt_experiment_counts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
       this.outbox.drop();
@@ -107,6 +108,18 @@ export class SqliteEngineStore implements EngineStore {
       }
       for (const instanceId of changes.pauseHoldsRemoved ?? []) this.s.removeHold.run(this.partition, instanceId);
       for (const e of changes.entrySlots ?? []) this.s.saveSlot.run(this.partition, e.journeyId, e.version, e.slot);
+      for (const c of changes.experimentCounts ?? []) {
+        this.s.saveCount.run(
+          this.partition,
+          c.journeyId,
+          c.version,
+          c.stepId,
+          c.branch,
+          c.bucket,
+          c.assigned,
+          c.converted,
+        );
+      }
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -184,6 +197,18 @@ export class SqliteEngineStore implements EngineStore {
       slot: db
         .prepare('SELECT slot FROM rt_entry_slots WHERE partition = ? AND journey_id = ? AND version = ?')
         .pluck(true),
+      count: db.prepare(
+        `SELECT assigned, converted FROM rt_experiment_counts
+         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket = ? AND branch = ?`,
+      ),
+      figures: db.prepare(
+        `SELECT branch, SUM(assigned) AS assigned, SUM(converted) AS converted FROM rt_experiment_counts
+         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket <= ? GROUP BY branch`,
+      ),
+      saveCount: db.prepare(
+        `INSERT OR REPLACE INTO rt_experiment_counts
+         (partition, journey_id, version, step_id, branch, bucket, assigned, converted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       saveSlot: db.prepare(
         'INSERT OR REPLACE INTO rt_entry_slots (partition, journey_id, version, slot) VALUES (?, ?, ?, ?)',
       ),
@@ -370,6 +395,25 @@ export class SqliteEngineStore implements EngineStore {
   job(jobId: string): EngineJob | undefined {
     const job = this.s.job.get(this.partition, jobId) as string | undefined;
     return job === undefined ? undefined : (JSON.parse(job) as EngineJob);
+  }
+  experimentBucket(key: ExperimentBucketKey): { assigned: number; converted: number } {
+    const { journeyId, version, stepId, bucket, branch } = key;
+    const row = this.s.count.get(this.partition, journeyId, version, stepId, bucket, branch) as
+      { assigned: number; converted: number } | undefined;
+    return row ?? { assigned: 0, converted: 0 };
+  }
+  experimentFigures(
+    journeyId: string,
+    version: number,
+    stepId: string,
+    lastBucket: number,
+  ): Map<number, { assigned: number; converted: number }> {
+    const rows = this.s.figures.all(this.partition, journeyId, version, stepId, lastBucket) as {
+      branch: number;
+      assigned: number;
+      converted: number;
+    }[];
+    return new Map(rows.map((r) => [r.branch, { assigned: r.assigned, converted: r.converted }]));
   }
   entrySlot(journeyId: string, version: number): number | undefined {
     return this.s.slot.get(this.partition, journeyId, version) as number | undefined;
