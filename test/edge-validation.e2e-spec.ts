@@ -26,16 +26,31 @@ describe('instants without a zone or offset are refused over HTTP (issue 10, ite
   });
   afterAll(() => t.close());
 
-  it('refuses a trigger whose occurredAt has no zone, and stores nothing of the request', async () => {
+  it('refuses a trigger whose occurredAt has no zone, naming the problem, and keeps the others', async () => {
     const answer = await t.request('ingest', 'POST', '/triggers', [
       trigger('z1', 'zoe', 'signed-up', {}, '2026-06-01T10:00:00Z'),
       trigger('z2', 'zoe', 'signed-up', {}, '2026-06-01T10:00:00'),
     ]);
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.details).toEqual([
-      { code: 'InvalidDateTime', path: '$[1].occurredAt', message: expect.stringContaining(NO_ZONE) },
+    expect(answer).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect(answer.body.refused).toEqual([
+      {
+        index: 1,
+        id: 'z2',
+        errors: [{ code: 'InvalidDateTime', path: '$.occurredAt', message: expect.stringContaining(NO_ZONE) }],
+      },
     ]);
-    expect(await customerEvents(t, 'zoe')).toEqual([]);
+    expect(await customerEvents(t, 'zoe')).toEqual([expect.objectContaining({ type: 'TriggerReceived' })]);
+  });
+
+  it('refuses a body that is neither a message nor a list of them whole', async () => {
+    for (const body of [[], [['nested']], [1, 2], Array.from({ length: 10_001 }, () => ({}))]) {
+      const answer = await t.request('ingest', 'POST', '/triggers', body);
+      expect({ body: JSON.stringify(body).slice(0, 20), status: answer.status }).toEqual({
+        body: JSON.stringify(body).slice(0, 20),
+        status: 400,
+      });
+      expect(answer.body.error.details.length).toBeGreaterThan(0);
+    }
   });
 
   it.each(['2026-06-01T10:00:00Z', '2026-06-01T12:00:00+02:00', '2026-06-01T05:00:00-0500'])(

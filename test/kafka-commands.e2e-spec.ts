@@ -1,6 +1,7 @@
 import { describeKafka } from '../libs/testing/src/kafka-broker';
 import type { ReadMessage } from '@journeys/messaging/testing/topic-reader';
 import { startKafkaTestApp, type KafkaTestApp } from './support/kafka-app';
+import { eventually } from './support/test-app';
 
 const definition = {
   name: 'Kafka welcome',
@@ -133,7 +134,15 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     expect(await resultOf('unknown-1')).toMatchObject({ ok: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
     expect(await resultOf('invalid-1')).toMatchObject({ ok: false, status: 400 });
 
-    const metrics = await k.t.request(undefined, 'GET', '/metrics');
+    // Counters move once the broker acknowledged, which may be just after a reader saw the message.
+    const metrics = await eventually(
+      () => k.t.request(undefined, 'GET', '/metrics'),
+      (m) =>
+        String(m.body).includes(
+          `journeys_kafka_dead_letters_total{topic="${k.topics.commands}",reason="BAD_JSON"} 1`,
+        ) && String(m.body).includes(`journeys_kafka_messages_out_total{topic="${k.topics.commandResults}"}`),
+      10_000,
+    );
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain(

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { EventStore, RecordedEvent } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
 import { EventStoreDbTestServer } from '../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
-import { describeKafka, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
 import { kafkaTestSettings } from './support/kafka-app';
 import { call, EDITOR_KEY, freePort, INGEST_KEY, kill, startService } from './support/service-process';
 
@@ -74,7 +75,13 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
     const journeys = await setUp(a.port);
     const seen = new Map<string, number>();
     const watcher = watchTimers(store, seen);
-    const load = new Load(replicas);
+    const producer = new Kafka({
+      clientId: 'scale-out-load',
+      brokers: kafkaBrokers() ?? [],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    const load = new Load(replicas, { producer, topic: settings.topics.triggers });
     const running = load.run();
 
     await sleep(4_000);
@@ -89,6 +96,7 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
     await sleep(6_000);
     load.stop();
     await running;
+    await producer.disconnect();
 
     const live = replicas.filter((r) => r.process);
     await waitForOwners(live, PARTITIONS);
@@ -138,13 +146,20 @@ async function setUp(port: number): Promise<{ triggered: string; segment: string
   return { triggered, segment };
 }
 
-/** Triggers and segment joins posted to whichever replica answers, each batch retried until stored. */
+/**
+ * Triggers and segment joins posted to whichever replica answers, each batch retried until stored;
+ * and triggers over Kafka keyed by something other than their customer, so they arrive on a topic
+ * partition any replica may hold: the engine partition follows the customerId in the body.
+ */
 class Load {
   private stopped = false;
   private readonly triggers = new Set<string>();
   private batch = 0;
 
-  constructor(private readonly replicas: readonly Replica[]) {}
+  constructor(
+    private readonly replicas: readonly Replica[],
+    private readonly kafka: { producer: Producer; topic: string },
+  ) {}
 
   async run(): Promise<void> {
     while (!this.stopped) {
@@ -159,6 +174,12 @@ class Load {
       }));
       await this.post('/triggers', messages);
       for (const m of messages) this.triggers.add(m.id);
+      const overKafka = { ...messages[0], id: `k-${n}`, customerId: `c${(n * 7) % 400}` };
+      await this.kafka.producer.send({
+        topic: this.kafka.topic,
+        messages: [{ key: `not-the-customer-${n}`, value: JSON.stringify(overKafka) }],
+      });
+      this.triggers.add(overKafka.id);
       await this.post('/segments/beta/membership', { joined: [`s${n}`] });
       await sleep(150);
     }
@@ -213,7 +234,7 @@ function watchTimers(store: EventStore, seen: Map<string, number>): { stop(): vo
 }
 
 async function waitForOwners(replicas: readonly Replica[], partitions: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const owned: number[] = [];
     for (const r of replicas) {

@@ -80,7 +80,14 @@ export async function createApp(
   app.enableShutdownHooks();
   serveOpenApi(app);
   await serveConsole(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // Refused while starting (e.g. a partition count the store's state was not laid out in): release
+    // the stores and threads the modules opened, so the process can exit with the reason.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   app.get(ProjectionRunner).start();
   return app;
 }

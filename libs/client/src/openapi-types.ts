@@ -555,7 +555,7 @@ export type paths = {
         put?: never;
         /**
          * Send triggers
-         * @description One trigger message or a list of up to 10,000. A request of the wrong shape is refused whole (400, every problem with its path such as `$[3].occurredAt`). Messages of the right shape are checked against their trigger definition one by one: refused ones are listed with their problems, the others stored. A message id seen before with the same content is a duplicate: accepted and ignored.
+         * @description One trigger message or a list of up to 10,000. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400). Each message is then checked on its own, its shape (TriggerMessage) and its trigger definition: refused ones are listed in `refused` with every problem (paths such as `$.occurredAt` inside the message), the others stored. A message id seen before with the same content is a duplicate: accepted and ignored; with other content it is refused (IdempotencyKeyReused).
          *
          *     Roles: admin, ingest.
          */
@@ -1193,6 +1193,11 @@ export type components = {
          * @description The body of `POST /triggers`: one trigger message or a list of at most 10000.
          */
         TriggerBatch: components["schemas"]["TriggerMessage"] | components["schemas"]["TriggerMessage"][];
+        /**
+         * TriggerRequest
+         * @description The envelope of `POST /triggers`: one object or a list of 1 to 10000 objects, each then checked as a TriggerMessage on its own.
+         */
+        TriggerRequest: Record<string, never> | Record<string, never>[];
         /**
          * SegmentChange
          * @description A customer joined or left a segment (`journeys.segments`).

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { createApp } from '../bootstrap';
 import type { Clock } from '../common/clock';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
 import { progress } from './progress';
 

@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
 import { ApiContract } from '../common/api-contract';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { KafkaMessaging, type KafkaHealth } from '../messaging/kafka-messaging.service';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
 

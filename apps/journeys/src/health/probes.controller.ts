@@ -1,13 +1,12 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
 import { ApiContract } from '../common/api-contract';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
 import { followerVerdict, type FollowerState } from './readiness';
 

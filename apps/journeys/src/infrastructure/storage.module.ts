@@ -1,6 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
 import { ProjectionRunner, ReadModelStore } from '@journeys/read-models';
@@ -8,7 +8,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { PROJECTIONS } from './projections';
 
-export const EVENT_STORE = Symbol('EVENT_STORE');
+/** The token lives beside the port; kept here too for the code that imports it from this module. */
+export { EVENT_STORE };
 
 /** Where the embedded files live inside the data directory. */
 export function storageFiles(dataDir: string) {

@@ -25,9 +25,9 @@ export class IngestionController {
   ) {}
 
   /**
-   * One trigger message or a list. A request of the wrong shape is a 400 listing every problem;
-   * messages of the right shape are then checked against their trigger definitions one by one: the
-   * refused ones are listed, the others kept.
+   * One trigger message or a list. A body that is neither is a 400; each message is then checked on
+   * its own (its shape, then its trigger definition), as on Kafka: refused ones are listed with every
+   * problem, the others kept.
    */
   @Post('triggers')
   @HttpCode(202)
@@ -36,7 +36,7 @@ export class IngestionController {
     tag: 'ingestion',
     summary: 'Send triggers',
     description:
-      'One trigger message or a list of up to 10,000. A request of the wrong shape is refused whole (400, every problem with its path such as `$[3].occurredAt`). Messages of the right shape are checked against their trigger definition one by one: refused ones are listed with their problems, the others stored. A message id seen before with the same content is a duplicate: accepted and ignored.',
+      'One trigger message or a list of up to 10,000. A body that is neither an object nor a list of 1 to 10,000 objects is refused whole (400). Each message is then checked on its own, its shape (TriggerMessage) and its trigger definition: refused ones are listed in `refused` with every problem (paths such as `$.occurredAt` inside the message), the others stored. A message id seen before with the same content is a duplicate: accepted and ignored; with other content it is refused (IdempotencyKeyReused).',
     roles: ['ingest'],
     body: {
       schema: 'TriggerBatch',
@@ -57,8 +57,8 @@ export class IngestionController {
     },
     writes: true,
   })
-  triggers(@Body(new SchemaBodyPipe('trigger-batch.json')) body: unknown): Promise<IngestResult> {
-    return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body], { shapeChecked: true });
+  triggers(@Body(new SchemaBodyPipe('trigger-request.json')) body: unknown): Promise<IngestResult> {
+    return this.ingestion.ingestTriggers(Array.isArray(body) ? body : [body]);
   }
 
   @Post('segments/:segmentId/membership')

@@ -48,8 +48,8 @@ export interface IngestResult {
  * stored and the whole batch should be retried (e.g. ServiceUnavailable).
  */
 export abstract class Ingestion {
-  /** `shapeChecked`: the caller already checked every message against `trigger-message.json` (HTTP checks the whole batch). */
-  abstract ingestTriggers(messages: readonly unknown[], options?: { shapeChecked?: boolean }): Promise<IngestResult>;
+  /** Checks each message on its own (`trigger-message.json`, then its trigger definition) and stores the good ones. */
+  abstract ingestTriggers(messages: readonly unknown[]): Promise<IngestResult>;
   /** `shapeChecked`: the changes were built from a request checked against `membership-request.json`. */
   abstract ingestSegmentChanges(
     messages: readonly unknown[],

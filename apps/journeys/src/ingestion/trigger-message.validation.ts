@@ -95,16 +95,14 @@ function definitionProblems(message: TriggerMessage, triggers: ReadonlyMap<strin
 /**
  * Checks one trigger message: its shape against the `trigger-message.json` schema (every instant
  * with Z or an offset, no null attribute: the hosted products accept a null and fail at run time),
- * then against its trigger definition. Every problem is listed. `shapeChecked`: the schema was
- * checked by the caller already (HTTP checks the whole batch before), so only the size is.
+ * then against its trigger definition. Every problem is listed, with paths inside the message.
  */
 export function validateTriggerMessage(
   input: unknown,
   triggers: ReadonlyMap<string, KnownTrigger>,
-  shapeChecked = false,
 ): Validated<TriggerMessage> {
   const rawId = isObject(input) && typeof input.id === 'string' ? input.id : undefined;
-  const shape = shapeChecked ? sizeProblems(input) : shapeProblems('trigger-message.json', input);
+  const shape = shapeProblems('trigger-message.json', input);
   if (shape.length) return { ok: false, id: rawId, errors: shape };
   const { attributes = {}, ...fields } = input as Omit<TriggerMessage, 'attributes'> & {
     attributes?: TriggerMessage['attributes'];

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import {
   cloudEventsRoute,
   createKafka,
@@ -27,7 +27,6 @@ import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Ingestion } from '../ingestion/ingestion.port';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { ENGINE_OBSERVER } from '../runtime/engine-observer';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
 import { JourneysMetrics } from './journeys-metrics';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Module } from '@nestjs/common';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ReadModelStore } from '@journeys/read-models';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { KafkaPartitionOwnership } from '../messaging/kafka-partition-ownership';
 import { IngestionController } from '../ingestion/ingestion.controller';
 import { Ingestion } from '../ingestion/ingestion.port';

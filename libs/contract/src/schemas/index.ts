@@ -5,6 +5,7 @@ import {
   membershipRequestSchema,
   segmentChangeSchema,
   triggerBatchSchema,
+  triggerRequestSchema,
   triggerMessageSchema,
 } from './ingestion.schemas';
 import { journeyDefinitionSchema } from './journey-definition.schema';
@@ -33,6 +34,7 @@ export const CONTRACT_SCHEMAS: Record<string, JsonSchema> = {
   'journey-definition.json': journeyDefinitionSchema,
   'trigger-message.json': triggerMessageSchema,
   'trigger-batch.json': triggerBatchSchema,
+  'trigger-request.json': triggerRequestSchema,
   'segment-change.json': segmentChangeSchema,
   'membership-request.json': membershipRequestSchema,
   'intake-result.json': intakeResultSchema,

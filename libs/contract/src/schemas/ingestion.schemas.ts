@@ -60,6 +60,19 @@ export const triggerBatchSchema: JsonSchema = {
   ],
 };
 
+/**
+ * What `POST /triggers` refuses whole (400): a body that is neither a message nor a list of them.
+ * Each message is then checked on its own against `trigger-message.json`, as on Kafka: a bad one is
+ * listed in `refused` and the others are stored.
+ */
+export const triggerRequestSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'trigger-request.json',
+  title: 'TriggerRequest',
+  description: `The envelope of \`POST /triggers\`: one object or a list of 1 to ${MAX_INTAKE_BATCH} objects, each then checked as a TriggerMessage on its own.`,
+  anyOf: [{ type: 'object' }, { type: 'array', minItems: 1, maxItems: MAX_INTAKE_BATCH, items: { type: 'object' } }],
+};
+
 export const segmentChangeSchema: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'segment-change.json',

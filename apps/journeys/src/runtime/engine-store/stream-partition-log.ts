@@ -1,6 +1,7 @@
 import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent } from '@journeys/event-store';
 import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSION } from '../../common/command-context';
+import { ENGINE_LAYOUT_SET } from '../partitions/partition-layout';
 import { emptyChanges, type EngineChanges, type EngineStore } from './engine-store.port';
 import { PartitionFencedError, type PartitionLog } from './partition-log.port';
 
@@ -17,6 +18,7 @@ export const PARTITION_SNAPSHOT_PIECE = 'PartitionSnapshotPiece';
 export const PARTITION_SNAPSHOT_TAKEN = 'PartitionSnapshotTaken';
 /** The engine's own bookkeeping: not part of the downstream contract, never published. */
 export const ENGINE_LOG_EVENT_TYPES: ReadonlySet<string> = new Set([
+  ENGINE_LAYOUT_SET,
   PARTITION_COMMITTED,
   PARTITION_CLAIMED,
   PARTITION_SNAPSHOT_PIECE,

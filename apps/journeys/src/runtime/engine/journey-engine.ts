@@ -7,15 +7,15 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Reactor, type EventStore } from '@journeys/event-store';
+import { EVENT_STORE, Reactor, type EventStore } from '@journeys/event-store';
 import { CLOCK, type Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { EVENT_STORE } from '../../infrastructure/storage.module';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { ENGINE_OBSERVER, type EngineObserver } from '../engine-observer';
 import { ENGINE_STORES, type EngineStores } from '../engine-store/engine-store.port';
 import { PARTITION_LOG, PartitionFencedError, type PartitionLog } from '../engine-store/partition-log.port';
+import { ensurePartitionLayout } from '../partitions/partition-layout';
 import { PARTITION_OWNERSHIP, type PartitionOwnership } from '../partitions/partition-ownership.port';
 import { EngineQueue } from './engine-queue';
 import { EngineScheduler } from './engine-scheduler';
@@ -72,7 +72,13 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     };
   }
 
-  onApplicationBootstrap(): void {
+  /** Refuses to start on state laid out in another partition count; then follows the owned partitions. */
+  async onApplicationBootstrap(): Promise<void> {
+    await ensurePartitionLayout(this.events, this.config.partitions, async () => {
+      // The engine ran before the count was recorded: its state file, or a partition stream.
+      if (this.stores.partition(0).checkpoint() !== undefined) return true;
+      return (await this.events.readStream('partition-0', { maxCount: 1 })).length > 0;
+    });
     this.inputs = new EngineInputLoop(
       () => this.owned,
       this.config.partitions,
@@ -98,6 +104,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   /** Before the stores close: the batch in flight commits, then the worker stops. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (!this.reactor) return; // never started (refused at bootstrap)
     this.scheduler.stop();
     await this.ownership.stop();
     await this.assigning;
