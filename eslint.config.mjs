@@ -32,6 +32,8 @@ export default tseslint.config(
     files: [
       'apps/journeys/src/**/*.decider.ts',
       'apps/journeys/src/**/*.events.ts',
+      'apps/journeys/src/**/*.evolve.ts',
+      'apps/journeys/src/**/*.state.ts',
       'apps/journeys/src/**/*.fold.ts',
       'apps/journeys/src/runtime/steps/**/*.ts',
       'apps/journeys/src/runtime/rules/**/*.ts',

@@ -102,6 +102,13 @@ import { KEYS, type TestApp } from './support/test-app';
         .click();
       await heading.getByText('Live', { exact: true }).waitFor();
 
+      // Pause and resume are offered where the state allows them.
+      await page.getByRole('button', { name: 'Pause version 1' }).click();
+      await heading.getByText('Paused', { exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: 'Pause version 1' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Resume version 1' }).click();
+      await heading.getByText('Live', { exact: true }).waitFor();
+
       await page.getByRole('button', { name: 'Edit (new version)' }).click();
       await versions.locator('[aria-current="page"]').getByText('v3 Draft').waitFor();
       await page.getByRole('link', { name: 'Edit draft' }).click();

@@ -62,7 +62,7 @@ describe('cross-journey reads over HTTP', () => {
       ],
     });
     const detail = await t.request('viewer', 'GET', `/journeys/${welcome}`);
-    expect(detail.body.allowedActions).toEqual(['update', 'publish', 'discard', 'stop', 'saveAsTemplate']);
+    expect(detail.body.allowedActions).toEqual(['update', 'publish', 'discard', 'pause', 'stop', 'saveAsTemplate']);
 
     const totals = await t.request('viewer', 'GET', '/analytics');
     expect(totals.status).toBe(200);

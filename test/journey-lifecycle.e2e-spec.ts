@@ -101,7 +101,7 @@ describe('journey life cycle over HTTP (embedded store)', () => {
       body: {
         error: {
           code: 'ACTION_NOT_ALLOWED',
-          details: [{ state: 'Live', allowedActions: ['edit', 'stop', 'copy', 'saveAsTemplate'] }],
+          details: [{ state: 'Live', allowedActions: ['edit', 'pause', 'stop', 'copy', 'saveAsTemplate'] }],
         },
       },
     });

@@ -53,10 +53,16 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
 
     await k.produce(k.topics.commands, [
       command('publish-1', 'PublishJourney', { journeyId }),
+      command('pause-1', 'PauseVersion', { journeyId, version: 1 }),
+      command('resume-1', 'ResumeVersion', { journeyId, version: 1 }),
+      command('resume-2', 'ResumeVersion', { journeyId, version: 1 }),
       command('stop-1', 'StopVersion', { journeyId, version: 1 }),
       command('stop-2', 'StopVersion', { journeyId, version: 7 }),
     ]);
     expect(await resultOf('publish-1')).toMatchObject({ ok: true, result: { id: journeyId, state: 'Live' } });
+    expect(await resultOf('pause-1')).toMatchObject({ ok: true, result: { state: 'Paused' } });
+    expect(await resultOf('resume-1')).toMatchObject({ ok: true, result: { state: 'Live' } });
+    expect(await resultOf('resume-2')).toMatchObject({ ok: false, status: 409, error: { code: 'ACTION_NOT_ALLOWED' } });
     expect((await resultOf('stop-1')).result.versions[0].state).toMatch(/^Stopp(ing|ed)$/);
     // A refusal is an answer, with the REST error body and status, not a dead letter.
     const refused = await resultOf('stop-2');
@@ -76,6 +82,9 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     expect(history.body.entries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'crm-sync', action: 'publish', outcome: 'accepted' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'pause', outcome: 'accepted', state: 'Paused' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'resume', outcome: 'accepted', state: 'Live' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'resume', outcome: 'refused' }),
         expect.objectContaining({ actor: 'crm-sync', action: 'stop', outcome: 'accepted' }),
       ]),
     );

@@ -296,6 +296,50 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/journeys/{id}/versions/{version}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a Live version
+         * @description The version is Paused: nobody enters (triggers and segment joiners are blocked with reason `paused`, segment enrolment waits) and no step runs (a customer whose wait ends, or whose trigger arrives, is held before the next step). Exits and goals still count. The pause ends on resume, when a newer version is published, on stop, or by itself once it has lasted the definition's `pause.maxDuration` (default P21D), as `pause.whenExceeded` says (default resume).
+         *
+         *     Roles: admin, editor.
+         */
+        post: operations["journeysPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/journeys/{id}/versions/{version}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a Paused version
+         * @description The version is Live again: entries are taken, and the customers held during the pause go on from where they were held, in the order they were held (their timers' due order), timed from the resume.
+         *
+         *     Roles: admin, editor.
+         */
+        post: operations["journeysResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/journeys/{id}/copy": {
         parameters: {
             query?: never;
@@ -809,6 +853,7 @@ export type components = {
             exit?: components["schemas"]["ExitRules"] | null;
             goal?: components["schemas"]["Goal"] | null;
             delivery?: components["schemas"]["Delivery"] | null;
+            pause?: components["schemas"]["PauseRules"] | null;
             /** @description The first step is where every customer starts */
             steps: components["schemas"]["Step"][];
         };
@@ -841,6 +886,7 @@ export type components = {
             }) | null;
             /** @description Members may not start the journey */
             exclusionSegments?: string[] | null;
+            entryLimit?: components["schemas"]["EntryLimit"] | null;
         };
         /** @description Customers enter as members of segments */
         SegmentAudience: {
@@ -873,6 +919,7 @@ export type components = {
             rejoinReentry?: boolean | null;
             /** @description Members may not start the journey */
             exclusionSegments?: string[] | null;
+            entryLimit?: components["schemas"]["EntryLimit"] | null;
         };
         /** @description A step; one without a successor completes the customer's journey */
         Step: components["schemas"]["SendStep"] | components["schemas"]["WaitStep"] | components["schemas"]["WaitForTriggerStep"] | components["schemas"]["BranchStep"] | components["schemas"]["SplitStep"] | components["schemas"]["ActivateTriggerStep"] | components["schemas"]["ExitStep"];
@@ -1000,6 +1047,7 @@ export type components = {
                 /** @description Where this branch leads; none: a hold-out group */
                 next?: string | null;
             }[];
+            experiment?: components["schemas"]["Experiment"] | null;
         };
         /** @description Raises a trigger for this customer, which may start or move other journeys */
         ActivateTriggerStep: {
@@ -1139,6 +1187,80 @@ export type components = {
              * @enum {string|null}
              */
             mode?: "hold" | "skip" | null;
+        };
+        /** @description An A/B test: two-proportion z-tests of the best branch against each other (Bonferroni-corrected); a significant winner takes later customers */
+        Experiment: {
+            /** @description A conversion: the journey goal, or a trigger, within `within` of the assignment */
+            metric: {
+                /** @constant */
+                type: "goal";
+                /**
+                 * Format: iso-duration
+                 * @description Conversion window after the assignment, at most 90 days
+                 * @example P2D
+                 */
+                within: string;
+            } | {
+                /** @constant */
+                type: "trigger";
+                /** @description A trigger definition that is Ready */
+                trigger: string;
+                /**
+                 * Format: iso-duration
+                 * @description Conversion window after the assignment, at most 90 days
+                 * @example P2D
+                 */
+                within: string;
+            };
+            /**
+             * Format: iso-duration
+             * @description Conclude this long after the version went live (longer than the window)
+             * @example P2D
+             */
+            decideAfter?: string;
+            /** @description Conclude once every branch has this many customers whose window has closed */
+            sampleSize?: number;
+            /** @description Two-sided significance level of the test, default 0.05 */
+            significance?: number | null;
+        } & (unknown | unknown);
+        /** @description At most count entries per hour or day, spread evenly over the period (never in bursts); a trigger or dynamic joiner waits at most one period for its slot, else is blocked (rateLimited); a segment enrolment enters the rest in order */
+        EntryLimit: {
+            /** @description At most this many entries per period (1 to 1,000,000) */
+            count: number;
+            /**
+             * @description PT1H (an hour) or P1D (a day) of the journey time zone
+             * @enum {string}
+             */
+            per: "PT1H" | "P1D";
+            /** @description Days entries are allowed on (mon..sun); default every day */
+            weekdays?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[] | null;
+            /** @description Hours entries are allowed in; default the whole day */
+            hours?: {
+                /**
+                 * @description Local time entries start, HH:MM
+                 * @example 09:00
+                 */
+                from: string;
+                /**
+                 * @description Local time entries end, HH:MM (24:00: midnight); after from
+                 * @example 09:00
+                 */
+                to: string;
+            } | null;
+        };
+        /** @description How long a version may stay paused, and how such a pause ends by itself */
+        PauseRules: {
+            /**
+             * Format: iso-duration
+             * @description Longest a pause may last, at most 90 days; default P21D
+             * @example P2D
+             */
+            maxDuration?: string | null;
+            /**
+             * @description How a pause that reaches maxDuration ends: resume (default) or stop the version
+             * @enum {string|null}
+             */
+            whenExceeded?: "resume" | "stop" | null;
         };
         /**
          * TriggerMessage
@@ -1369,7 +1491,7 @@ export type components = {
             id: string;
             name: string;
             /** @enum {unknown} */
-            state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+            state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
             /** @description Send it back as If-Match: "<revision>" */
             revision: number;
             /** Format: date-time */
@@ -1380,8 +1502,29 @@ export type components = {
             versions: {
                 version: number;
                 /** @enum {unknown} */
-                state: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 validationErrors?: components["schemas"]["Problem"][];
+                pause?: {
+                    /** Format: date-time */
+                    pausedAt: string;
+                    /**
+                     * Format: date-time
+                     * @description When the pause ends by itself
+                     */
+                    endsAt: string;
+                    /** @enum {unknown} */
+                    whenExceeded: "resume" | "stop";
+                };
+                /** @description Experiments partitions reported on, by split step id: the conclusion, or null while it runs */
+                experiments?: {
+                    [key: string]: {
+                        concluded: {
+                            winner?: number | null;
+                            /** @enum {unknown} */
+                            result?: "winner" | "noSignificantDifference" | "tooFewToTest";
+                        } | null;
+                    };
+                };
             }[];
         };
         /**
@@ -1393,7 +1536,7 @@ export type components = {
                 id: string;
                 name: string;
                 /** @enum {unknown} */
-                state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 revision: number;
                 updatedAt?: string;
             }[];
@@ -1405,7 +1548,7 @@ export type components = {
         JourneyVersion: {
             version: number;
             /** @enum {unknown} */
-            state: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+            state: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
             definition: components["schemas"]["JourneyDefinition"];
             validationErrors?: components["schemas"]["Problem"][];
         };
@@ -1435,7 +1578,7 @@ export type components = {
             versions: {
                 version: number;
                 /** @enum {unknown} */
-                state?: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                 entered: number;
                 active: number;
                 completed: number;
@@ -1445,10 +1588,38 @@ export type components = {
                 exitedBy?: {
                     [key: string]: number;
                 };
-                /** @description Entries refused by reason */
+                /** @description Entries refused by reason (reentryBlocked, excluded, paused, ...) */
                 blocked?: {
                     [key: string]: number;
                 };
+                /** @description Customers a delivery control held before a step, by reason (paused: the version was paused) */
+                held?: {
+                    [key: string]: number;
+                };
+                /** @description Entries that waited for their slot, by reason (rateLimited: the entry limit) */
+                delayed?: {
+                    [key: string]: number;
+                };
+                /** @description Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions */
+                experiments?: {
+                    stepId: string;
+                    concluded: {
+                        winner?: number | null;
+                        /** @enum {unknown} */
+                        result?: "winner" | "noSignificantDifference" | "tooFewToTest";
+                    } | null;
+                    branches: {
+                        branch: number;
+                        /** @description Assigned by the experiment (counted) */
+                        experiment: number;
+                        /** @description Of those, converted within the window */
+                        converted: number;
+                        /** @description Sent down the winner once it concluded */
+                        winner: number;
+                        /** @description Kept the branch assigned before it concluded */
+                        sticky: number;
+                    }[];
+                }[];
                 sends?: {
                     /** @description Messages handed to the actions output (ActionRequested) */
                     requested: number;
@@ -1496,6 +1667,15 @@ export type components = {
                 reason: string;
                 triggerId?: string;
             }[];
+            delayed?: {
+                version: number;
+                at: string;
+                /** @description rateLimited */
+                reason: string;
+                /** @description The slot the customer enters at */
+                enterAt: string;
+                triggerId?: string;
+            }[];
         };
         /**
          * CustomerJourneys
@@ -1515,6 +1695,15 @@ export type components = {
                     reason: string;
                     triggerId?: string;
                 }[];
+                delayed?: {
+                    version: number;
+                    at: string;
+                    /** @description rateLimited */
+                    reason: string;
+                    /** @description The slot the customer enters at */
+                    enterAt: string;
+                    triggerId?: string;
+                }[];
             }[];
         };
         /**
@@ -1527,7 +1716,7 @@ export type components = {
                 versions: {
                     version: number;
                     /** @enum {unknown} */
-                    state?: "Draft" | "Publishing" | "Live" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                    state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
                     entered: number;
                     active: number;
                     completed: number;
@@ -1548,6 +1737,12 @@ export type components = {
                         skippedBy: {
                             [key: string]: number;
                         };
+                    };
+                    held?: {
+                        [key: string]: number;
+                    };
+                    delayed?: {
+                        [key: string]: number;
                     };
                     goal: {
                         reached: number;
@@ -1921,6 +2116,26 @@ export type components = {
             /** @description Recorded as the actor of the events and audit entries */
             actor: string;
             /** @constant */
+            type: "PauseVersion";
+            /** @description The journey the REST path names (`/journeys/{id}/...`) */
+            journeyId: string;
+            version: number;
+        } | {
+            /** @description Unique per command: a redelivered command is answered with its stored outcome */
+            commandId: string;
+            /** @description Recorded as the actor of the events and audit entries */
+            actor: string;
+            /** @constant */
+            type: "ResumeVersion";
+            /** @description The journey the REST path names (`/journeys/{id}/...`) */
+            journeyId: string;
+            version: number;
+        } | {
+            /** @description Unique per command: a redelivered command is answered with its stored outcome */
+            commandId: string;
+            /** @description Recorded as the actor of the events and audit entries */
+            actor: string;
+            /** @constant */
             type: "CopyJourney";
             /** @description The journey the REST path names (`/journeys/{id}/...`) */
             journeyId: string;
@@ -2075,7 +2290,7 @@ export type components = {
             /** @example /journeys */
             source: string;
             /** @enum {unknown} */
-            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.SendHeld" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved";
+            type: "journeys.JourneyCreated" | "journeys.JourneyCopied" | "journeys.JourneyCreatedFromTemplate" | "journeys.JourneyDraftUpdated" | "journeys.JourneyPublishRequested" | "journeys.JourneyPublishRejected" | "journeys.JourneyVersionWentLive" | "journeys.JourneyEditStarted" | "journeys.JourneyDraftDiscarded" | "journeys.JourneyVersionCompleting" | "journeys.JourneyVersionCompleted" | "journeys.JourneyVersionStopRequested" | "journeys.JourneyVersionStopped" | "journeys.JourneyVersionPartitionDone" | "journeys.JourneyVersionPaused" | "journeys.JourneyVersionResumed" | "journeys.ExperimentFiguresReported" | "journeys.ExperimentConcluded" | "journeys.JourneyCommandRefused" | "journeys.TemplateSaved" | "journeys.TriggerDefinitionCreated" | "journeys.TriggerDefinitionReady" | "journeys.TriggerReceived" | "journeys.SegmentMembershipChanged" | "journeys.ConsentChanged" | "journeys.DeliverySettingsChanged" | "journeys.SettingsChangeRefused" | "journeys.CustomerEntryBlocked" | "journeys.CustomerEntryDelayed" | "journeys.CustomerEntered" | "journeys.StepEntered" | "journeys.ActionRequested" | "journeys.ActionCancelled" | "journeys.SendSkipped" | "journeys.SendHeld" | "journeys.WaitScheduled" | "journeys.WaitElapsed" | "journeys.TriggerMatched" | "journeys.TriggerWaitTimedOut" | "journeys.BranchTaken" | "journeys.SplitAssigned" | "journeys.ExperimentConverted" | "journeys.TriggerActivated" | "journeys.GoalReached" | "journeys.CustomerExited" | "journeys.CustomerCompleted" | "journeys.CustomerRemoved" | "journeys.CustomerHeld";
             /** @description The stream, e.g. journey-<id> */
             subject: string;
             /**
@@ -2093,7 +2308,7 @@ export type components = {
             /** @description Global position in the event store (decimal; may exceed 2^53) */
             position: string;
             schemaversion: number;
-        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown);
         /** @description A journey was created (version 1, Draft) */
         JourneyCreatedData: {
             journeyId: string;
@@ -2180,11 +2395,105 @@ export type components = {
         JourneyVersionStopRequestedData: {
             journeyId: string;
             version: number;
+            /**
+             * @description Set when a pause reached its maximum
+             * @enum {unknown}
+             */
+            reason?: "maxPauseReached";
         };
         /** @description No customer is left inside */
         JourneyVersionStoppedData: {
             journeyId: string;
             version: number;
+        };
+        /** @description One engine partition has done its share of a version's work */
+        JourneyVersionPartitionDoneData: {
+            journeyId: string;
+            version: number;
+            partition: number;
+            partitions: number;
+            /** @enum {unknown} */
+            work: "emptied" | "stopped" | "enrolled" | "occurrencesRun";
+        };
+        /** @description A Live version was paused: nobody enters and no step runs until it resumes */
+        JourneyVersionPausedData: {
+            journeyId: string;
+            version: number;
+            /** Format: date-time */
+            pausedAt: string;
+            /**
+             * Format: date-time
+             * @description pausedAt + pause.maxDuration
+             */
+            endsAt: string;
+            /**
+             * @description How the pause ends by itself at endsAt
+             * @enum {unknown}
+             */
+            whenExceeded: "resume" | "stop";
+        };
+        /** @description A Paused version is Live again */
+        JourneyVersionResumedData: {
+            journeyId: string;
+            version: number;
+            /**
+             * @description A user resumed it, or its pause reached endsAt
+             * @enum {unknown}
+             */
+            reason: "resumed" | "maxPauseReached";
+        };
+        /** @description One engine partition's figures of an experiment (stored with more than one partition) */
+        ExperimentFiguresReportedData: {
+            journeyId: string;
+            version: number;
+            stepId: string;
+            partition: number;
+            partitions: number;
+            branches: {
+                assigned: number;
+                converted: number;
+            }[];
+        };
+        /** @description An experiment concluded: every branch's figures, the comparisons with the best branch, and the winner or none */
+        ExperimentConcludedData: {
+            journeyId: string;
+            version: number;
+            stepId: string;
+            /** @description The experiment's metric, as its definition says */
+            metric: {
+                /** @enum {unknown} */
+                type: "goal" | "trigger";
+                trigger?: string;
+                within: string;
+            };
+            /**
+             * @description Two-proportion z-tests, pooled, two-sided
+             * @constant
+             */
+            test: "twoProportionZ";
+            significance: number;
+            /** @description significance / (branches - 1): Bonferroni */
+            correctedSignificance: number;
+            branches: {
+                branch: number;
+                next: string | null;
+                /** @description Customers assigned whose conversion window had closed */
+                assigned: number;
+                converted: number;
+                rate: number;
+            }[];
+            /** @description The branch with the highest rate alone, if any */
+            best: number | null;
+            comparisons: {
+                branch: number;
+                z: number;
+                pValue: number;
+                significant: boolean;
+            }[];
+            /** @description Later customers go down it; null: the split keeps its weights */
+            winner: number | null;
+            /** @enum {unknown} */
+            result: "winner" | "noSignificantDifference" | "tooFewToTest";
         };
         /** @description A command the service refused (stream journeyAudit-<id>), for the audit history */
         JourneyCommandRefusedData: {
@@ -2307,8 +2616,28 @@ export type components = {
             version: number;
             customerId: string;
             /** @enum {unknown} */
-            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended";
+            reason: "unmetCondition" | "excluded" | "reentryBlocked" | "notStarted" | "ended" | "paused" | "rateLimited";
             triggerId?: string;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+        };
+        /** @description A trigger or segment join waits for its slot of a rate-limited version (stream customer-<id>) */
+        CustomerEntryDelayedData: {
+            journeyId: string;
+            version: number;
+            customerId: string;
+            /** @enum {unknown} */
+            reason: "rateLimited";
+            triggerId?: string;
+            segmentId?: string;
+            /**
+             * Format: date-time
+             * @description The slot the customer enters at
+             */
+            enterAt: string;
             /**
              * Format: date-time
              * @description The logical time the engine decided it
@@ -2540,6 +2869,28 @@ export type components = {
             stepId: string;
             branch: number;
             next: string | null;
+            /**
+             * @description On a split that is an experiment: assigned by it (counted), sent down its winner, or kept on the branch assigned before it concluded
+             * @enum {unknown}
+             */
+            assignment?: "experiment" | "winner" | "sticky";
+        };
+        /** @description A customer an experiment assigned reached its metric within the window */
+        ExperimentConvertedData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            stepId: string;
+            branch: number;
+            /** @description The trigger that reached the goal or the metric trigger */
+            triggerId: string;
         };
         /** @description An activateTrigger step raised a trigger */
         TriggerActivatedData: {
@@ -2618,6 +2969,23 @@ export type components = {
             at: string;
             /** @enum {unknown} */
             reason: "versionStopped";
+        };
+        /** @description The version is paused: the customer waits before this step and goes on from it on resume */
+        CustomerHeldData: {
+            instanceId: string;
+            journeyId: string;
+            version: number;
+            customerId: string;
+            entry: number;
+            /**
+             * Format: date-time
+             * @description The logical time the engine decided it
+             */
+            at: string;
+            /** @description The step the customer enters once the version is Live again */
+            stepId: string;
+            /** @enum {unknown} */
+            reason: "paused";
         };
         /** Problem */
         Problem: {
@@ -2883,7 +3251,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only journeys in this displayed state */
-                state?: "Draft" | "Publishing" | "Live" | "Live, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                state?: "Draft" | "Publishing" | "Live" | "Live, editing" | "Paused" | "Paused, editing" | "Completing" | "Completed" | "Stopping" | "Stopped";
             };
             header?: never;
             path?: never;
@@ -3506,6 +3874,168 @@ export interface operations {
         responses: {
             /** @description The journey with the version Stopping */
             202: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Journey"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed in the current state (`details` names the allowed actions), or a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    journeysPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey id (returned when it was created) */
+                id: string;
+                /** @description A version number of the journey */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journey with the version Paused */
+            200: {
+                headers: {
+                    /** @description The journey revision, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Journey"];
+                };
+            };
+            /** @description Bad input; `details` lists every problem with its code and JSON path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid API key (`Authorization: Bearer <key>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed in the current state (`details` names the allowed actions), or a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store cannot take the work now; retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    journeysResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey id (returned when it was created) */
+                id: string;
+                /** @description A version number of the journey */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journey with the version Live */
+            200: {
                 headers: {
                     /** @description The journey revision, for If-Match */
                     ETag?: string;

@@ -9,3 +9,4 @@ export * from './conditions';
 export * from './split';
 export * from './examples';
 export * from './delivery';
+export * from './controls';

@@ -1,3 +1,5 @@
+import type { EntryLimit, Experiment, PauseRules } from './controls';
+
 /**
  * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
  * into these types; everything downstream (validator, engine, projections) trusts them.
@@ -112,6 +114,8 @@ export interface TriggerAudience {
   conditions?: Condition;
   reentry?: Reentry;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the overflow waits up to one period, else is blocked. */
+  entryLimit?: EntryLimit;
 }
 
 export interface SegmentAudience {
@@ -121,6 +125,8 @@ export interface SegmentAudience {
   /** `dynamic` only: members who leave and re-join may enter again. Default false. */
   rejoinReentry?: boolean;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the enrolment enters the rest in order, later. */
+  entryLimit?: EntryLimit;
 }
 
 export type Audience = TriggerAudience | SegmentAudience;
@@ -235,6 +241,8 @@ export interface SplitStep {
   id: string;
   type: 'split';
   branches: WeightedBranch[];
+  /** An A/B test that picks a winner (controls.ts). */
+  experiment?: Experiment;
 }
 
 /** An attribute value of an activated trigger: a literal or a copy of an attribute of this instance. */
@@ -265,6 +273,8 @@ export interface JourneyDefinition {
   goal?: Goal;
   /** Journey-wide delivery controls: transactional sends, quiet hours (docs/delivery-controls.md). */
   delivery?: JourneyDelivery;
+  /** How long a pause may last, and how it ends by itself (controls.ts). */
+  pause?: PauseRules;
   /** The first step is where every customer starts. */
   steps: Step[];
 }

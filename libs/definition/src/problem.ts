@@ -100,6 +100,19 @@ export const ProblemCode = {
   /** The schedule's end is not after its start. */
   InvalidTimeRange: 'InvalidTimeRange',
 
+  // Delivery controls (validateForPublish, validate-controls.ts)
+  /** `pause.maxDuration` longer than 90 days. */
+  PauseTooLong: 'PauseTooLong',
+  /** An entry limit whose count is not a whole number from 1 to 1,000,000, or whose weekdays are empty or repeated. */
+  InvalidEntryLimit: 'InvalidEntryLimit',
+  /** Not a local time `HH:MM` (00:00 to 24:00), or entry hours whose `to` is not after `from`. */
+  InvalidLocalTime: 'InvalidLocalTime',
+  /**
+   * An experiment that cannot decide: a goal metric without a goal, a window over 90 days, a
+   * decision no later than the window or more than 365 days ahead, a sample size or significance out of range.
+   */
+  InvalidExperiment: 'InvalidExperiment',
+
   // References (validateForPublish)
   /** No trigger definition has this name. */
   TriggerNotFound: 'TriggerNotFound',

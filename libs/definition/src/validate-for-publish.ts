@@ -10,6 +10,7 @@ import { LIMITS } from './limits';
 import { PublishContext } from './publish-context';
 import { DefinitionProblem, ProblemCode, ProblemSink, truncate } from './problem';
 import { checkAttributeReferences, checkTriggerReferences } from './validate-references';
+import { checkControls } from './validate-controls';
 import { checkSchedule } from './validate-schedule';
 import { checkDuration, checkSelfEntry, checkStepsForPublish } from './validate-steps';
 
@@ -31,6 +32,7 @@ export function validateForPublish(definition: JourneyDefinition, context: Publi
   checkJourneyDelivery(sink, definition.delivery);
   checkTriggerReferences(sink, definition, context);
   checkAttributeReferences(sink, definition, context);
+  checkControls(sink, definition);
   return sink.problems;
 }
 

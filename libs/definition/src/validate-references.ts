@@ -68,6 +68,9 @@ function triggerReferences(definition: JourneyDefinition): TriggerReference[] {
     if (step.type === 'waitForTrigger' || step.type === 'activateTrigger') {
       references.push({ name: step.trigger, path: childPath(stepPath(index), 'trigger') });
     }
+    if (step.type === 'split' && step.experiment?.metric.type === 'trigger') {
+      references.push({ name: step.experiment.metric.trigger, path: `${stepPath(index)}.experiment.metric.trigger` });
+    }
   });
   definition.exit?.triggers?.forEach((name, index) => {
     references.push({ name, path: indexPath('$.exit.triggers', index) });

@@ -3,9 +3,11 @@ import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition'
 /** Response shapes of the endpoints the console reads (CONTRACT section 3, plus the console's reads). */
 
 export type Role = 'admin' | 'editor' | 'viewer' | 'ingest';
-export type VersionState = 'Draft' | 'Publishing' | 'Live' | 'Completing' | 'Completed' | 'Stopping' | 'Stopped';
-export type DisplayState = VersionState | 'Live, editing';
-export type JourneyAction = 'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate';
+export type VersionState =
+  'Draft' | 'Publishing' | 'Live' | 'Paused' | 'Completing' | 'Completed' | 'Stopping' | 'Stopped';
+export type DisplayState = VersionState | 'Live, editing' | 'Paused, editing';
+export type JourneyAction =
+  'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate' | 'pause' | 'resume';
 
 export interface Me {
   name: string;

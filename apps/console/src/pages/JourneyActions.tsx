@@ -41,7 +41,10 @@ export function JourneyActions(props: {
   }
 
   const isDraft = version.state === 'Draft';
-  const stoppable = allowed.has('stop') && (version.state === 'Live' || version.state === 'Completing');
+  const stoppable =
+    allowed.has('stop') && (version.state === 'Live' || version.state === 'Paused' || version.state === 'Completing');
+  const pausable = allowed.has('pause') && version.state === 'Live';
+  const resumable = allowed.has('resume') && version.state === 'Paused';
   const publish = () =>
     run(
       'publish',
@@ -94,6 +97,36 @@ export function JourneyActions(props: {
       {allowed.has('discard') && isDraft && (
         <button type="button" class="danger" disabled={busy} onClick={() => setForm('discard')}>
           Discard draft
+        </button>
+      )}
+      {pausable && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() =>
+            run(
+              'pause',
+              () => api.post(`${base}/versions/${version.version}/pause`),
+              () => props.onChanged(`Version ${version.version} is paused: nobody enters and no step runs`),
+            )
+          }
+        >
+          Pause version {version.version}
+        </button>
+      )}
+      {resumable && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() =>
+            run(
+              'resume',
+              () => api.post(`${base}/versions/${version.version}/resume`),
+              () => props.onChanged(`Version ${version.version} is Live again`),
+            )
+          }
+        >
+          Resume version {version.version}
         </button>
       )}
       {stoppable && (

@@ -10,6 +10,8 @@ export const STATES = [
   'Publishing',
   'Live',
   'Live, editing',
+  'Paused',
+  'Paused, editing',
   'Completing',
   'Completed',
   'Stopping',

@@ -1,4 +1,4 @@
-import type { CustomerEntryBlocked } from '../runtime/instance.events';
+import type { CustomerEntryBlocked, CustomerEntryDelayed } from '../runtime/instance.events';
 import type { ReceivedConsent, ReceivedTrigger, SegmentChangeMessage } from './ingestion.port';
 
 /**
@@ -9,7 +9,8 @@ export type CustomerEvent =
   | { type: 'TriggerReceived'; data: ReceivedTrigger }
   | { type: 'SegmentMembershipChanged'; data: SegmentChangeMessage & { receivedAt: string } }
   | { type: 'ConsentChanged'; data: ReceivedConsent }
-  | CustomerEntryBlocked;
+  | CustomerEntryBlocked
+  | CustomerEntryDelayed;
 
 export const CUSTOMER_CATEGORY = 'customer';
 export const customerStream = (customerId: string) => `${CUSTOMER_CATEGORY}-${customerId}`;

@@ -18,6 +18,7 @@ import {
   SaveAsTemplateCommand,
   StopVersionCommand,
   UpdateDraftCommand,
+  VersionActionCommand,
   type JourneyResult,
 } from './journey.commands';
 import { JourneyCommandService, journeyModel, journeyStream, summary } from './journey-command.service';
@@ -118,6 +119,20 @@ export class StopVersionHandler implements ICommandHandler<StopVersionCommand> {
     return this.journeys.run(journeyId, 'stop', (state) => decide({ type: 'StopVersion', version }, state), context, {
       version,
     });
+  }
+}
+
+@CommandHandler(VersionActionCommand)
+export class VersionActionHandler implements ICommandHandler<VersionActionCommand> {
+  constructor(private readonly journeys: JourneyCommandService) {}
+
+  execute({ action, journeyId, version, context }: VersionActionCommand): Promise<JourneyResult> {
+    const command =
+      action === 'PauseVersion'
+        ? ({ type: action, version, at: context.now.toISOString() } as const)
+        : ({ type: action, version } as const);
+    const audited = action === 'PauseVersion' ? 'pause' : 'resume';
+    return this.journeys.run(journeyId, audited, (state) => decide(command, state), context, { version });
   }
 }
 
@@ -234,6 +249,7 @@ export const JOURNEY_COMMAND_HANDLERS = [
   UpdateDraftHandler,
   JourneyActionHandler,
   StopVersionHandler,
+  VersionActionHandler,
   AutomaticMoveHandler,
   CopyJourneyHandler,
   SaveAsTemplateHandler,

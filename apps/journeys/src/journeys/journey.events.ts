@@ -1,4 +1,5 @@
-import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
+import type { DefinitionProblem, ExperimentMetric, JourneyDefinition } from '@journeys/definition';
+import type { BranchFigures, ExperimentOutcome } from '../runtime/rules/experiment';
 
 /** Life-cycle events of one journey (stream `journey-<id>`); CONTRACT section 5. */
 export type JourneyEvent =
@@ -15,7 +16,11 @@ export type JourneyEvent =
   | JourneyVersionCompleted
   | JourneyVersionStopRequested
   | JourneyVersionStopped
-  | JourneyVersionPartitionDone;
+  | JourneyVersionPartitionDone
+  | JourneyVersionPaused
+  | JourneyVersionResumed
+  | ExperimentFiguresReported
+  | ExperimentConcluded;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -63,7 +68,15 @@ export type JourneyVersionCompleting = Event<
   { journeyId: string; version: number; reason: CompletingReason }
 >;
 export type JourneyVersionCompleted = Event<'JourneyVersionCompleted', { journeyId: string; version: number }>;
-export type JourneyVersionStopRequested = Event<'JourneyVersionStopRequested', { journeyId: string; version: number }>;
+export type JourneyVersionStopRequested = Event<
+  'JourneyVersionStopRequested',
+  {
+    journeyId: string;
+    version: number;
+    /** Set when the system stopped a version whose pause reached its maximum (`pause.whenExceeded: stop`). */
+    reason?: 'maxPauseReached';
+  }
+>;
 export type JourneyVersionStopped = Event<'JourneyVersionStopped', { journeyId: string; version: number }>;
 
 /**
@@ -85,6 +98,52 @@ export type JourneyVersionPartitionDone = Event<
     partitions: number;
     work: PartitionWork;
   }
+>;
+
+/**
+ * A Live version was paused: nobody enters and no step runs until it is resumed (docs/life-cycle.md).
+ * `endsAt` = `pausedAt` + the definition's `pause.maxDuration`; then the pause ends by itself as
+ * `whenExceeded` says.
+ */
+export type JourneyVersionPaused = Event<
+  'JourneyVersionPaused',
+  { journeyId: string; version: number; pausedAt: string; endsAt: string; whenExceeded: 'resume' | 'stop' }
+>;
+/** A paused version is Live again: by a user (`resumed`) or because its pause reached its maximum. */
+export type JourneyVersionResumed = Event<
+  'JourneyVersionResumed',
+  { journeyId: string; version: number; reason: 'resumed' | 'maxPauseReached' }
+>;
+
+/**
+ * One engine partition's figures of an experiment (a split step's A/B test), per branch in branch
+ * order; stored only when the engine has more than one partition. The last one concludes it.
+ */
+export type ExperimentFiguresReported = Event<
+  'ExperimentFiguresReported',
+  {
+    journeyId: string;
+    version: number;
+    stepId: string;
+    partition: number;
+    partitions: number;
+    branches: BranchFigures[];
+  }
+>;
+
+/**
+ * An experiment concluded (rules/experiment.ts): every branch's figures (summed over the
+ * partitions), each comparison with the best branch, and the winner later customers go down, or
+ * none (the split keeps its weights).
+ */
+export type ExperimentConcluded = Event<
+  'ExperimentConcluded',
+  { journeyId: string; version: number; stepId: string; metric: ExperimentMetric } & Omit<
+    ExperimentOutcome,
+    'branches'
+  > & {
+      branches: (ExperimentOutcome['branches'][number] & { next: string | null })[];
+    }
 >;
 
 export type CompletingReason =
@@ -114,6 +173,10 @@ export const JOURNEY_EVENT_TYPES: ReadonlySet<string> = new Set<JourneyEvent['ty
   'JourneyVersionStopRequested',
   'JourneyVersionStopped',
   'JourneyVersionPartitionDone',
+  'JourneyVersionPaused',
+  'JourneyVersionResumed',
+  'ExperimentFiguresReported',
+  'ExperimentConcluded',
 ]);
 
 export const JOURNEY_CATEGORY = 'journey';
@@ -131,4 +194,5 @@ export type JourneyCommandRefused = Event<
   }
 >;
 
-export type JourneyAction = 'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate';
+export type JourneyAction =
+  'create' | 'update' | 'publish' | 'edit' | 'discard' | 'stop' | 'copy' | 'saveAsTemplate' | 'pause' | 'resume';

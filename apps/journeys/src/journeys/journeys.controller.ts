@@ -21,6 +21,7 @@ import {
   SaveAsTemplateCommand,
   StopVersionCommand,
   UpdateDraftCommand,
+  VersionActionCommand,
   type JourneyResult,
 } from './journey.commands';
 import { RequiredBodyPipe, SchemaBody } from '../common/schema-body';
@@ -232,6 +233,63 @@ export class JourneysController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.commands.execute(new StopVersionCommand(id, version, this.context(caller)));
+    return this.respond(result, reply);
+  }
+
+  @Post(':id/versions/:version/pause')
+  @HttpCode(200)
+  @Allow('editor')
+  @ApiContract({
+    tag: 'journeys',
+    summary: 'Pause a Live version',
+    description:
+      "The version is Paused: nobody enters (triggers and segment joiners are blocked with reason `paused`, segment enrolment waits) and no step runs (a customer whose wait ends, or whose trigger arrives, is held before the next step). Exits and goals still count. The pause ends on resume, when a newer version is published, on stop, or by itself once it has lasted the definition's `pause.maxDuration` (default P21D), as `pause.whenExceeded` says (default resume).",
+    roles: ['editor'],
+    params: { id: PARAMS.journeyId, version: PARAMS.version },
+    ok: { status: 200, schema: 'Journey', description: 'The journey with the version Paused', etag: true },
+    errors: [404, 409],
+    writes: true,
+  })
+  pause(
+    @Param('id') id: string,
+    @Param('version', VersionPipe) version: number,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.versionAction('PauseVersion', id, version, caller, reply);
+  }
+
+  @Post(':id/versions/:version/resume')
+  @HttpCode(200)
+  @Allow('editor')
+  @ApiContract({
+    tag: 'journeys',
+    summary: 'Resume a Paused version',
+    description:
+      "The version is Live again: entries are taken, and the customers held during the pause go on from where they were held, in the order they were held (their timers' due order), timed from the resume.",
+    roles: ['editor'],
+    params: { id: PARAMS.journeyId, version: PARAMS.version },
+    ok: { status: 200, schema: 'Journey', description: 'The journey with the version Live', etag: true },
+    errors: [404, 409],
+    writes: true,
+  })
+  resume(
+    @Param('id') id: string,
+    @Param('version', VersionPipe) version: number,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.versionAction('ResumeVersion', id, version, caller, reply);
+  }
+
+  private async versionAction(
+    action: 'PauseVersion' | 'ResumeVersion',
+    id: string,
+    version: number,
+    caller: Caller,
+    reply: FastifyReply,
+  ) {
+    const result = await this.commands.execute(new VersionActionCommand(action, id, version, this.context(caller)));
     return this.respond(result, reply);
   }
 

@@ -11,6 +11,7 @@ import {
   SaveAsTemplateCommand,
   StopVersionCommand,
   UpdateDraftCommand,
+  VersionActionCommand,
   type TemplateOverrides,
 } from '../journeys/journey.commands';
 import {
@@ -114,6 +115,12 @@ function buildCommand(
       return { command: new JourneyActionCommand(type, journeyId, context), shape: 'journey' };
     case 'StopVersion':
       return { command: new StopVersionCommand(journeyId, message.version as number, context), shape: 'journey' };
+    case 'PauseVersion':
+    case 'ResumeVersion':
+      return {
+        command: new VersionActionCommand(type, journeyId, message.version as number, context),
+        shape: 'journey',
+      };
     case 'CopyJourney': {
       const body = message.payload as CopyJourneyRequest;
       return {

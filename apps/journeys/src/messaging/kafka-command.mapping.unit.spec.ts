@@ -6,6 +6,7 @@ import {
   JourneyActionCommand,
   SaveAsTemplateCommand,
   StopVersionCommand,
+  VersionActionCommand,
   UpdateDraftCommand,
 } from '../journeys/journey.commands';
 import {
@@ -55,6 +56,13 @@ describe('prepareCommand', () => {
       expect.objectContaining({ journeyId: 'j1', version: 2 }),
     );
     expect(prepared({ type: 'StopVersion', journeyId: 'j1', version: 2 }).command).toBeInstanceOf(StopVersionCommand);
+
+    for (const type of ['PauseVersion', 'ResumeVersion']) {
+      const versionAction = prepared({ type, journeyId: 'j1', version: 2 });
+      expect(versionAction).toMatchObject({ shape: 'journey' });
+      expect(versionAction.command).toBeInstanceOf(VersionActionCommand);
+      expect(versionAction.command).toMatchObject({ action: type, journeyId: 'j1', version: 2 });
+    }
 
     const copy = prepared({ type: 'CopyJourney', journeyId: 'j1', payload: { name: 'Copy', version: 1 } });
     expect(copy.command).toBeInstanceOf(CopyJourneyCommand);

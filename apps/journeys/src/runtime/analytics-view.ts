@@ -2,8 +2,13 @@ import type { JourneyVersion } from '../journeys/journey.decider';
 import { emptyAnalytics, sendsOf, type VersionAnalytics } from './projections/analytics.projection';
 
 /** The totals of one version as the analytics endpoints show them (steps left out). */
-export type VersionTotals = Omit<VersionAnalytics, 'journeyId' | 'goalReached' | 'steps' | 'sends'> & {
+export type VersionTotals = Omit<
+  VersionAnalytics,
+  'journeyId' | 'goalReached' | 'steps' | 'sends' | 'held' | 'delayed' | 'experiments'
+> & {
   sends: Required<VersionAnalytics>['sends'];
+  held: Record<string, number>;
+  delayed: Record<string, number>;
   state: JourneyVersion['state'];
   /** `target` is the goal's count, or its percentage of `entered` rounded up; 0 without a goal. */
   goal: { reached: number; target: number };
@@ -29,6 +34,8 @@ export function versionTotals(version: JourneyVersion, counted: VersionAnalytics
     exitedBy: a.exitedBy,
     blocked: a.blocked,
     sends: sendsOf(a),
+    held: a.held ?? {},
+    delayed: a.delayed ?? {},
     goal: { reached: a.goalReached, target },
   };
 }
@@ -42,6 +49,25 @@ export function versionAnalytics(version: JourneyVersion, counted: VersionAnalyt
       stepId: s.id,
       ...(counted?.steps[s.id] ?? { entered: 0, current: 0, passed: 0, exited: 0 }),
     })),
+    experiments: version.definition.steps.flatMap((s) =>
+      s.type === 'split' && s.experiment
+        ? [
+            {
+              stepId: s.id,
+              concluded: version.experiments?.[s.id]?.conclusion ?? null,
+              branches: s.branches.map((_, branch) => ({
+                branch,
+                ...(counted?.experiments?.[s.id]?.[String(branch)] ?? {
+                  experiment: 0,
+                  converted: 0,
+                  winner: 0,
+                  sticky: 0,
+                }),
+              })),
+            },
+          ]
+        : [],
+    ),
     goal,
   };
 }

@@ -1,20 +1,13 @@
-import { journeyTimeZone, type DeliverySettings, type JourneyDefinition, type Step } from '@journeys/definition';
-import type {
-  ActionCancelReason,
-  CustomerEntered,
-  CustomerExited,
-  ExitReason,
-  InstanceEvent,
-  InstanceRef,
-} from './instance.events';
+import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
+import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
 import { bindingAccepts } from './rules/correlation';
-import type { CustomerDelivery } from './rules/delivery';
+import { experimentConversions } from './rules/experiment-conversion';
 import { withinGoalWindow } from './rules/goal';
 import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
-import { heldUntil, releaseSend, requestAction } from './steps/send.step';
+import { releaseSend, requestAction } from './steps/send.step';
 import { assignSplit } from './steps/split.step';
 import { eventData, type StepResult, type StepRun } from './steps/step-run';
 import {
@@ -24,6 +17,10 @@ import {
   type OfferedTrigger,
 } from './steps/wait-for-trigger.step';
 import { endWait, enterWait } from './steps/wait.step';
+
+export { evolve, fold } from './instance.evolve';
+export * from './instance.state';
+import type { InstanceCommand, InstanceContext, InstanceState, StartedInstanceState } from './instance.state';
 
 /**
  * One customer's run through one journey version (stream `instance-<instanceId>`), in one place:
@@ -36,82 +33,6 @@ import { endWait, enterWait } from './steps/wait.step';
  * path (CustomerCompleted). So an active instance always waits on exactly one timer. A customer
  * going round without time passing is stopped by the loop guard (`rules/loop-guard.ts`).
  */
-
-export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
-
-/** The timer an active instance is held on; `send`: a send held by quiet hours (SendHeld). */
-export interface InstanceWaiting {
-  kind: 'wait' | 'trigger' | 'send';
-  stepId: string;
-  timerId: string;
-  dueAt: string;
-  /** `send`: the held message's id and expiry. */
-  actionId?: string;
-  expiresAt?: string;
-}
-
-export interface StartedInstanceState {
-  status: InstanceStatus;
-  ref: Omit<InstanceRef, 'at'>;
-  bindingId?: string;
-  /** Attributes `trigger.*` reads: the starting trigger's, overlaid by every matched trigger's. */
-  trigger: Record<string, unknown>;
-  currentStepId?: string;
-  waiting?: InstanceWaiting;
-  /** send-step id -> actionId of the latest action requested there. */
-  actions: Record<string, string>;
-  goalReached: boolean;
-  endedAt?: string;
-  /** StepEntered events so far: the `n` of timer and trigger ids. */
-  stepsEntered: number;
-  /** The loop guard's count: steps entered at `spinAt` with no trigger from outside since (rules/loop-guard.ts). */
-  spinAt?: string;
-  spinSteps?: number;
-}
-
-export type InstanceState = { status: 'new' } | StartedInstanceState;
-
-export const initialState = (): InstanceState => ({ status: 'new' });
-
-/** Everything impure a decision needs, passed in by the engine. */
-export interface InstanceContext {
-  /** The definition of the instance's version. */
-  definition: JourneyDefinition;
-  /** The logical time of the decision. */
-  now: Date;
-  /** What `profile.*` reads. */
-  profile: Readonly<Record<string, unknown>>;
-  inSegment(segmentId: string): boolean;
-  /** What the delivery controls read (rules/delivery.ts); absent: every send goes out, as before they existed. */
-  delivery?: { settings: DeliverySettings; customer: CustomerDelivery };
-}
-
-export type InstanceCommand =
-  | {
-      type: 'Enter';
-      ref: Omit<InstanceRef, 'at'>;
-      trigger?: { id: string; name: string; attributes: Record<string, unknown> };
-      /** Set when the entering trigger was raised by a journey: its chain (rules/loop-guard.ts). */
-      chain?: number;
-      bindingId?: string;
-      segmentId?: string;
-    }
-  | { type: 'FireTimer'; timerId: string }
-  /**
-   * A later trigger of the customer, offered to each of their instances whose journey names it. Its
-   * effects come in one order, so that none hides another: the goal is counted first, then the
-   * customer exits on an exit trigger, else a waiting `waitForTrigger` may match it. All three apply
-   * the one correlation rule ({@link bindingAccepts}).
-   */
-  | { type: 'OfferTrigger'; trigger: OfferedTrigger }
-  | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
-  /** The version was stopped. */
-  | { type: 'Remove' }
-  /**
-   * No reader was handed this action of the instance before its version was stopped, or before it
-   * expired: it is withdrawn.
-   */
-  | { type: 'CancelAction'; actionId: string; stepId: string; reason: ActionCancelReason };
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -133,6 +54,8 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
       const { actionId, stepId, reason } = command;
       return [{ type: 'ActionCancelled', data: eventData(refAt(state, context), { actionId, stepId, reason }) }];
     }
+    case 'Release':
+      return release(state, context);
     default:
       return unreachable(command);
   }
@@ -172,6 +95,15 @@ function remove(state: InstanceState, context: InstanceContext): InstanceEvent[]
   return events;
 }
 
+/** A held customer goes on from the step they were held before, unless the version is still paused. */
+function release(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active' || state.held === undefined || context.paused) return [];
+  const events: InstanceEvent[] = [];
+  const run = runFor(state, context, true, 0);
+  advance(events, state.held.stepId, state.currentStepId ?? state.held.stepId, run, context.definition);
+  return events;
+}
+
 /** The customer leaves from the step they are at (for per-step exit counts). */
 function exited(state: StartedInstanceState, context: InstanceContext, reason: ExitReason): CustomerExited {
   const data: CustomerExited['data'] = eventData(refAt(state, context), { reason });
@@ -196,6 +128,10 @@ function fireTimer(timerId: string, state: InstanceState, context: InstanceConte
 function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: InstanceContext): InstanceEvent[] {
   if (state.status === 'new' || !bindingAccepts(state.bindingId, offered.bindingId)) return [];
   const events = countGoal(offered, state, context);
+  const goalReached = events.length > 0;
+  for (const converted of experimentConversions(state, context.definition, offered, goalReached, context.now)) {
+    events.push({ type: 'ExperimentConverted', data: eventData(refAt(state, context), converted) });
+  }
   if (state.status !== 'active') return events;
   if (context.definition.exit?.triggers?.includes(offered.name)) {
     events.push(exited(state, context, 'exitTrigger'));
@@ -208,7 +144,16 @@ function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: In
   const run = runFor(state, context, fromOutside, offered.chain ?? 0);
   const match = matchTrigger(step, run, offered, state.bindingId, Date.parse(state.waiting.dueAt));
   if (match === null) return events;
-  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context, run.spin, run.causeChain);
+  const matched = newRun(
+    run.ref,
+    match.trigger,
+    state.actions,
+    state.stepsEntered,
+    context,
+    run.spin,
+    run.causeChain,
+    state.experiments,
+  );
   for (const event of continueAfter(match, step.id, matched, context.definition)) events.push(event);
   return events;
 }
@@ -250,6 +195,10 @@ function advance(
   let stepId = from;
   let lastStepId = previous;
   while (stepId !== undefined) {
+    if (run.paused) {
+      events.push({ type: 'CustomerHeld', data: eventData(run.ref, { stepId, reason: 'paused' }) });
+      return;
+    }
     if (run.spin >= limit) {
       events.push({ type: 'CustomerExited', data: eventData(run.ref, { reason: 'loopLimit', stepId: lastStepId }) });
       return;
@@ -317,7 +266,7 @@ function runFor(
     ref.at,
     fromOutside,
   );
-  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain);
+  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain, state.experiments);
 }
 
 function newRun(
@@ -328,6 +277,8 @@ function newRun(
   context: InstanceContext,
   spin: number,
   causeChain: number,
+  /** The instance's own experiment assignments (a loop passes a split again). */
+  assignments?: Readonly<Record<string, unknown>>,
 ): StepRun {
   const run: Mutable<StepRun> = {
     ref,
@@ -342,6 +293,9 @@ function newRun(
     revisit: false,
     spin,
     causeChain,
+    paused: context.paused === true,
+    experiments: context.experiments,
+    assignedBefore: (stepId) => assignments?.[stepId] !== undefined || context.assignedBefore?.(stepId) === true,
   };
   // The decision's own copy: its sends count against the caps for its later sends.
   if (context.delivery !== undefined) {
@@ -364,108 +318,6 @@ function stepById(definition: JourneyDefinition, stepId: string): Step {
   const step = index.get(stepId);
   if (step === undefined) throw new Error(`Journey ${definition.name} has no step ${stepId}`);
   return step;
-}
-
-export function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
-  if (event.type === 'CustomerEntered') {
-    const data = event.data;
-    const started: StartedInstanceState = {
-      status: 'active',
-      ref: {
-        instanceId: data.instanceId,
-        journeyId: data.journeyId,
-        version: data.version,
-        customerId: data.customerId,
-        entry: data.entry,
-      },
-      trigger: data.trigger?.attributes ?? {},
-      actions: {},
-      goalReached: false,
-      stepsEntered: 0,
-      spinAt: data.at,
-      spinSteps: 0,
-    };
-    if (data.bindingId !== undefined) started.bindingId = data.bindingId;
-    return started;
-  }
-  if (state.status === 'new') return state;
-  switch (event.type) {
-    case 'StepEntered': {
-      const { at, stepId } = event.data;
-      const spinSteps = state.spinAt === at ? (state.spinSteps ?? 0) + 1 : 1;
-      return changed(state, { currentStepId: stepId, stepsEntered: state.stepsEntered + 1, spinAt: at, spinSteps });
-    }
-    case 'ActionRequested':
-    case 'SendSkipped':
-      return changed(state, {
-        actions: { ...state.actions, [event.data.stepId]: event.data.actionId },
-        waiting: state.waiting?.kind === 'send' ? undefined : state.waiting,
-      });
-    case 'SendHeld': {
-      const { stepId, timerId, actionId, until, expiresAt } = event.data;
-      const waiting: InstanceWaiting = { kind: 'send', stepId, timerId, dueAt: heldUntil(until, expiresAt), actionId };
-      if (expiresAt !== undefined) waiting.expiresAt = expiresAt;
-      return changed(state, { waiting, actions: { ...state.actions, [stepId]: actionId } });
-    }
-    case 'ActionCancelled': {
-      const held = state.waiting;
-      return held?.kind === 'send' && held.actionId === event.data.actionId
-        ? changed(state, { waiting: undefined })
-        : state;
-    }
-    case 'WaitScheduled': {
-      const { kind, stepId, timerId, dueAt } = event.data;
-      return changed(state, { waiting: { kind, stepId, timerId, dueAt } });
-    }
-    case 'WaitElapsed':
-    case 'TriggerWaitTimedOut':
-      return changed(state, { waiting: undefined });
-    case 'TriggerMatched': {
-      const trigger = { ...state.trigger, ...event.data.attributes };
-      // A trigger from outside starts the loop guard's count afresh; a raised one does not.
-      if (event.data.chain !== undefined) return changed(state, { waiting: undefined, trigger });
-      return changed(state, { waiting: undefined, trigger, spinAt: event.data.at, spinSteps: 0 });
-    }
-    case 'GoalReached':
-      return changed(state, { goalReached: true });
-    case 'CustomerCompleted':
-      return changed(state, { status: 'completed', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerExited':
-      return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerRemoved':
-      return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
-    case 'BranchTaken':
-    case 'SplitAssigned':
-    case 'TriggerActivated':
-      return state;
-    default:
-      return unreachable(event);
-  }
-}
-
-/** A copy of the state with `changes`; copied field by field, which is far cheaper than a spread. */
-function changed(state: StartedInstanceState, changes: Partial<StartedInstanceState>): StartedInstanceState {
-  const copy: StartedInstanceState = {
-    status: state.status,
-    ref: state.ref,
-    bindingId: state.bindingId,
-    trigger: state.trigger,
-    currentStepId: state.currentStepId,
-    waiting: state.waiting,
-    actions: state.actions,
-    goalReached: state.goalReached,
-    endedAt: state.endedAt,
-    stepsEntered: state.stepsEntered,
-    spinAt: state.spinAt,
-    spinSteps: state.spinSteps,
-  };
-  return Object.assign(copy, changes);
-}
-
-export function fold(events: Iterable<InstanceEvent>, state: InstanceState = initialState()): InstanceState {
-  let current = state;
-  for (const event of events) current = evolve(current, event);
-  return current;
 }
 
 function unreachable(value: never): never {

@@ -21,7 +21,9 @@ export type InstanceEvent =
   | GoalReached
   | CustomerExited
   | CustomerCompleted
-  | CustomerRemoved;
+  | CustomerRemoved
+  | CustomerHeld
+  | ExperimentConverted;
 
 interface Event<Type extends string, Data> {
   type: Type;
@@ -132,10 +134,24 @@ export type BranchTaken = Event<
   'BranchTaken',
   InstanceRef & { stepId: string; branch: number | 'otherwise'; next: string | null }
 >;
-/** `next` is null for a branch without a successor (a hold-out group), which completes the journey. */
+/**
+ * `next` is null for a branch without a successor (a hold-out group), which completes the journey.
+ * `assignment`, on a split that is an experiment: `experiment` (assigned by it, counted in its
+ * figures), `winner` (sent down the experiment's winner), `sticky` (kept the branch the customer was
+ * assigned before the experiment concluded).
+ */
 export type SplitAssigned = Event<
   'SplitAssigned',
-  InstanceRef & { stepId: string; branch: number; next: string | null }
+  InstanceRef & { stepId: string; branch: number; next: string | null; assignment?: SplitAssignment }
+>;
+export type SplitAssignment = 'experiment' | 'winner' | 'sticky';
+/**
+ * A customer the experiment at `stepId` assigned to `branch` converted: reached the journey's goal, or
+ * raised the metric's trigger (`triggerId`), within the metric's window after the assignment.
+ */
+export type ExperimentConverted = Event<
+  'ExperimentConverted',
+  InstanceRef & { stepId: string; branch: number; triggerId: string }
 >;
 export type TriggerActivated = Event<
   'TriggerActivated',
@@ -162,8 +178,36 @@ export type CustomerExited = Event<'CustomerExited', InstanceRef & { reason: Exi
 export type CustomerCompleted = Event<'CustomerCompleted', InstanceRef & { stepId: string }>;
 export type CustomerRemoved = Event<'CustomerRemoved', InstanceRef & { reason: 'versionStopped' }>;
 
-/** Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream). */
-export type EntryBlockedReason = 'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended';
+/**
+ * The customer was about to enter `stepId` while the version is paused: they stay before it, and go
+ * on from it (StepEntered) once the version is Live again, in the order they were held.
+ */
+export type CustomerHeld = Event<'CustomerHeld', InstanceRef & { stepId: string; reason: 'paused' }>;
+
+/**
+ * Why a customer did not enter (CustomerEntryBlocked, stored in the customer's stream); `paused`:
+ * the version is paused; `rateLimited`: its entry limit has no free slot within one period.
+ */
+export type EntryBlockedReason =
+  'unmetCondition' | 'excluded' | 'reentryBlocked' | 'notStarted' | 'ended' | 'paused' | 'rateLimited';
+
+/**
+ * A trigger (or a dynamic segment join) would enter the customer, but the version's entry limit has
+ * no free slot now: they enter at `enterAt`, their slot (stored in the customer's stream).
+ */
+export type CustomerEntryDelayed = Event<
+  'CustomerEntryDelayed',
+  {
+    journeyId: string;
+    version: number;
+    customerId: string;
+    reason: 'rateLimited';
+    triggerId?: string;
+    segmentId?: string;
+    enterAt: string;
+    at: string;
+  }
+>;
 
 export type CustomerEntryBlocked = Event<
   'CustomerEntryBlocked',
@@ -189,6 +233,8 @@ export const INSTANCE_EVENT_TYPES: ReadonlySet<string> = new Set<InstanceEvent['
   'CustomerExited',
   'CustomerCompleted',
   'CustomerRemoved',
+  'CustomerHeld',
+  'ExperimentConverted',
 ]);
 
 export function instanceId(journeyId: string, version: number, customerId: string, entry: number): string {

@@ -14,6 +14,7 @@ export function customerJourneyView(progress: CustomerProgress) {
   return {
     instances: progress.instances.map(({ instanceId: _, ...instance }) => instance),
     blocked: progress.blocked ?? [],
+    ...(progress.delayed?.length && { delayed: progress.delayed }),
   };
 }
 

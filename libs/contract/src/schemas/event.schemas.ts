@@ -111,8 +111,78 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     reason: { enum: ['newerVersionPublished', 'endTimePassed', 'allSegmentMembersEntered', 'allOccurrencesRun'] },
   }),
   JourneyVersionCompleted: data('Every customer has finished', journey),
-  JourneyVersionStopRequested: data('Stopping: customers are removed, unsent actions cancelled', journey),
+  JourneyVersionStopRequested: data(
+    'Stopping: customers are removed, unsent actions cancelled',
+    { ...journey, reason: { enum: ['maxPauseReached'], description: 'Set when a pause reached its maximum' } },
+    ['journeyId', 'version'],
+  ),
   JourneyVersionStopped: data('No customer is left inside', journey),
+  JourneyVersionPartitionDone: data("One engine partition has done its share of a version's work", {
+    ...journey,
+    partition: integer,
+    partitions: integer,
+    work: { enum: ['emptied', 'stopped', 'enrolled', 'occurrencesRun'] },
+  }),
+  JourneyVersionPaused: data('A Live version was paused: nobody enters and no step runs until it resumes', {
+    ...journey,
+    pausedAt: { type: 'string', format: 'date-time' },
+    endsAt: { type: 'string', format: 'date-time', description: 'pausedAt + pause.maxDuration' },
+    whenExceeded: { enum: ['resume', 'stop'], description: 'How the pause ends by itself at endsAt' },
+  }),
+  JourneyVersionResumed: data('A Paused version is Live again', {
+    ...journey,
+    reason: { enum: ['resumed', 'maxPauseReached'], description: 'A user resumed it, or its pause reached endsAt' },
+  }),
+  ExperimentFiguresReported: data(
+    "One engine partition's figures of an experiment (stored with more than one partition)",
+    {
+      ...journey,
+      stepId: string,
+      partition: integer,
+      partitions: integer,
+      branches: { type: 'array', items: data('A branch, in branch order', { assigned: integer, converted: integer }) },
+    },
+  ),
+  ExperimentConcluded: data(
+    "An experiment concluded: every branch's figures, the comparisons with the best branch, and the winner or none",
+    {
+      ...journey,
+      stepId: string,
+      metric: data(
+        "The experiment's metric, as its definition says",
+        { type: { enum: ['goal', 'trigger'] }, trigger: string, within: string },
+        ['type', 'within'],
+      ),
+      test: { const: 'twoProportionZ', description: 'Two-proportion z-tests, pooled, two-sided' },
+      significance: { type: 'number' },
+      correctedSignificance: { type: 'number', description: 'significance / (branches - 1): Bonferroni' },
+      branches: {
+        type: 'array',
+        items: data('A branch', {
+          branch: integer,
+          next: { type: ['string', 'null'] },
+          assigned: { type: 'integer', description: 'Customers assigned whose conversion window had closed' },
+          converted: integer,
+          rate: { type: 'number' },
+        }),
+      },
+      best: { type: ['integer', 'null'], description: 'The branch with the highest rate alone, if any' },
+      comparisons: {
+        type: 'array',
+        items: data('The best branch against another', {
+          branch: integer,
+          z: { type: 'number' },
+          pValue: { type: 'number' },
+          significant: { type: 'boolean' },
+        }),
+      },
+      winner: {
+        type: ['integer', 'null'],
+        description: 'Later customers go down it; null: the split keeps its weights',
+      },
+      result: { enum: ['winner', 'noSignificantDifference', 'tooFewToTest'] },
+    },
+  ),
   JourneyCommandRefused: data(
     'A command the service refused (stream journeyAudit-<id>), for the audit history',
     { journeyId: string, action: string, version: integer, error: { $ref: 'error-body.json#/$defs/error' } },
@@ -164,11 +234,26 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     {
       ...journey,
       customerId: string,
-      reason: { enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended'] },
+      reason: {
+        enum: ['unmetCondition', 'excluded', 'reentryBlocked', 'notStarted', 'ended', 'paused', 'rateLimited'],
+      },
       triggerId: string,
       at,
     },
     ['journeyId', 'version', 'customerId', 'reason', 'at'],
+  ),
+  CustomerEntryDelayed: data(
+    'A trigger or segment join waits for its slot of a rate-limited version (stream customer-<id>)',
+    {
+      ...journey,
+      customerId: string,
+      reason: { enum: ['rateLimited'] },
+      triggerId: string,
+      segmentId: string,
+      enterAt: { type: 'string', format: 'date-time', description: 'The slot the customer enters at' },
+      at,
+    },
+    ['journeyId', 'version', 'customerId', 'reason', 'enterAt', 'at'],
   ),
   CustomerEntered: data(
     'A customer started an instance (stream instance-<journeyId>_<version>_<customerId>_<entry>)',
@@ -228,11 +313,26 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
     branch: { type: ['integer', 'string'], description: 'Branch index, or "otherwise"' },
     next: { type: ['string', 'null'] },
   }),
-  SplitAssigned: data('A split step assigned a branch (null next: a hold-out)', {
+  SplitAssigned: data(
+    'A split step assigned a branch (null next: a hold-out)',
+    {
+      ...instance,
+      stepId: string,
+      branch: integer,
+      next: { type: ['string', 'null'] },
+      assignment: {
+        enum: ['experiment', 'winner', 'sticky'],
+        description:
+          'On a split that is an experiment: assigned by it (counted), sent down its winner, or kept on the branch assigned before it concluded',
+      },
+    },
+    [...Object.keys(instance), 'stepId', 'branch', 'next'],
+  ),
+  ExperimentConverted: data('A customer an experiment assigned reached its metric within the window', {
     ...instance,
     stepId: string,
     branch: integer,
-    next: { type: ['string', 'null'] },
+    triggerId: { type: 'string', description: 'The trigger that reached the goal or the metric trigger' },
   }),
   TriggerActivated: data('An activateTrigger step raised a trigger', {
     ...instance,
@@ -254,6 +354,11 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
   CustomerRemoved: data('The version was stopped with the customer inside', {
     ...instance,
     reason: { enum: ['versionStopped'] },
+  }),
+  CustomerHeld: data('The version is paused: the customer waits before this step and goes on from it on resume', {
+    ...instance,
+    stepId: { type: 'string', description: 'The step the customer enters once the version is Live again' },
+    reason: { enum: ['paused'] },
   }),
 };
 

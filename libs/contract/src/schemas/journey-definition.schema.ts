@@ -18,6 +18,7 @@ import {
   ref,
   type JsonSchema,
 } from './common';
+import { CONTROL_DEFS } from './controls.schemas';
 
 const ATTRIBUTE_REFERENCE: JsonSchema = {
   type: 'string',
@@ -199,6 +200,7 @@ const STEPS: Record<string, JsonSchema> = {
         ]),
         '2..25 branches with positive weights',
       ),
+      experiment: nullable(ref('experiment')),
     },
     ['branches'],
     { description: 'Random but sticky: a customer always gets the same branch of a step' },
@@ -258,6 +260,7 @@ const AUDIENCE: Record<string, JsonSchema> = {
         description: 'Default never',
       }),
       exclusionSegments: nullable(list(identifier(), 'Members may not start the journey')),
+      entryLimit: nullable(ref('entryLimit')),
     },
     ['type', 'trigger'],
     { description: 'Customers enter when a trigger arrives' },
@@ -286,6 +289,7 @@ const AUDIENCE: Record<string, JsonSchema> = {
       }),
       rejoinReentry: nullable({ type: 'boolean', description: 'dynamic only: re-joiners may enter again' }),
       exclusionSegments: nullable(list(identifier(), 'Members may not start the journey')),
+      entryLimit: nullable(ref('entryLimit')),
     },
     ['type', 'segments'],
     { description: 'Customers enter as members of segments' },
@@ -382,9 +386,10 @@ export const journeyDefinitionSchema: JsonSchema = {
       exit: nullable(ref('exitRules')),
       goal: nullable(ref('goal')),
       delivery: nullable(ref('delivery')),
+      pause: nullable(ref('pauseRules')),
       steps: list(ref('step'), 'The first step is where every customer starts'),
     },
     ['name', 'audience', 'steps'],
   ),
-  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES, ...DELIVERY },
+  $defs: { ...AUDIENCE, ...STEPS, ...CONDITIONS, ...RULES, ...DELIVERY, ...CONTROL_DEFS },
 };

@@ -20,6 +20,8 @@ export const JOURNEY_STATES = [
   'Publishing',
   'Live',
   'Live, editing',
+  'Paused',
+  'Paused, editing',
   'Completing',
   'Completed',
   'Stopping',

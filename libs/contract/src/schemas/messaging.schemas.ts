@@ -13,6 +13,8 @@ export const COMMAND_TYPES = [
   'EditJourney',
   'DiscardDraft',
   'StopVersion',
+  'PauseVersion',
+  'ResumeVersion',
   'CopyJourney',
   'SaveAsTemplate',
   'CreateJourneyFromTemplate',
@@ -74,6 +76,18 @@ export const commandSchema: JsonSchema = {
       ['journeyId', 'version'],
       { journeyId, version: { type: 'integer', minimum: 1 } },
       '`POST /journeys/{id}/versions/{v}/stop`',
+    ),
+    command(
+      'PauseVersion',
+      ['journeyId', 'version'],
+      { journeyId, version: { type: 'integer', minimum: 1 } },
+      '`POST /journeys/{id}/versions/{v}/pause`',
+    ),
+    command(
+      'ResumeVersion',
+      ['journeyId', 'version'],
+      { journeyId, version: { type: 'integer', minimum: 1 } },
+      '`POST /journeys/{id}/versions/{v}/resume`',
     ),
     command(
       'CopyJourney',

@@ -2,7 +2,7 @@
 import { openObject as open, schemaFile as message, type JsonSchema } from './common';
 import { ATTRIBUTE_TYPES, JOURNEY_STATES } from './management.schemas';
 
-const versionState = { enum: JOURNEY_STATES.filter((state) => state !== 'Live, editing') };
+const versionState = { enum: JOURNEY_STATES.filter((state) => !state.endsWith(', editing')) };
 const problems = { type: 'array', items: { $ref: 'problem.json' } };
 /** Most recent entries refused to a customer, oldest first. */
 const blockedEntries = {
@@ -26,6 +26,26 @@ const sendCounters = open(
   },
   ['requested', 'held', 'skippedBy'],
 );
+/** An experiment's conclusion as the journey and analytics show it. */
+const conclusion = {
+  winner: { type: ['integer', 'null'] },
+  result: { enum: ['winner', 'noSignificantDifference', 'tooFewToTest'] },
+};
+
+/** Most recent entries that waited for their slot of a rate-limited version, oldest first. */
+const delayedEntries = {
+  type: 'array',
+  items: open(
+    {
+      version: { type: 'integer' },
+      at: { type: 'string' },
+      reason: { type: 'string', description: 'rateLimited' },
+      enterAt: { type: 'string', description: 'The slot the customer enters at' },
+      triggerId: { type: 'string' },
+    },
+    ['version', 'at', 'reason', 'enterAt'],
+  ),
+};
 
 export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   'journey.json': message(
@@ -43,10 +63,30 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         updatedAt: { type: 'string', format: 'date-time' },
         versions: {
           type: 'array',
-          items: open({ version: { type: 'integer' }, state: versionState, validationErrors: problems }, [
-            'version',
-            'state',
-          ]),
+          items: open(
+            {
+              version: { type: 'integer' },
+              state: versionState,
+              validationErrors: problems,
+              pause: open(
+                {
+                  pausedAt: { type: 'string', format: 'date-time' },
+                  endsAt: { type: 'string', format: 'date-time', description: 'When the pause ends by itself' },
+                  whenExceeded: { enum: ['resume', 'stop'] },
+                },
+                ['pausedAt', 'endsAt', 'whenExceeded'],
+              ),
+              experiments: {
+                type: 'object',
+                description:
+                  'Experiments partitions reported on, by split step id: the conclusion, or null while it runs',
+                additionalProperties: open({ concluded: { type: ['object', 'null'], properties: conclusion } }, [
+                  'concluded',
+                ]),
+              },
+            },
+            ['version', 'state'],
+          ),
         },
       },
       ['id', 'name', 'state', 'revision', 'versions'],
@@ -141,7 +181,43 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
               blocked: {
                 type: 'object',
                 additionalProperties: { type: 'integer' },
-                description: 'Entries refused by reason',
+                description: 'Entries refused by reason (reentryBlocked, excluded, paused, ...)',
+              },
+              held: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description:
+                  'Customers a delivery control held before a step, by reason (paused: the version was paused)',
+              },
+              delayed: {
+                type: 'object',
+                additionalProperties: { type: 'integer' },
+                description: 'Entries that waited for their slot, by reason (rateLimited: the entry limit)',
+              },
+              experiments: {
+                type: 'array',
+                description:
+                  'Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions',
+                items: open(
+                  {
+                    stepId: { type: 'string' },
+                    concluded: { type: ['object', 'null'], properties: conclusion },
+                    branches: {
+                      type: 'array',
+                      items: open(
+                        {
+                          branch: { type: 'integer' },
+                          experiment: { type: 'integer', description: 'Assigned by the experiment (counted)' },
+                          converted: { type: 'integer', description: 'Of those, converted within the window' },
+                          winner: { type: 'integer', description: 'Sent down the winner once it concluded' },
+                          sticky: { type: 'integer', description: 'Kept the branch assigned before it concluded' },
+                        },
+                        ['branch', 'experiment', 'converted', 'winner', 'sticky'],
+                      ),
+                    },
+                  },
+                  ['stepId', 'concluded', 'branches'],
+                ),
               },
               sends: sendCounters,
               steps: {
@@ -193,6 +269,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
           ),
         },
         blocked: blockedEntries,
+        delayed: delayedEntries,
       },
       ['customerId', 'instances'],
     ),
@@ -212,6 +289,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
               name: { type: ['string', 'null'], description: 'null once the journey is gone from the read model' },
               instances: { type: 'array', items: { type: 'object' }, description: 'As in CustomerProgress' },
               blocked: blockedEntries,
+              delayed: delayedEntries,
             },
             ['journeyId', 'name', 'instances', 'blocked'],
           ),
@@ -245,6 +323,8 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
                     exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
                     blocked: { type: 'object', additionalProperties: { type: 'integer' } },
                     sends: sendCounters,
+                    held: { type: 'object', additionalProperties: { type: 'integer' } },
+                    delayed: { type: 'object', additionalProperties: { type: 'integer' } },
                     goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
                   },
                   ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],

@@ -90,11 +90,24 @@ function lines(event: Exclude<JourneyEvent, { type: 'JourneyVersionWentLive' | '
       return [accepted('complete', event.data.version, { reason: event.data.reason })];
     case 'JourneyVersionCompleted':
       return [accepted('completed', event.data.version)];
-    case 'JourneyVersionStopRequested':
-      return [accepted('stop', event.data.version)];
+    case 'JourneyVersionStopRequested': {
+      const { version, reason } = event.data;
+      return [accepted('stop', version, reason ? { reason } : {})];
+    }
+    case 'JourneyVersionPaused': {
+      const { version, endsAt, whenExceeded } = event.data;
+      return [accepted('pause', version, { endsAt, whenExceeded })];
+    }
+    case 'JourneyVersionResumed':
+      return [accepted('resume', event.data.version, { reason: event.data.reason })];
+    case 'ExperimentConcluded': {
+      const { version, stepId, result, winner } = event.data;
+      return [accepted('concludeExperiment', version, { stepId, result, winner })];
+    }
     case 'JourneyVersionStopped':
       return [accepted('stopped', event.data.version)];
     case 'JourneyVersionPartitionDone':
+    case 'ExperimentFiguresReported':
       // Engine bookkeeping between partitions: the move it leads to is what the history shows.
       return [];
     default: {

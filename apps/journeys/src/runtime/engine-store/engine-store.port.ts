@@ -53,6 +53,24 @@ export interface EngineStore {
   nextWake(): number | undefined;
   /** The earliest job due at or before `now` (ms). */
   dueJob(now: number): EngineJob | undefined;
+  /** A pending job by id. */
+  job(jobId: string): EngineJob | undefined;
+  /**
+   * Up to `limit` instances of a version held while it was paused (CustomerHeld), in the order they
+   * were held (time, then instance id).
+   */
+  pauseHoldsOf(journeyId: string, version: number, limit: number): string[];
+  /** The last entry slot this partition took for a rate-limited version (ms), if any (rules/entry-limit.ts). */
+  entrySlot(journeyId: string, version: number): number | undefined;
+  /** One hour's figures of one branch of an experiment (rules/experiment.ts); zeros when none. */
+  experimentBucket(key: ExperimentBucketKey): { assigned: number; converted: number };
+  /** An experiment's figures per branch (by branch index), summed over the hours up to `lastBucket` (ms). */
+  experimentFigures(
+    journeyId: string,
+    version: number,
+    stepId: string,
+    lastBucket: number,
+  ): Map<number, { assigned: number; converted: number }>;
 
   /** Up to `limit` actions no reader has been handed whose expiry is at or before `now` (ms), earliest first. */
   expiredActions(now: number, limit: number): ExpiredAction[];
@@ -106,8 +124,60 @@ export type EngineJob =
       firstAt: number;
       /** Last customer id entered; members are enrolled in id order. */
       cursor: string;
+      /** Set while the version is paused: the start the job had before it went to sleep (ms). */
+      asleep?: number;
     }
-  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number };
+  | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number }
+  /** A paused version is Live again (or Completing): its held customers go on, decided at `startAt`. */
+  | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number }
+  /**
+   * A partition's share of an experiment (rules/experiment.ts): at `startAt` it reports its figures to
+   * the journey (or looks again later), until the journey shows its report or the conclusion.
+   * `decideAt`: when an experiment with `decideAfter` decides (ms).
+   */
+  | {
+      kind: 'experiment';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      stepId: string;
+      startAt: number;
+      decideAt?: number;
+    }
+  /** An entry that waits for its slot of a rate-limited version (rules/entry-limit.ts): it enters at `startAt`. */
+  | {
+      kind: 'enter';
+      jobId: string;
+      journeyId: string;
+      version: number;
+      customerId: string;
+      startAt: number;
+      /** What offers the entry: the trigger, or the segment joined (EntryOffer). */
+      offer: {
+        trigger?: { id: string; name: string; attributes: Record<string, unknown> };
+        bindingId?: string;
+        segmentId?: string;
+        chain?: number;
+      };
+    };
+
+/** One hour (`bucket`, ms of its start) of one branch of an experiment at a split step. */
+export interface ExperimentBucketKey {
+  journeyId: string;
+  version: number;
+  stepId: string;
+  branch: number;
+  bucket: number;
+}
+
+/** A customer held while their version was paused (CustomerHeld), until released. */
+export interface PauseHold {
+  instanceId: string;
+  journeyId: string;
+  version: number;
+  /** When they were held (ms): held customers go on in this order. */
+  heldAt: number;
+}
 
 export interface EntryCount {
   entries: number;
@@ -174,6 +244,13 @@ export interface EngineChanges {
   deliveries: { customerId: string; state: CustomerDelivery }[];
   /** The delivery settings, when an input changed them (the last one wins). */
   settings: DeliverySettings[];
+  /** Customers held by a pause, and (by instance id) those no longer held. */
+  pauseHolds: PauseHold[];
+  pauseHoldsRemoved: string[];
+  /** The last entry slot taken per rate-limited version. */
+  entrySlots: { journeyId: string; version: number; slot: number }[];
+  /** Experiment figures per hour of assignment and branch, as they now stand (not increments). */
+  experimentCounts: (ExperimentBucketKey & { assigned: number; converted: number })[];
 }
 
 /** Changes that change nothing. */
@@ -192,5 +269,9 @@ export function emptyChanges(): EngineChanges {
     jobsRemoved: [],
     deliveries: [],
     settings: [],
+    pauseHolds: [],
+    pauseHoldsRemoved: [],
+    entrySlots: [],
+    experimentCounts: [],
   };
 }

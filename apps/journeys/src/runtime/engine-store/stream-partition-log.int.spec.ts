@@ -137,6 +137,43 @@ describe.each([
     expect(pointers[0].type).toBe('PartitionSnapshotTaken');
   });
 
+  it('restores the delivery controls’ state: pause holds, entry slots and experiment figures, from units and a snapshot', async () => {
+    const log = new StreamPartitionLog(events, 'first', now);
+    const state = freshStores('first').partition(2);
+    await log.acquire(2, state);
+    const unit = async (changes: Partial<EngineChanges>, checkpoint: bigint) => {
+      const all = { ...NONE, ...changes };
+      await log.append(2, new Map(), () => all, checkpoint);
+      state.commit(all, checkpoint);
+    };
+    const key = { journeyId: 'j1', version: 1, stepId: 'ab', branch: 1, bucket: 3_600_000 };
+    await unit(
+      {
+        pauseHolds: [
+          { instanceId: 'j1_1_bob_1', journeyId: 'j1', version: 1, heldAt: 20 },
+          { instanceId: 'j1_1_ann_1', journeyId: 'j1', version: 1, heldAt: 10 },
+        ],
+        entrySlots: [{ journeyId: 'j1', version: 1, slot: 900_000 }],
+        experimentCounts: [{ ...key, assigned: 5, converted: 1 }],
+        jobsSaved: [{ kind: 'release', jobId: 'release:j1:1', journeyId: 'j1', version: 1, startAt: 30 }],
+      },
+      1n,
+    );
+    await log.snapshot(2, state);
+    // Counts are absolute: a unit applied again changes nothing.
+    await unit({ pauseHoldsRemoved: ['j1_1_bob_1'], experimentCounts: [{ ...key, assigned: 6, converted: 2 }] }, 2n);
+    await unit({ experimentCounts: [{ ...key, assigned: 6, converted: 2 }] }, 3n);
+
+    const restored = freshStores('second').partition(2);
+    await new StreamPartitionLog(events, 'second', now).acquire(2, restored);
+    expect(restored.checkpoint()).toBe(3n);
+    expect(restored.pauseHoldsOf('j1', 1, 10)).toEqual(['j1_1_ann_1']);
+    expect(restored.entrySlot('j1', 1)).toBe(900_000);
+    expect(restored.experimentBucket(key)).toEqual({ assigned: 6, converted: 2 });
+    expect(restored.experimentFigures('j1', 1, 'ab', 3_600_000)).toEqual(new Map([[1, { assigned: 6, converted: 2 }]]));
+    expect(restored.job('release:j1:1')).toMatchObject({ kind: 'release', startAt: 30 });
+  });
+
   it('starts a partition log from a state file that has none yet', async () => {
     const stores = freshStores('file');
     const file = stores.partition(2);

@@ -18,6 +18,7 @@ import type {
   Memberships,
   OutboxAction,
 } from '../engine-store/engine-store.port';
+import { ControlsBatch } from './engine-controls';
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
@@ -61,6 +62,8 @@ export class EngineBatch {
   private readonly jobsSaved = new Map<string, EngineJob>();
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
+  /** The delivery controls' state this batch reads and changes (engine-controls.ts). */
+  readonly controls: ControlsBatch;
   private lastMetadata: EventMetadata | undefined;
   /** The customers' consents and counted sends, and the delivery settings when an input changed them. */
   readonly delivery: BatchDelivery;
@@ -76,11 +79,13 @@ export class EngineBatch {
     private parent?: EngineBatch,
   ) {
     this.delivery = new BatchDelivery(state, parent?.delivery);
+    this.controls = new ControlsBatch(state, parent?.controls);
   }
 
   forgetParent(): void {
     this.parent = undefined;
     this.delivery.forgetParent();
+    this.controls.forgetParent();
   }
 
   instance(instanceId: string): InstanceState | undefined {
@@ -264,6 +269,12 @@ export class EngineBatch {
     this.jobsRemoved.add(jobId);
   }
 
+  /** A pending job by id, as this batch leaves it. */
+  job(jobId: string): EngineJob | undefined {
+    if (this.jobsRemoved.has(jobId)) return undefined;
+    return this.jobsSaved.get(jobId) ?? (this.parent ? this.parent.job(jobId) : this.state.job(jobId));
+  }
+
   removeTimer(timerId: string): void {
     this.timersAdded.delete(timerId);
     this.timersRemoved.add(timerId);
@@ -353,6 +364,7 @@ export class EngineBatch {
     }
     if (state.status !== 'new') {
       const id = state.ref.instanceId;
+      this.controls.recorded(before, state, events);
       if (before.status === 'new') {
         this.instancesOf(state.ref.customerId);
         this.customerInstances.get(state.ref.customerId)!.push(id);
@@ -386,6 +398,7 @@ export class EngineBatch {
       jobsSaved: [...this.jobsSaved.values()],
       jobsRemoved: [...this.jobsRemoved],
       ...this.delivery.changes(),
+      ...this.controls.changes(),
     };
   }
 }

@@ -8,12 +8,15 @@ import { decide, initialState, type InstanceCommand, type InstanceState } from '
 import { instanceId, type EntryBlockedReason, type InstanceEvent } from '../instance.events';
 import { consentKey } from '../rules/consent';
 import { enrolmentFor } from '../rules/enrolment';
+import { experimentJobId, experimentJobsFor } from './experiment-jobs';
 import { decideEntry, decideRejoin } from '../rules/entry';
 import { orderKey } from '../rules/event-time';
 import { exitedBySegment, offeredTrigger, ofVersion, versionKey } from '../rules/routing';
 import type { OfferedTrigger } from '../steps/wait-for-trigger.step';
 import type { EngineBatch } from './engine-batch';
+import { limitEntry, type EntryMode, type EntryOutcome } from './entry-limiter';
 import type { JourneyCatalog, VersionInfo } from './journey-catalog';
+import type { SlotOwner } from '../rules/entry-limit';
 
 /** What an entry offers the first step: the trigger that started it, or the segment that enrolled it. */
 export interface EntryOffer {
@@ -34,6 +37,8 @@ export class EngineDecisions {
     private readonly catalog: () => JourneyCatalog,
     /** The partition's delivery settings as its inputs have set them so far. */
     private readonly settings: { current: DeliverySettings },
+    /** This engine partition of how many: they share rate-limited entries (rules/entry-limit.ts). */
+    readonly owner: SlotOwner = { partition: 0, partitions: 1 },
   ) {}
 
   /** Applies one stored input event. */
@@ -55,9 +60,15 @@ export class EngineDecisions {
     batch.delivery.setConsent(consent.customerId, consentKey(consent.channel, consent.topic), consent.status, stamp);
   }
 
-  /** A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a stop. */
+  /**
+   * A life-cycle event: the catalog follows it; going live starts an enrolment, a stop request a
+   * stop, and the end of a pause lets the customers it held go on.
+   */
   private onJourneyEvent(batch: EngineBatch, event: RecordedEvent): void {
     const domain = { type: event.type, data: event.data } as JourneyEvent;
+    const version = (domain.data as { version?: number }).version;
+    const wasPaused =
+      version !== undefined && this.catalog().version(domain.data.journeyId, version)?.state === 'Paused';
     const journey = this.catalog().apply(domain);
     if (!journey) return;
     batch.saveJourney(journey);
@@ -68,8 +79,14 @@ export class EngineDecisions {
         const info = this.catalog().version(journeyId, domain.data.version);
         const job = info && enrolmentFor(journeyId, info.version, info.definition, at, info.startAt);
         if (job) batch.saveJob(job);
+        for (const experiment of info ? experimentJobsFor(journeyId, info.version, info.definition, at) : []) {
+          batch.saveJob(experiment);
+        }
         break;
       }
+      case 'ExperimentConcluded':
+        batch.removeJob(experimentJobId(journeyId, domain.data.version, domain.data.stepId));
+        break;
       case 'JourneyVersionStopRequested': {
         const { version } = domain.data;
         batch.saveJob({ kind: 'stop', jobId: `stop:${journeyId}:${version}`, journeyId, version, startAt: at });
@@ -77,6 +94,10 @@ export class EngineDecisions {
       }
       case 'JourneyVersionCompleting':
         batch.versionsTouched.add(versionKey(journeyId, domain.data.version));
+        if (wasPaused) endPause(batch, journeyId, domain.data.version, at);
+        break;
+      case 'JourneyVersionResumed':
+        endPause(batch, journeyId, domain.data.version, at);
         break;
       default:
         break;
@@ -141,7 +162,8 @@ export class EngineDecisions {
   /**
    * Enters the customer into a version when the entry rules let them (else records why not), and
    * runs the instance's first steps. `reentry`: whether the re-entry rule still applies (a segment
-   * enrolment has settled it already).
+   * enrolment has settled it already). `mode`: how a rate-limited version's entry waits for its slot
+   * (entry-limiter.ts); the outcome says what became of the entry.
    */
   enter(
     batch: EngineBatch,
@@ -151,7 +173,8 @@ export class EngineDecisions {
     cause: string,
     offer: EntryOffer,
     reentry: boolean,
-  ): void {
+    mode: EntryMode = 'event',
+  ): EntryOutcome {
     const { journeyId, version } = info;
     const segments = batch.segmentsOf(customerId);
     const decision = decideEntry(
@@ -166,7 +189,12 @@ export class EngineDecisions {
     );
     if (decision.kind === 'blocked') {
       this.block(batch, info, customerId, decision.reason, now, cause, offer.trigger?.id);
-      return;
+      return { kind: 'blocked' };
+    }
+    const limited = limitEntry(batch, info, this.owner, { customerId, now, cause, offer, mode });
+    if (limited !== undefined) {
+      if (limited.kind === 'blocked') this.block(batch, info, customerId, 'rateLimited', now, cause, offer.trigger?.id);
+      return limited;
     }
     const entry = batch.recordEntry(journeyId, customerId, now);
     const ref = {
@@ -177,10 +205,11 @@ export class EngineDecisions {
       entry,
     };
     this.decideFor(batch, initialState(), { type: 'Enter', ref, ...offer }, now, cause, info);
+    return { kind: 'entered' };
   }
 
   /** Records that the customer did not enter, and why, in the customer's stream. */
-  private block(
+  block(
     batch: EngineBatch,
     info: VersionInfo,
     customerId: string,
@@ -221,6 +250,18 @@ export class EngineDecisions {
           return batch.delivery.of(customerId);
         },
       },
+      paused: info.state === 'Paused',
+      experiments: info.conclusions,
+      assignedBefore: (stepId) =>
+        batch
+          .instancesOf(ref.customerId)
+          .some(
+            (i) =>
+              i.ref.journeyId === ref.journeyId &&
+              i.ref.version === ref.version &&
+              i.ref.instanceId !== ref.instanceId &&
+              i.experiments?.[stepId] !== undefined,
+          ),
     });
     if (!events.length) return;
     batch.record(state, events, cause);
@@ -234,5 +275,18 @@ function countSends(batch: EngineBatch, events: readonly InstanceEvent[], settin
   for (const event of events) {
     if (event.type !== 'ActionRequested' || event.data.transactional) continue;
     batch.delivery.countSend(event.data.customerId, event.data.channel, Date.parse(event.data.at), settings);
+  }
+}
+
+/**
+ * A pause ended at `at` (ms): the customers it held go on (a release job, decided at `at`), and a
+ * segment enrolment that waited for the pause goes on now.
+ */
+function endPause(batch: EngineBatch, journeyId: string, version: number, at: number): void {
+  batch.saveJob({ kind: 'release', jobId: `release:${journeyId}:${version}`, journeyId, version, startAt: at });
+  const enrolment = batch.job(`enrol:${journeyId}:${version}`);
+  if (enrolment?.kind === 'enrol' && enrolment.asleep !== undefined) {
+    const { asleep, ...awake } = enrolment;
+    batch.saveJob({ ...awake, startAt: Math.max(asleep, at) });
   }
 }

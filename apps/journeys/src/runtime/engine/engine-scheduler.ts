@@ -1,5 +1,5 @@
 import type { Clock } from '../../common/clock';
-import { pastTheirEnd, type LifecycleMove } from '../rules/lifecycle';
+import { pastTheirEnd, pausesOverrun, type LifecycleMove } from '../rules/lifecycle';
 import { versionKey } from '../rules/routing';
 import { EngineBatch } from './engine-batch';
 import { CHUNK } from './engine-jobs';
@@ -50,7 +50,7 @@ export class EngineScheduler {
   /**
    * In each owned partition, fires due timers (in due order, in batches), runs one due job after
    * another, and snapshots the state when the partition log asks; then moves Live versions past
-   * their end time to Completing.
+   * their end time to Completing and ends pauses that reached their maximum.
    */
   async runDue(): Promise<void> {
     if (this.stopped) return;
@@ -60,10 +60,13 @@ export class EngineScheduler {
       await this.fireTimers(p, now);
       await this.expireActions(p, now);
       for (let job = p.store.dueJob(now); job; job = p.store.dueJob(now)) {
-        await p.jobs.run(job);
+        await p.jobs.run(job, now);
         if (this.stopped) return;
       }
       for (const move of pastTheirEnd(p.catalog.liveVersions(), now)) {
+        ended.set(versionKey(move.journeyId, move.version), { p, move });
+      }
+      for (const move of pausesOverrun(p.catalog.pausedVersions(), now)) {
         ended.set(versionKey(move.journeyId, move.version), { p, move });
       }
       // Nothing is in flight here: the state holds exactly what the partition log holds.

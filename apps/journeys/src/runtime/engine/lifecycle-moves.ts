@@ -24,7 +24,11 @@ export class LifecycleMoves {
     const command =
       'done' in move
         ? ({ type: 'AcknowledgePartition', version, partition, partitions, work: move.done } as const)
-        : ({ type: 'CompleteVersion', version, reason: move.reason } as const);
+        : 'endPause' in move
+          ? ({ type: 'EndPause', version, at: context.now.toISOString() } as const)
+          : 'report' in move
+            ? ({ type: 'ReportExperiment', version, partition, partitions, ...move.report } as const)
+            : ({ type: 'CompleteVersion', version, reason: move.reason } as const);
     await this.commands.execute(new AutomaticMoveCommand(journeyId, command, context));
   }
 }

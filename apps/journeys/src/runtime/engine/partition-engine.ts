@@ -53,7 +53,7 @@ export class PartitionEngine {
     this.settings = { current: store.settings() ?? DEFAULT_DELIVERY_SETTINGS };
     const catalog = () => this.catalog;
     this.moves = new LifecycleMoves(deps.commands, deps.clock, partition, deps.partitions);
-    this.decisions = new EngineDecisions(catalog, this.settings);
+    this.decisions = new EngineDecisions(catalog, this.settings, { partition, partitions: deps.partitions });
     this.committer = new EngineCommitter(deps.log, partition, store, catalog, this.moves, deps.observer);
     this.jobs = new EngineJobs(store, deps.timing, this.decisions, this.committer, catalog, deps.stopping);
   }

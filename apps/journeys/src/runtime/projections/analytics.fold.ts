@@ -1,5 +1,5 @@
 import { versionKey } from '../rules/routing';
-import type { CustomerEntryBlocked, InstanceEvent } from '../instance.events';
+import type { CustomerEntryBlocked, CustomerEntryDelayed, InstanceEvent } from '../instance.events';
 
 export interface StepCounters {
   entered: number;
@@ -19,6 +19,12 @@ export interface VersionAnalytics {
   removed: number;
   exitedBy: Record<string, number>;
   blocked: Record<string, number>;
+  /** Customers held before a step by a delivery control, by reason (`paused`); absent in counters of older releases. */
+  held?: Record<string, number>;
+  /** Entries that waited for their slot, by reason (`rateLimited`); absent in counters of older releases. */
+  delayed?: Record<string, number>;
+  /** Per split step that is an experiment, per branch: how customers were assigned, and conversions. */
+  experiments?: Record<string, Record<string, ExperimentCounters>>;
   goalReached: number;
   steps: Record<string, StepCounters>;
   /** What the delivery controls did to the version's sends (absent in documents written before them). */
@@ -36,6 +42,17 @@ export interface SendCounters {
 /** The version's send counters (zero before any). */
 export const sendsOf = (a: VersionAnalytics): SendCounters => a.sends ?? { requested: 0, held: 0, skippedBy: {} };
 
+/**
+ * A branch of an experiment: customers the experiment assigned (and of those, converted), sent down
+ * the winner once it concluded, or kept on it as assigned before (sticky).
+ */
+export interface ExperimentCounters {
+  experiment: number;
+  converted: number;
+  winner: number;
+  sticky: number;
+}
+
 /** Counters of a version nobody has entered yet. */
 export const emptyAnalytics = (journeyId: string, version: number): VersionAnalytics => ({
   journeyId,
@@ -51,7 +68,7 @@ export const emptyAnalytics = (journeyId: string, version: number): VersionAnaly
   steps: {},
 });
 
-type Counted = InstanceEvent | CustomerEntryBlocked;
+type Counted = InstanceEvent | CustomerEntryBlocked | CustomerEntryDelayed;
 
 /** The event types the analytics count; the projection's subscription reads no others. */
 export const ANALYTICS_EVENT_TYPES: ReadonlySet<string> = new Set<Counted['type']>([
@@ -67,6 +84,10 @@ export const ANALYTICS_EVENT_TYPES: ReadonlySet<string> = new Set<Counted['type'
   'SendHeld',
   'SendSkipped',
   'ActionCancelled',
+  'CustomerHeld',
+  'CustomerEntryDelayed',
+  'SplitAssigned',
+  'ExperimentConverted',
 ]);
 
 /** What one event reads and changes: its version's counters and, for an instance, the step it is at. */
@@ -145,6 +166,21 @@ export function evolveAnalytics(slice: AnalyticsSlice, event: { type: string; da
       if (e.type === 'ActionCancelled' && e.data.reason !== 'Expired') return slice;
       const sends = sendsOf(c);
       return { ...slice, counters: { ...c, sends: { ...sends, skippedBy: bump(sends.skippedBy, e.data.reason) } } };
+    }
+    case 'CustomerHeld':
+      return { ...slice, counters: { ...c, held: bump(c.held ?? {}, e.data.reason) } };
+    case 'CustomerEntryDelayed':
+      return { ...slice, counters: { ...c, delayed: bump(c.delayed ?? {}, e.data.reason) } };
+    case 'SplitAssigned':
+    case 'ExperimentConverted': {
+      const assignment = e.type === 'SplitAssigned' ? e.data.assignment : 'converted';
+      if (assignment === undefined) return slice;
+      const steps = c.experiments ?? {};
+      const branches = steps[e.data.stepId] ?? {};
+      const before = branches[String(e.data.branch)] ?? { experiment: 0, converted: 0, winner: 0, sticky: 0 };
+      const branch = { ...before, [assignment]: before[assignment] + 1 };
+      const experiments = { ...steps, [e.data.stepId]: { ...branches, [String(e.data.branch)]: branch } };
+      return { ...slice, counters: { ...c, experiments } };
     }
     default:
       return slice;

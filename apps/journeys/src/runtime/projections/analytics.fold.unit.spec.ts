@@ -127,4 +127,33 @@ describe('analytics fold', () => {
         },
       });
   });
+
+  it('counts the delivery controls by reason: held by a pause, delayed by the entry limit, experiments by assignment', () => {
+    given(entered('ann'), step('ann', 'ab'))
+      .when(
+        { type: 'CustomerHeld', data: { ...ref('ann'), stepId: 'b', reason: 'paused' } },
+        {
+          type: 'CustomerEntryDelayed',
+          data: { journeyId: 'j', version: 1, customerId: 'bob', reason: 'rateLimited', enterAt: 'x', at: 'y' },
+        } as never,
+        {
+          type: 'SplitAssigned',
+          data: { ...ref('ann'), stepId: 'ab', branch: 1, next: 'b', assignment: 'experiment' },
+        },
+        { type: 'SplitAssigned', data: { ...ref('cid'), stepId: 'ab', branch: 1, next: 'b', assignment: 'winner' } },
+        { type: 'SplitAssigned', data: { ...ref('dee'), stepId: 'ab', branch: 0, next: 'a' } },
+        { type: 'ExperimentConverted', data: { ...ref('ann'), stepId: 'ab', branch: 1, triggerId: 't' } },
+      )
+      .then({
+        state: {
+          versions: {
+            'j#1': {
+              held: { paused: 1 },
+              delayed: { rateLimited: 1 },
+              experiments: { ab: { '1': { experiment: 1, converted: 1, winner: 1, sticky: 0 } } },
+            },
+          },
+        },
+      });
+  });
 });

@@ -2,6 +2,7 @@ import { documentProjection } from '@journeys/read-models';
 import {
   INSTANCE_EVENT_TYPES,
   type CustomerEntryBlocked,
+  type CustomerEntryDelayed,
   type EntryBlockedReason,
   type InstanceEvent,
 } from '../instance.events';
@@ -31,12 +32,23 @@ export interface BlockedEntry {
   triggerId?: string;
 }
 
+/** An entry that waited for its slot of a rate-limited version (CustomerEntryDelayed). */
+export interface DelayedEntry {
+  version: number;
+  at: string;
+  reason: CustomerEntryDelayed['data']['reason'];
+  enterAt: string;
+  triggerId?: string;
+}
+
 export interface CustomerProgress {
   journeyId: string;
   customerId: string;
   instances: InstanceProgress[];
   /** Most recent blocked entries, oldest first. */
   blocked?: BlockedEntry[];
+  /** Most recent delayed entries, oldest first. */
+  delayed?: DelayedEntry[];
 }
 
 /** Most recent history lines kept per instance (and blocked entries per customer and journey). */
@@ -48,7 +60,7 @@ const STATUS: Partial<Record<InstanceEvent['type'], InstanceProgress['status']>>
   CustomerRemoved: 'removed',
 };
 
-const EVENT_TYPES: readonly string[] = [...INSTANCE_EVENT_TYPES, 'CustomerEntryBlocked'];
+const EVENT_TYPES: readonly string[] = [...INSTANCE_EVENT_TYPES, 'CustomerEntryBlocked', 'CustomerEntryDelayed'];
 
 /**
  * The facts that explain a decision: which branch and where to, why a customer left, why a send was
@@ -63,8 +75,13 @@ export function decisionDetails(event: InstanceEvent): Record<string, unknown> |
       return segmentId ? { segmentId } : undefined;
     }
     case 'BranchTaken':
-    case 'SplitAssigned':
       return { branch: event.data.branch, next: event.data.next };
+    case 'SplitAssigned': {
+      const { branch, next, assignment } = event.data;
+      return assignment === undefined ? { branch, next } : { branch, next, assignment };
+    }
+    case 'ExperimentConverted':
+      return { branch: event.data.branch, triggerId: event.data.triggerId };
     case 'ActionRequested':
       return event.data.expiresAt
         ? { actionId: event.data.actionId, expiresAt: event.data.expiresAt }
@@ -89,6 +106,8 @@ export function decisionDetails(event: InstanceEvent): Record<string, unknown> |
     case 'CustomerExited':
     case 'CustomerRemoved':
       return { reason: event.data.reason };
+    case 'CustomerHeld':
+      return { reason: event.data.reason };
     default:
       return undefined;
   }
@@ -107,6 +126,17 @@ function blockedEntry(doc: CustomerProgress | null, event: CustomerEntryBlocked)
   return progress;
 }
 
+function delayedEntry(doc: CustomerProgress | null, event: CustomerEntryDelayed): CustomerProgress {
+  const { journeyId, customerId, version, reason, enterAt, triggerId, at } = event.data;
+  const progress = doc ?? { journeyId, customerId, instances: [] };
+  const delayed = (progress.delayed ??= []);
+  delayed.push(
+    triggerId === undefined ? { version, at, reason, enterAt } : { version, at, reason, enterAt, triggerId },
+  );
+  keep(delayed);
+  return progress;
+}
+
 /**
  * `GET /journeys/{id}/customers/{customerId}` and `GET /customers/{customerId}`: each instance of the
  * customer, where it is, what happened and why, and the entries that were blocked.
@@ -117,13 +147,16 @@ export const customerProgressProjection = documentProjection<CustomerProgress>({
   version: 2,
   eventTypes: EVENT_TYPES,
   keys: (event) => {
-    if (event.type !== 'CustomerEntryBlocked' && !INSTANCE_EVENT_TYPES.has(event.type)) return [];
+    if (!EVENT_TYPES.includes(event.type)) return [];
     const { journeyId, customerId } = event.data as { journeyId: string; customerId: string };
     return [`${journeyId}|${customerId}`];
   },
   evolve: (doc, recorded) => {
     if (recorded.type === 'CustomerEntryBlocked') {
       return blockedEntry(doc, recorded as unknown as CustomerEntryBlocked);
+    }
+    if (recorded.type === 'CustomerEntryDelayed') {
+      return delayedEntry(doc, recorded as unknown as CustomerEntryDelayed);
     }
     const event = { type: recorded.type, data: recorded.data } as InstanceEvent;
     const { journeyId, customerId, instanceId, version, entry, at } = event.data;

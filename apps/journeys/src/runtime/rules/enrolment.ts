@@ -24,6 +24,8 @@ export interface EnrolmentJob {
   firstAt: number;
   /** Last customer id entered; members are enrolled in id order. */
   cursor: string;
+  /** Set while the version is paused: the start the job had before it went to sleep (ms). */
+  asleep?: number;
 }
 
 /** The enrolment a segment-based version starts when it goes live at `wentLiveAt` (ms). */

@@ -8,8 +8,8 @@ import {
 import type { EntryBlockedReason } from '../instance.events';
 
 /**
- * Who may enter, in one place: a published version's entry rules, checked in this order: the
- * schedule window, exclusion segments, a trigger audience's conditions, then re-entry.
+ * Who may enter, in one place: a published version's entry rules, checked in this order: a pause,
+ * the schedule window, exclusion segments, a trigger audience's conditions, then re-entry.
  */
 
 /** The version a customer would enter. */
@@ -18,6 +18,8 @@ export interface EntryVersion {
   /** Schedule bounds (ms), the schedule's local times resolved in its time zone. */
   startAt?: number;
   endAt?: number;
+  /** The version's life-cycle state; nobody enters a `Paused` one. */
+  state?: string;
 }
 
 /** What the entry rules read of the customer; `entries` is read only when re-entry applies. */
@@ -47,6 +49,7 @@ export function decideEntry(
 ): EntryDecision {
   const { definition, startAt, endAt } = version;
   const audience = definition.audience;
+  if (version.state === 'Paused') return blocked('paused');
   if (startAt !== undefined && now < startAt) return blocked('notStarted');
   if (endAt !== undefined && now >= endAt) return blocked('ended');
   if ((audience.exclusionSegments ?? []).some((s) => customer.segments.has(s))) return blocked('excluded');

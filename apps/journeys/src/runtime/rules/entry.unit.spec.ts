@@ -23,6 +23,13 @@ const fromTrigger = (attributes: Record<string, unknown> = {}) => ({ triggerAttr
 
 describe('decideEntry: who may enter', () => {
   it.each<[string, EntryVersion, EntryCustomer, number, string]>([
+    [
+      'a Paused version: paused (before any other rule)',
+      { ...journey(), state: 'Paused', startAt: T + 1 },
+      customer(),
+      T,
+      'paused',
+    ],
     ['before the scheduled start: notStarted', { ...journey(), startAt: T + 1 }, customer(), T, 'notStarted'],
     ['at the end time: ended', { ...journey(), endAt: T }, customer(), T, 'ended'],
     [

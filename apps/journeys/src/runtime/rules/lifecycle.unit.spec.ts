@@ -1,4 +1,4 @@
-import { completedWhenEmpty, pastTheirEnd } from './lifecycle';
+import { completedWhenEmpty, pastTheirEnd, pausesOverrun } from './lifecycle';
 
 describe('automatic life-cycle moves', () => {
   const T = Date.parse('2027-01-31T00:00:00Z');
@@ -21,5 +21,17 @@ describe('automatic life-cycle moves', () => {
     expect(completedWhenEmpty(completing, true)).toBeUndefined();
     expect(completedWhenEmpty({ ...completing, state: 'Live' }, false)).toBeUndefined();
     expect(completedWhenEmpty(undefined, false)).toBeUndefined();
+  });
+
+  it('given Paused versions, when one’s pause reaches its maximum, then only its pause ends', () => {
+    const moves = pausesOverrun(
+      [
+        { journeyId: 'a', version: 1, state: 'Paused', pause: { endsAt: T } },
+        { journeyId: 'b', version: 1, state: 'Paused', pause: { endsAt: T + 1 } },
+        { journeyId: 'c', version: 1, state: 'Live' },
+      ],
+      T,
+    );
+    expect(moves).toEqual([{ journeyId: 'a', version: 1, endPause: true }]);
   });
 });

@@ -34,6 +34,12 @@ export interface StepRun extends ConditionContext {
   readonly causeChain: number;
   /** What the delivery controls read (rules/delivery.ts); absent: every send goes out. */
   readonly delivery?: DeliveryRun;
+  /** The version is paused: the customer is held before the next step instead of entering it. */
+  readonly paused?: boolean;
+  /** The version's concluded experiments by split step id, and their winner (if any). */
+  readonly experiments?: ReadonlyMap<string, { winner: number | null }>;
+  /** Whether the customer was assigned at this split step before (in this instance or an earlier one of the version). */
+  readonly assignedBefore?: (stepId: string) => boolean;
 }
 
 /**

@@ -63,6 +63,22 @@ function migrate(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS rt_timers_partition_due ON rt_timers (partition, due_at);
     CREATE INDEX IF NOT EXISTS rt_jobs_partition_start ON rt_jobs (partition, start_at);
     CREATE INDEX IF NOT EXISTS rt_segments_partition ON rt_segments (partition, segment_id, customer_id);`);
+  createControlTables(db);
+}
+
+/** Tables of the delivery controls (issue 16), per partition like every engine table. */
+function createControlTables(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS rt_pause_holds (
+      partition INTEGER NOT NULL, instance_id TEXT NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL,
+      held_at INTEGER NOT NULL, PRIMARY KEY (partition, instance_id)) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS rt_pause_holds_order ON rt_pause_holds (partition, journey_id, version, held_at, instance_id);
+    CREATE TABLE IF NOT EXISTS rt_entry_slots (
+      partition INTEGER NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, slot INTEGER NOT NULL,
+      PRIMARY KEY (partition, journey_id, version)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS rt_experiment_counts (
+      partition INTEGER NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, step_id TEXT NOT NULL,
+      branch INTEGER NOT NULL, bucket INTEGER NOT NULL, assigned INTEGER NOT NULL, converted INTEGER NOT NULL,
+      PRIMARY KEY (partition, journey_id, version, step_id, bucket, branch)) WITHOUT ROWID;`);
 }
 
 /** Values bound per `IN (...)` list: one statement execution loads this many customers. */

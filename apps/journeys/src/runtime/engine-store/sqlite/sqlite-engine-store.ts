@@ -14,6 +14,7 @@ import {
   type EngineStores,
   type EntryCount,
   type ExpiredAction,
+  type ExperimentBucketKey,
   type Memberships,
   type UndeliveredAction,
 } from '../engine-store.port';
@@ -88,7 +89,9 @@ export class SqliteEngineStore implements EngineStore {
       for (const table of ['rt_journeys', 'rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
-      this.db.prepare('DELETE FROM rt_jobs WHERE partition = ?').run(this.partition);
+      for (const table of ['rt_jobs', 'rt_pause_holds', 'rt_entry_slots', 'rt_experiment_counts']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
+      }
       this.outbox.drop();
       this.deliveryState.drop();
       this.readModels.deleteCheckpoint(this.checkpointKey);
@@ -111,6 +114,23 @@ export class SqliteEngineStore implements EngineStore {
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
       for (const d of changes.deliveries ?? []) this.deliveryState.save(d.customerId, d.state);
       for (const settings of changes.settings ?? []) this.deliveryState.saveSettings(settings);
+      for (const h of changes.pauseHolds ?? []) {
+        this.s.addHold.run(this.partition, h.instanceId, h.journeyId, h.version, h.heldAt);
+      }
+      for (const instanceId of changes.pauseHoldsRemoved ?? []) this.s.removeHold.run(this.partition, instanceId);
+      for (const e of changes.entrySlots ?? []) this.s.saveSlot.run(this.partition, e.journeyId, e.version, e.slot);
+      for (const c of changes.experimentCounts ?? []) {
+        this.s.saveCount.run(
+          this.partition,
+          c.journeyId,
+          c.version,
+          c.stepId,
+          c.branch,
+          c.bucket,
+          c.assigned,
+          c.converted,
+        );
+      }
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -193,6 +213,35 @@ export class SqliteEngineStore implements EngineStore {
          ON CONFLICT(partition, job_id) DO UPDATE SET start_at = excluded.start_at, job = excluded.job`,
       ),
       removeJob: db.prepare('DELETE FROM rt_jobs WHERE partition = ? AND job_id = ?'),
+      job: db.prepare('SELECT job FROM rt_jobs WHERE partition = ? AND job_id = ?').pluck(true),
+      addHold: db.prepare(
+        'INSERT OR REPLACE INTO rt_pause_holds (partition, instance_id, journey_id, version, held_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      removeHold: db.prepare('DELETE FROM rt_pause_holds WHERE partition = ? AND instance_id = ?'),
+      slot: db
+        .prepare('SELECT slot FROM rt_entry_slots WHERE partition = ? AND journey_id = ? AND version = ?')
+        .pluck(true),
+      count: db.prepare(
+        `SELECT assigned, converted FROM rt_experiment_counts
+         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket = ? AND branch = ?`,
+      ),
+      figures: db.prepare(
+        `SELECT branch, SUM(assigned) AS assigned, SUM(converted) AS converted FROM rt_experiment_counts
+         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket <= ? GROUP BY branch`,
+      ),
+      saveCount: db.prepare(
+        `INSERT OR REPLACE INTO rt_experiment_counts
+         (partition, journey_id, version, step_id, branch, bucket, assigned, converted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      saveSlot: db.prepare(
+        'INSERT OR REPLACE INTO rt_entry_slots (partition, journey_id, version, slot) VALUES (?, ?, ?, ?)',
+      ),
+      holdsOf: db
+        .prepare(
+          `SELECT instance_id FROM rt_pause_holds WHERE partition = ? AND journey_id = ? AND version = ?
+           ORDER BY held_at, instance_id LIMIT ?`,
+        )
+        .pluck(true),
       // Batch loads: one execution per IN_LIST ids instead of one point query per customer.
       instancesByCustomers: db
         .prepare(`SELECT customer_id, state FROM rt_instances WHERE customer_id IN (${IN_PLACEHOLDERS})`)
@@ -367,6 +416,35 @@ export class SqliteEngineStore implements EngineStore {
   dueJob(now: number): EngineJob | undefined {
     const row = this.s.jobs.get(this.partition, now) as { job: string } | undefined;
     return row ? (JSON.parse(row.job) as EngineJob) : undefined;
+  }
+  job(jobId: string): EngineJob | undefined {
+    const job = this.s.job.get(this.partition, jobId) as string | undefined;
+    return job === undefined ? undefined : (JSON.parse(job) as EngineJob);
+  }
+  experimentBucket(key: ExperimentBucketKey): { assigned: number; converted: number } {
+    const { journeyId, version, stepId, bucket, branch } = key;
+    const row = this.s.count.get(this.partition, journeyId, version, stepId, bucket, branch) as
+      { assigned: number; converted: number } | undefined;
+    return row ?? { assigned: 0, converted: 0 };
+  }
+  experimentFigures(
+    journeyId: string,
+    version: number,
+    stepId: string,
+    lastBucket: number,
+  ): Map<number, { assigned: number; converted: number }> {
+    const rows = this.s.figures.all(this.partition, journeyId, version, stepId, lastBucket) as {
+      branch: number;
+      assigned: number;
+      converted: number;
+    }[];
+    return new Map(rows.map((r) => [r.branch, { assigned: r.assigned, converted: r.converted }]));
+  }
+  entrySlot(journeyId: string, version: number): number | undefined {
+    return this.s.slot.get(this.partition, journeyId, version) as number | undefined;
+  }
+  pauseHoldsOf(journeyId: string, version: number, limit: number): string[] {
+    return this.s.holdsOf.all(this.partition, journeyId, version, limit) as string[];
   }
   private saveJob(job: EngineJob): void {
     this.s.saveJob.run(this.partition, job.jobId, job.startAt, JSON.stringify(job));
