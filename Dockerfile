@@ -2,7 +2,8 @@
 #   docker build -t journeys .
 #   docker run -p 3000:3000 -v journeys-data:/data -e JOURNEYS_API_KEYS=ops:admin:<secret> journeys
 
-FROM node:20-bookworm-slim AS build
+# Node 22, an LTS line CI tests (Node 20 reached its end of life in April 2026).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles its native addon when no prebuilt binary matches the platform.
 RUN apt-get update \
@@ -14,9 +15,10 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY bench bench
+COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     JOURNEYS_DATA_DIR=/data \
     PORT=3000 \
@@ -31,6 +33,6 @@ USER node
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node is PID 1 and receives SIGTERM itself: the service commits its Kafka offsets and closes its stores.
 CMD ["node", "dist/apps/journeys/src/main.js"]

@@ -90,7 +90,7 @@ function summary(run: Run): SummaryRow[] {
   const esdb = 'trigger ingestion (EventStoreDB protocol path)';
   const esdbTriggers = figure(run, esdb, 'triggersPerSec');
   rows.push({
-    figure: `1b. Trigger ingestion, EventStoreDB protocol path (N = ${fmt(figure(run, esdb, 'triggers') ?? 0)}; adapter + test server, not a real server)`,
+    figure: `1c. Trigger ingestion, EventStoreDB protocol path (N = ${fmt(figure(run, esdb, 'triggers') ?? 0)}; adapter + test server, not a real server)`,
     measured:
       esdbTriggers === undefined
         ? `not run (${notRunReason(run, 'eventstoredb')})`
@@ -98,6 +98,19 @@ function summary(run: Run): SummaryRow[] {
     target: '—',
     met: '—',
     ratio: 'n/a',
+  });
+
+  const withControls = figure(run, 'trigger ingestion, consent and cap', 'triggersPerSec');
+  rows.push({
+    figure: '1b. Trigger ingestion with consent and a frequency cap active',
+    measured:
+      withControls === undefined
+        ? 'not run'
+        : `${fmt(withControls)} triggers/s (${cpu(run, 'trigger ingestion, consent and cap', 'cpuMicrosPerTrigger')} each)`,
+    target: 'beside 1.',
+    met: '—',
+    ratio:
+      withControls !== undefined && triggers !== undefined ? `${(withControls / triggers).toFixed(2)} of 1.` : 'n/a',
   });
 
   const p99 = figure(run, 'trigger latency', 'p99Ms');
@@ -194,6 +207,18 @@ function summary(run: Run): SummaryRow[] {
     target: '≥ 10,000 triggers/s',
     met: met(kafka === undefined ? undefined : kafka >= 10_000),
     ratio: kafka !== undefined && kafkaRaw !== undefined ? `${(kafka / kafkaRaw).toFixed(2)} of raw kafkajs` : 'n/a',
+  });
+
+  const shown = figure(run, 'console graph', 'coldLoadMedianMs');
+  rows.push({
+    figure: `8. Console: ${figure(run, 'console graph', 'steps') ?? 20}-step journey, ${fmt(figure(run, 'console graph', 'customers') ?? 0)} customers, graph and counts shown`,
+    measured:
+      shown === undefined
+        ? `not run (${notRunReason(run, 'console-graph')})`
+        : `${fmt(shown)} ms page load (max ${fmt(figure(run, 'console graph', 'coldLoadMaxMs') ?? 0)}; ${fmt(figure(run, 'console graph', 'inPageNavigationMs') ?? 0)} ms from the list)`,
+    target: '< 1,000 ms',
+    met: met(shown === undefined ? undefined : shown < 1_000),
+    ratio: 'n/a',
   });
   return rows;
 }

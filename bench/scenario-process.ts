@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { storageFiles } from '../apps/journeys/src/infrastructure/storage.module';
+import { benchConsoleGraph } from './console-graph.bench';
 import { benchAppends } from './event-store-append.bench';
 import { benchEventStoreDb } from './eventstoredb.bench';
 import { benchKafkaRaw } from './kafka-raw.bench';
@@ -14,7 +15,11 @@ import { benchProjectionRebuild } from './projection-rebuild.bench';
 import { benchSegmentEnrolment } from './segment-enrolment.bench';
 import { BenchApp, ManualClock } from './support/bench-app';
 import { printResult, type BenchResult } from './support/bench-result';
+import { CHROMIUM } from './support/chromium';
+import { benchTimeLibrary } from './time-library.bench';
 import { benchTimers } from './timers.bench';
+import { benchPartitionHandoff } from './partition-handoff.bench';
+import { benchScaleOutTriggers } from './scale-out-triggers.bench';
 import { benchTriggerIngestion } from './trigger-ingestion.bench';
 import { benchTriggerLatency } from './trigger-latency.bench';
 
@@ -49,6 +54,18 @@ export const SCENARIOS = {
   'trigger-ingestion': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerIngestion({ ...o, profile: profile(o, 'trigger-ingestion') })],
   }),
+  'trigger-ingestion-delivery': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchTriggerIngestion({ ...o, delivery: true, profile: profile(o, 'trigger-ingestion-delivery') })],
+  }),
+  /** Scale-out: one process owning every engine partition, against the figure above (one partition). */
+  'trigger-ingestion-partitions': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [
+      await benchTriggerIngestion({ ...o, partitions: 12, profile: profile(o, 'trigger-ingestion-partitions') }),
+    ],
+  }),
+  'partition-handoff': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchPartitionHandoff(o)],
+  }),
   'trigger-latency': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchTriggerLatency({ ...o, profile: profile(o, 'trigger-latency') })],
   }),
@@ -76,6 +93,9 @@ export const SCENARIOS = {
   'physical-limit': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
     results: [await benchPhysicalLimit({ ...o, source: filledStore(o) })],
   }),
+  'time-library': async (o: ScenarioOptions): Promise<ScenarioOutcome> => ({
+    results: [await benchTimeLibrary({ quick: o.quick })],
+  }),
   'kafka-raw': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
     return { results: [await benchKafkaRaw({ quick: o.quick, brokers: o.brokers })] };
@@ -88,6 +108,14 @@ export const SCENARIOS = {
   eventstoredb: async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
     if (!o.eventstoredb) return { notRun: 'needs --eventstoredb' };
     return { results: await benchEventStoreDb({ ...o, profile: profile(o, 'eventstoredb') }) };
+  },
+  'scale-out-triggers': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
+    if (!o.brokers?.length) return { notRun: 'needs --kafka and KAFKA_BROKERS' };
+    return { results: [await benchScaleOutTriggers({ ...o, brokers: o.brokers })] };
+  },
+  'console-graph': async (o: ScenarioOptions): Promise<ScenarioOutcome> => {
+    if (!existsSync(CHROMIUM)) return { notRun: `needs ${CHROMIUM} (apt-get install chromium)` };
+    return { results: [await benchConsoleGraph(o)] };
   },
 } as const;
 

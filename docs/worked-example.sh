@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # The README's worked example: a trigger definition, a journey, publish, edit, stop, audit history.
-# Run it against `npm start` (embedded default): bash docs/worked-example.sh
+# Run it against `npm start` (embedded default), on a fresh data directory:
+#   bash docs/worked-example.sh [DATA_DIR]
+# BASE: the service (default http://localhost:3000). KEY: an admin or editor key; unset, the admin key
+# the service generated in the data directory (DATA_DIR, else JOURNEYS_DATA_DIR, else ./data).
 set -euo pipefail
 BASE=${BASE:-http://localhost:3000}
-KEY=${KEY:-$(cat "${JOURNEYS_DATA_DIR:-./data}/admin-api-key")}
-api() { curl -sS -H "Authorization: Bearer $KEY" -H 'content-type: application/json' "$@"; echo; }
+DATA_DIR=${1:-${JOURNEYS_DATA_DIR:-./data}}
+if [ -z "${KEY:-}" ]; then
+  if [ ! -r "$DATA_DIR/admin-api-key" ]; then
+    echo "No admin key at $DATA_DIR/admin-api-key." >&2
+    echo "Start the service first (npm start creates it there when JOURNEYS_API_KEYS is unset)," >&2
+    echo "pass the data directory it uses (bash docs/worked-example.sh /path/to/data), or set KEY." >&2
+    exit 1
+  fi
+  KEY=$(cat "$DATA_DIR/admin-api-key")
+fi
+# --fail-with-body: an error answer stops the script and is shown.
+api() { curl -sS --fail-with-body -H "Authorization: Bearer $KEY" -H 'content-type: application/json' "$@"; echo; }
 
 # 1. A trigger definition with typed attributes, then mark it Ready.
 api -X POST "$BASE/trigger-definitions" -d '{

@@ -3,24 +3,16 @@
 // in this process (so SIGTERM/SIGINT reach the service's own shutdown hooks directly).
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { existsSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { buildConsole, consoleNeedsBuild, newestFile } = require('./console-build');
 
 const root = join(__dirname, '..');
 const main = join(root, 'dist/apps/journeys/src/main.js');
 // `node scripts/start.js demo` runs the demo (npm run demo) on the same build-if-needed path.
 const entry = process.argv[2] === 'demo' ? join(root, 'dist/apps/journeys/src/demo/demo.js') : main;
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const item of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, item.name);
-    if (item.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (item.name.endsWith('.ts') && !item.name.endsWith('.spec.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
+const newestSource = (dir) => newestFile(dir, (name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'));
 
 function needsBuild() {
   if (!existsSync(entry)) return true;
@@ -28,7 +20,7 @@ function needsBuild() {
   const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(
     (f) => statSync(join(root, f)).mtimeMs,
   );
-  return Math.max(newestSource(join(root, 'apps')), newestSource(join(root, 'libs')), ...configs) > built;
+  return Math.max(newestSource(join(root, 'apps/journeys')), newestSource(join(root, 'libs')), ...configs) > built;
 }
 
 if (needsBuild()) {
@@ -37,5 +29,10 @@ if (needsBuild()) {
     cwd: root,
     stdio: 'inherit',
   });
+}
+// After the service: `nest build` empties dist/, the console's build included.
+if (consoleNeedsBuild()) {
+  console.log('Building the web console...');
+  buildConsole();
 }
 require(entry);

@@ -101,7 +101,7 @@ describe('journey life cycle over HTTP (embedded store)', () => {
       body: {
         error: {
           code: 'ACTION_NOT_ALLOWED',
-          details: [{ state: 'Live', allowedActions: ['edit', 'stop', 'copy', 'saveAsTemplate'] }],
+          details: [{ state: 'Live', allowedActions: ['edit', 'pause', 'stop', 'copy', 'saveAsTemplate'] }],
         },
       },
     });
@@ -198,36 +198,38 @@ describe('journey life cycle over HTTP (embedded store)', () => {
 
     // Audit history: every accepted and refused command, in order, with actor, version and state.
     const entries = await audit(id);
+    // `state` is what the entry's version reached; `journeyState` what the journey showed after it.
     expect(
-      entries.map((e: { action: string; outcome: string; version?: number; state: string }) => [
+      entries.map((e: { action: string; outcome: string; version?: number; state: string; journeyState: string }) => [
         e.action,
         e.outcome,
         e.version,
         e.state,
+        e.journeyState,
       ]),
     ).toEqual([
-      ['create', 'accepted', 1, 'Draft'],
-      ['publish', 'rejected', 1, 'Draft'],
-      ['update', 'refused', undefined, 'Draft'],
-      ['update', 'accepted', 1, 'Draft'],
-      ['update', 'refused', undefined, 'Draft'],
-      ['publish', 'accepted', 1, 'Live'],
-      ['update', 'refused', undefined, 'Live'],
-      ['edit', 'accepted', 2, 'Live, editing'],
-      ['copy', 'refused', undefined, 'Live, editing'],
-      ['discard', 'accepted', 2, 'Live'],
-      ['edit', 'accepted', 3, 'Live, editing'],
-      ['update', 'accepted', 3, 'Live, editing'],
-      ['publish', 'accepted', 3, 'Live'],
-      ['complete', 'accepted', 1, 'Publishing'],
-      ['completed', 'accepted', 1, 'Live'],
-      ['copy', 'accepted', 1, 'Live'],
-      ['saveAsTemplate', 'accepted', 3, 'Live'],
-      ['saveAsTemplate', 'refused', undefined, 'Live'],
-      ['stop', 'accepted', 3, 'Stopping'],
-      ['stopped', 'accepted', 3, 'Stopped'],
-      ['stop', 'refused', 3, 'Stopped'],
-      ['edit', 'refused', undefined, 'Stopped'],
+      ['create', 'accepted', 1, 'Draft', 'Draft'],
+      ['publish', 'rejected', 1, 'Draft', 'Draft'],
+      ['update', 'refused', undefined, 'Draft', 'Draft'],
+      ['update', 'accepted', 1, 'Draft', 'Draft'],
+      ['update', 'refused', undefined, 'Draft', 'Draft'],
+      ['publish', 'accepted', 1, 'Live', 'Live'],
+      ['update', 'refused', undefined, 'Live', 'Live'],
+      ['edit', 'accepted', 2, 'Draft', 'Live, editing'],
+      ['copy', 'refused', undefined, 'Live, editing', 'Live, editing'],
+      ['discard', 'accepted', 2, 'Discarded', 'Live'],
+      ['edit', 'accepted', 3, 'Draft', 'Live, editing'],
+      ['update', 'accepted', 3, 'Draft', 'Live, editing'],
+      ['publish', 'accepted', 3, 'Live', 'Live'],
+      ['complete', 'accepted', 1, 'Completing', 'Publishing'],
+      ['completed', 'accepted', 1, 'Completed', 'Live'],
+      ['copy', 'accepted', 1, 'Completed', 'Live'],
+      ['saveAsTemplate', 'accepted', 3, 'Live', 'Live'],
+      ['saveAsTemplate', 'refused', undefined, 'Live', 'Live'],
+      ['stop', 'accepted', 3, 'Stopping', 'Stopping'],
+      ['stopped', 'accepted', 3, 'Stopped', 'Stopped'],
+      ['stop', 'refused', 3, 'Stopped', 'Stopped'],
+      ['edit', 'refused', undefined, 'Stopped', 'Stopped'],
     ]);
     expect(entries[0].actor).toBe('ed');
     expect(entries[1].details.validationErrors.length).toBeGreaterThanOrEqual(2);

@@ -2,6 +2,7 @@ import { describeKafka } from '../libs/testing/src/kafka-broker';
 import type { ReadMessage } from '@journeys/messaging/testing/topic-reader';
 import { ProcessedCommands } from '../apps/journeys/src/messaging/processed-commands';
 import { startKafkaTestApp, type KafkaTestApp } from './support/kafka-app';
+import { eventually } from './support/test-app';
 
 const definition = {
   name: 'Kafka welcome',
@@ -53,10 +54,16 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
 
     await k.produce(k.topics.commands, [
       command('publish-1', 'PublishJourney', { journeyId }),
+      command('pause-1', 'PauseVersion', { journeyId, version: 1 }),
+      command('resume-1', 'ResumeVersion', { journeyId, version: 1 }),
+      command('resume-2', 'ResumeVersion', { journeyId, version: 1 }),
       command('stop-1', 'StopVersion', { journeyId, version: 1 }),
       command('stop-2', 'StopVersion', { journeyId, version: 7 }),
     ]);
     expect(await resultOf('publish-1')).toMatchObject({ ok: true, result: { id: journeyId, state: 'Live' } });
+    expect(await resultOf('pause-1')).toMatchObject({ ok: true, result: { state: 'Paused' } });
+    expect(await resultOf('resume-1')).toMatchObject({ ok: true, result: { state: 'Live' } });
+    expect(await resultOf('resume-2')).toMatchObject({ ok: false, status: 409, error: { code: 'ACTION_NOT_ALLOWED' } });
     expect((await resultOf('stop-1')).result.versions[0].state).toMatch(/^Stopp(ing|ed)$/);
     // A refusal is an answer, with the REST error body and status, not a dead letter.
     const refused = await resultOf('stop-2');
@@ -76,6 +83,9 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     expect(history.body.entries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'crm-sync', action: 'publish', outcome: 'accepted' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'pause', outcome: 'accepted', state: 'Paused' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'resume', outcome: 'accepted', state: 'Live' }),
+        expect.objectContaining({ actor: 'crm-sync', action: 'resume', outcome: 'refused' }),
         expect.objectContaining({ actor: 'crm-sync', action: 'stop', outcome: 'accepted' }),
       ]),
     );
@@ -144,15 +154,23 @@ describeKafka('commands over Kafka (whole app, real broker)', () => {
     });
     expect(letters[2].errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: '$.name' }),
-        expect.objectContaining({ path: '$.attributes' }),
+        expect.objectContaining({ path: '$.payload.name' }),
+        expect.objectContaining({ path: '$.payload.attributes' }),
       ]),
     );
     // Commands with an id are answered even when refused for good.
     expect(await resultOf('unknown-1')).toMatchObject({ ok: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
     expect(await resultOf('invalid-1')).toMatchObject({ ok: false, status: 400 });
 
-    const metrics = await k.t.request(undefined, 'GET', '/metrics');
+    // Counters move once the broker acknowledged, which may be just after a reader saw the message.
+    const metrics = await eventually(
+      () => k.t.request(undefined, 'GET', '/metrics'),
+      (m) =>
+        String(m.body).includes(
+          `journeys_kafka_dead_letters_total{topic="${k.topics.commands}",reason="BAD_JSON"} 1`,
+        ) && String(m.body).includes(`journeys_kafka_messages_out_total{topic="${k.topics.commandResults}"}`),
+      10_000,
+    );
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain(

@@ -85,7 +85,7 @@ describeKafka('triggers and segment changes over Kafka (whole app, real broker)'
 
     const health = await k.t.request(undefined, 'GET', '/health');
     expect(health.body.kafka.consumers.map((c: { topic: string }) => c.topic).sort()).toEqual(
-      [k.topics.commands, k.topics.triggers, k.topics.segments].sort(),
+      [k.topics.commands, k.topics.triggers, k.topics.segments, k.topics.consent].sort(),
     );
     // The counter moves when a chunk commits, which can trail the dead letter by a moment.
     const metrics = await eventually(
@@ -95,5 +95,39 @@ describeKafka('triggers and segment changes over Kafka (whole app, real broker)'
     );
     expect(metrics).toMatch(new RegExp(`journeys_kafka_messages_in_total\\{topic="${k.topics.triggers}"\\} 6\\n`));
     expect(metrics).toMatch(new RegExp(`journeys_kafka_messages_in_total\\{topic="${k.topics.segments}"\\} 4\\n`));
+    // Lag per partition this replica has fetched from, every one consumed.
+    const lags = [
+      ...metrics.matchAll(/^journeys_kafka_consumer_lag\{topic="([^"]+)",group="[^"]+",partition="(\d)"\} (\d+)$/gm),
+    ];
+    expect(lags.filter(([, topic]) => topic === k.topics.triggers).length).toBeGreaterThanOrEqual(1);
+    expect(lags.map(([, , , lag]) => lag)).toEqual(lags.map(() => '0'));
+  }, 30_000);
+
+  it('applies the idempotency rule per customer: a reused trigger id with other content is a dead letter', async () => {
+    const id = await publish(k.t, {
+      name: 'Kafka idempotency',
+      audience: { type: 'trigger', trigger: 'purchased', reentry: { mode: 'always' } },
+      steps: [{ id: 'thanks', type: 'send', channel: 'email', content: 'thanks' }],
+    });
+    const message = (m: ReturnType<typeof trigger>) => ({ key: m.customerId, value: m });
+    const before = deadLetters().length;
+    await k.produce(k.topics.triggers, [
+      message(trigger('order-1', 'ivy', 'purchased', { amount: 10 })),
+      message(trigger('order-1', 'ivy', 'purchased', { amount: 10 })),
+      message(trigger('order-1', 'ivy', 'purchased', { amount: 99 })),
+      message(trigger('order-1', 'jon', 'purchased', { amount: 99 })),
+    ]);
+    expect(
+      await eventually(
+        () => analytics(id),
+        (a) => a.entered >= 2,
+        15_000,
+      ),
+    ).toMatchObject({ entered: 2 });
+    await k.reader.waitFor(() => deadLetters().length > before, 15_000, 'the reused id');
+    const [reused] = deadLetters().slice(before);
+    expect(reused).toMatchObject({ reason: 'IDEMPOTENCY_KEY_REUSED', origin: expect.objectContaining({ key: 'ivy' }) });
+    expect(reused.errors).toEqual([expect.objectContaining({ code: 'IdempotencyKeyReused', path: '$.id' })]);
+    expect(JSON.parse(reused.value)).toMatchObject({ id: 'order-1', attributes: { amount: 99 } });
   }, 30_000);
 });

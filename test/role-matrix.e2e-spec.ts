@@ -56,7 +56,7 @@ describe('roles (every endpoint)', () => {
   it('health and the OpenAPI document need no key and show no customer data', async () => {
     const health = await t.request(undefined, 'GET', '/health');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', eventStore: { status: 'up' } } });
-    const docs = await t.request(undefined, 'GET', '/docs-json');
+    const docs = await t.request(undefined, 'GET', '/docs/openapi.json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/journeys', '/journeys/{id}/audit-history']));
   });

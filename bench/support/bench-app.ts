@@ -9,7 +9,8 @@ import type { Clock } from '../../apps/journeys/src/common/clock';
 import { EVENT_STORE } from '../../apps/journeys/src/infrastructure/storage.module';
 import { JourneyEngine } from '../../apps/journeys/src/runtime/engine/journey-engine';
 
-const KEY = 'bench-admin-secret-0001';
+/** The admin key the bench's service accepts. */
+export const BENCH_KEY = 'bench-admin-secret-0001';
 /** Longest the bench waits for the engine or the read models to catch up. */
 const CATCH_UP_TIMEOUT_MS = 30 * 60_000;
 
@@ -50,13 +51,23 @@ export class BenchApp {
 
   /**
    * Starts the service on `dataDir` (existing data is kept), on the system clock unless one is given;
-   * `env` adds settings (EVENTSTORE_CONNECTION_STRING puts it on EventStoreDB).
+   * `env` adds settings (JOURNEYS_PARTITIONS, EVENTSTORE_CONNECTION_STRING puts it on EventStoreDB, ...).
+   * The scenarios send to customers who gave no consent, so the delivery settings get consentMode
+   * `optOut` (no caps, no quiet hours: the controls let every send through) unless a scenario sets its own.
    */
   static async start(dataDir: string, clock?: ManualClock, env: Record<string, string> = {}): Promise<BenchApp> {
-    const settings = { JOURNEYS_DATA_DIR: dataDir, JOURNEYS_API_KEYS: `bench:admin:${KEY}`, LOG_LEVEL: 'warn', ...env };
+    const settings = {
+      JOURNEYS_DATA_DIR: dataDir,
+      JOURNEYS_API_KEYS: `bench:admin:${BENCH_KEY}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    };
     const app = await createApp(settings, clock);
     await app.getHttpAdapter().getInstance().ready();
-    return new BenchApp(app, dataDir, clock);
+    const bench = new BenchApp(app, dataDir, clock);
+    if ((await bench.call('GET', '/settings')).revision === -1)
+      await bench.call('PUT', '/settings', { consentMode: 'optOut' });
+    return bench;
   }
 
   /** Events stored after `after`: from positions in the embedded store (rowids), by reading them otherwise. */
@@ -77,11 +88,11 @@ export class BenchApp {
   }
 
   /** One HTTP call; anything but 2xx throws with the answer. */
-  async call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<Record<string, unknown>> {
+  async call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await this.app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${KEY}` },
+      headers: { authorization: `Bearer ${BENCH_KEY}` },
       ...(body === undefined ? {} : { payload: body as object }),
     });
     if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);

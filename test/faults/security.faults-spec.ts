@@ -25,10 +25,13 @@ interface Endpoint {
   body?: unknown;
 }
 
+/** A customer id no document or example contains, so that a leak of customer data is seen. */
+const CUSTOMER = 'cust-7f3q9z';
+
 /** Values for the path parameters other than the test journey and template. */
 const EXAMPLE_VALUES: Record<string, string> = {
   version: '1',
-  customerId: 'ann',
+  customerId: CUSTOMER,
   name: 'signed-up',
   segmentId: 'vip',
 };
@@ -49,6 +52,9 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/journeys/{id}/audit-history', allowed: ['editor', 'viewer'] },
   { method: 'GET', path: '/journeys/{id}/analytics', allowed: ['editor', 'viewer'] },
   { method: 'GET', path: '/journeys/{id}/customers/{customerId}', allowed: ['editor', 'viewer'] },
+  { method: 'GET', path: '/analytics', allowed: ['editor', 'viewer'] },
+  { method: 'GET', path: '/customers/{customerId}', allowed: ['editor', 'viewer'] },
+  { method: 'GET', path: '/me', allowed: ['editor', 'viewer', 'ingest'] },
   { method: 'GET', path: '/templates', allowed: ['editor', 'viewer'] },
   { method: 'GET', path: '/templates/{template}', allowed: ['editor', 'viewer'] },
   { method: 'POST', path: '/templates/{template}/journeys', allowed: ['editor'], body: { name: '' } },
@@ -100,7 +106,7 @@ describe(`security (${sizes.scale})`, () => {
           { id: 'hold', type: 'wait', duration: 'P1D' },
         ],
       });
-      await t.request('ingest', 'POST', '/triggers', [trigger('ann-1', 'ann', 'signed-up')]);
+      await t.request('ingest', 'POST', '/triggers', [trigger('ann-1', CUSTOMER, 'signed-up')]);
       await settle(t);
       const template = await t.request('editor', 'POST', `/journeys/${id}/save-as-template`, { name: 'Secured' });
       ids = { id, template: template.body.id };
@@ -108,12 +114,22 @@ describe(`security (${sizes.scale})`, () => {
     afterAll(() => t.close());
 
     it('lists every endpoint the OpenAPI document has', async () => {
-      const docs = await t.request(undefined, 'GET', '/docs-json');
+      const docs = await t.request(undefined, 'GET', '/docs/openapi.json');
       const documented = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>).flatMap(
         ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
       );
       const listed = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path.replace(/\{[^}]+\}/g, '{}')}`));
-      const isPublic = (d: string) => d === 'GET /health' || d === 'GET /metrics';
+      const publicEndpoints = [
+        'GET /',
+        'GET /health',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /metrics',
+        'GET /schemas',
+        'GET /schemas/{}',
+        'GET /docs/asyncapi.json',
+      ];
+      const isPublic = (d: string) => publicEndpoints.includes(d);
       expect(documented.filter((d) => !listed.has(d) && !isPublic(d))).toEqual([]);
     });
 
@@ -161,7 +177,7 @@ describe(`security (${sizes.scale})`, () => {
         for (const answer of refused) {
           expect(isErrorBody(answer.body)).toBe(true);
           for (const secret of Object.values(KEYS)) expect(answer.text).not.toContain(secret);
-          expect(answer.text).not.toContain('ann');
+          expect(answer.text).not.toContain(CUSTOMER);
         }
         for (const role of ['admin' as const, ...endpoint.allowed]) {
           const { status } = await t.request(role, endpoint.method, url(endpoint), endpoint.body);
@@ -173,10 +189,19 @@ describe(`security (${sizes.scale})`, () => {
     );
 
     it('serves health, metrics and the OpenAPI document without a key, with no customer data or secrets', async () => {
-      for (const path of ['/health', '/metrics', '/docs-json']) {
+      for (const path of [
+        '/',
+        '/health',
+        '/health/live',
+        '/health/ready',
+        '/metrics',
+        '/docs/openapi.json',
+        '/docs/asyncapi.json',
+        '/schemas',
+      ]) {
         const response = await t.app.inject({ method: 'GET', url: path });
         expect([path, response.statusCode]).toEqual([path, 200]);
-        expect(response.body).not.toContain('ann');
+        expect(response.body).not.toContain(CUSTOMER);
         for (const secret of Object.values(KEYS)) expect(response.body).not.toContain(secret);
       }
     });
@@ -256,7 +281,7 @@ describe(`security (${sizes.scale})`, () => {
         await service.call('POST', `/journeys/${id}/publish`, { key: editor });
         await service.call('POST', '/triggers', {
           key: ingest,
-          body: JSON.stringify([trigger('log-1', 'ann', 'signed-up', { plan: 'pro' })]),
+          body: JSON.stringify([trigger('log-1', CUSTOMER, 'signed-up', { plan: 'pro' })]),
         });
         await service.call('GET', `/journeys/${id}/audit-history`, { key: viewer });
         await service.call('GET', '/actions', { key: ingest });

@@ -4,7 +4,7 @@ import { TopicReader } from '@journeys/messaging/testing/topic-reader';
 import { kafkaBrokers, uniqueKafkaName } from '../../libs/testing/src/kafka-broker';
 import { topicVariable } from '../../apps/journeys/src/config/app-config';
 import { KafkaMessaging } from '../../apps/journeys/src/messaging/kafka-messaging.service';
-import { startTestApp, type ManualClock, type TestApp } from './test-app';
+import { startTestApp, type ManualClock, type TestApp, type TestConsentMode } from './test-app';
 
 /** Topic names and a group id no other test uses, as settings for the app. */
 export function kafkaTestSettings(): { env: Record<string, string>; topics: TopicNames; groupId: string } {
@@ -34,10 +34,16 @@ export interface KafkaTestApp {
 }
 
 export async function startKafkaTestApp(
-  options: { settings?: ReturnType<typeof kafkaTestSettings>; dataDir?: string; clock?: ManualClock } = {},
+  options: {
+    settings?: ReturnType<typeof kafkaTestSettings>;
+    dataDir?: string;
+    clock?: ManualClock;
+    consentMode?: TestConsentMode;
+  } = {},
 ): Promise<KafkaTestApp> {
   const settings = options.settings ?? kafkaTestSettings();
-  const t = await startTestApp({ dataDir: options.dataDir, clock: options.clock, env: settings.env });
+  const { dataDir, clock, consentMode } = options;
+  const t = await startTestApp({ dataDir, clock, env: settings.env, consentMode });
   await withTimeout(t.app.get(KafkaMessaging).ready(), 30_000, 'Kafka messaging did not start');
   const kafka = new Kafka({
     clientId: uniqueKafkaName('e2e'),

@@ -5,6 +5,8 @@ import { JourneyEngine } from '../../apps/journeys/src/runtime/engine/journey-en
 import type { TestApp } from './test-app';
 
 export const HOUR = 60 * 60 * 1000;
+/** The default JOURNEYS_TRIGGER_WAIT_GRACE: a waitForTrigger times out this long after its deadline. */
+export const TRIGGER_WAIT_GRACE_MS = 5_000;
 
 export async function defineTriggers(t: TestApp) {
   for (const [name, attributes] of [

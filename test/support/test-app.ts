@@ -15,6 +15,9 @@ export const KEYS = {
 export type TestRole = keyof typeof KEYS;
 export const ACTOR: Record<TestRole, string> = { admin: 'ops', editor: 'ed', viewer: 'vi', ingest: 'feeder' };
 
+/** The consent mode a test app runs with; `asStored`: whatever the delivery settings hold. */
+export type TestConsentMode = 'optIn' | 'optOut' | 'asStored';
+
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
   constructor(private current = new Date('2026-11-28T10:00:00Z')) {}
@@ -47,9 +50,18 @@ export interface TestApp {
  * The whole service in a temporary data directory, driven through Fastify's inject, on the embedded
  * store (or on EventStoreDB in the jest project `eventstoredb`, see store-mode.ts). `env` adds to
  * (or overrides) the test settings, e.g. KAFKA_BROKERS and topic names.
+ *
+ * `consentMode`: the suites written before consent existed send to customers who never gave any, so
+ * by default the app runs with consentMode `optOut` (set through `PUT /settings` when it differs);
+ * `asStored` leaves the delivery settings as the service has them (opt-in until changed).
  */
 export async function startTestApp(
-  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    clock?: ManualClock;
+    env?: Record<string, string>;
+    consentMode?: TestConsentMode;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'journeys-e2e-'));
   const clock = options.clock ?? new ManualClock();
@@ -61,10 +73,13 @@ export async function startTestApp(
     LOG_LEVEL: 'warn',
     PORT: '0',
     ...(await eventStoreSettings(dataDir)),
+    // The suites run with one engine partition unless the run asks for more (npm run test:partitions).
+    ...(process.env.JOURNEYS_PARTITIONS ? { JOURNEYS_PARTITIONS: process.env.JOURNEYS_PARTITIONS } : {}),
     ...options.env,
   };
   const app = await createApp(env, clock);
   await app.getHttpAdapter().getInstance().ready();
+  await setConsentMode(app, options.consentMode ?? 'optOut');
   return {
     app,
     dataDir,
@@ -92,6 +107,22 @@ export async function startTestApp(
       await releaseEventStore(dataDir);
     },
   };
+}
+
+/** Changes the settings' consent mode when it differs (nothing is stored otherwise). */
+async function setConsentMode(app: NestFastifyApplication, mode: TestConsentMode): Promise<void> {
+  if (mode === 'asStored') return;
+  const authorization = `Bearer ${KEYS.admin}`;
+  const current = (await app.inject({ method: 'GET', url: '/settings', headers: { authorization } })).json();
+  if (current.consentMode === mode) return;
+  const { consentMode: _, revision: __, changedAt: ___, changedBy: ____, ...rest } = current;
+  const answer = await app.inject({
+    method: 'PUT',
+    url: '/settings',
+    headers: { authorization },
+    payload: { ...rest, consentMode: mode },
+  });
+  if (answer.statusCode !== 200) throw new Error(`PUT /settings: ${answer.statusCode} ${answer.body}`);
 }
 
 /** Polls a condition until it holds (no fixed sleeps in assertions). */

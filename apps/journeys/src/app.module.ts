@@ -1,14 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller';
 import { AuthModule } from './auth/auth.module';
-import { AppConfigModule } from './config/config.module';
-import { HealthController } from './health/health.controller';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfigModule } from './config/config.module';
+import { logOptions } from './logging/log-options';
+import { HealthModule } from './health/health.module';
+import { ContractController } from './openapi/contract.controller';
 import { StorageModule } from './infrastructure/storage.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RuntimeModule } from './runtime/runtime.module';
+import { SettingsModule } from './settings/settings.module';
 import { ClockModule } from './common/clock.module';
 import { systemClock, type Clock } from './common/clock';
 
@@ -20,16 +25,22 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => logOptions(config.logLevel, config.logFormat),
+        }),
         CqrsModule.forRoot(),
         StorageModule,
         AuthModule,
         JourneysModule,
         RuntimeModule,
+        SettingsModule,
         MetricsModule,
         MessagingModule,
         ClockModule.forRoot(clock),
+        HealthModule,
       ],
-      controllers: [HealthController, AdminController],
+      controllers: [AdminController, ContractController],
     };
   }
 }

@@ -1,26 +1,30 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger, ValidationPipe, type LogLevel as NestLogLevel } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@journeys/messaging/json-depth';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProjectionRunner } from '@journeys/read-models';
 import { AppModule } from './app.module';
-import { LOG_LEVELS, loadConfig, type AppConfig } from './config/app-config';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { generatedKeyFile } from './auth/api-keys';
+import { loadConfig, type AppConfig } from './config/app-config';
 import { AppExceptionFilter } from './common/app-exception.filter';
+import { RouteMethods } from './common/route-methods';
+import { PathParamPipe } from './common/path-params';
 import { APP_CONFIG } from './config/config.module';
 import { ValidationFailed } from './common/errors';
 import { validationProblems } from './common/validation-problems';
 import { storageFiles } from './infrastructure/storage.module';
+import { ServiceLogger } from './logging/service-logger';
+import { recordHttpDurations } from './metrics/http-metrics';
+import { JourneysMetrics } from './metrics/journeys-metrics';
 import { systemClock, type Clock } from './common/clock';
+import { serveConsole } from './console/console-files';
+import { serveOpenApi } from './openapi/openapi-document';
 
 /** Largest accepted request body; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
-
-function loggerFor(config: Pick<AppConfig, 'logLevel' | 'logFormat'>): ConsoleLogger {
-  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as NestLogLevel[];
-  return new ConsoleLogger({ logLevels: ['fatal', ...levels], json: config.logFormat === 'json' });
-}
 
 /**
  * `curl -X POST -H 'content-type: application/json' .../publish` sends no body; Fastify refuses that
@@ -50,15 +54,22 @@ export async function createApp(
   env: Record<string, string | undefined> = process.env,
   clock: Clock = systemClock,
 ): Promise<NestFastifyApplication> {
-  const config = loadConfig(env);
+  loadConfig(env); // a bad setting stops here with every problem named, before Nest starts
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, clock),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: loggerFor(config), abortOnError: false, bodyParser: false },
+    // Path parameters are checked by PathParamPipe (400), not cut at Fastify's default of 100 bytes (414).
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 4096 } }),
+    // Lines logged while the modules start wait for the pino logger (LOG_LEVEL, LOG_FORMAT).
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
+  app.useLogger(new ServiceLogger(app.get(PinoNestLogger)));
   acceptEmptyJsonBodies(app);
-  app.useGlobalFilters(new AppExceptionFilter());
+  // Before the routes are registered (app.init): Fastify gives a route the hooks that exist then.
+  recordHttpDurations(app.getHttpAdapter().getInstance(), app.get(JourneysMetrics).httpRequestDuration);
+  const routes = RouteMethods.watch(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new AppExceptionFilter(routes));
   app.useGlobalPipes(
+    new PathParamPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -67,28 +78,47 @@ export async function createApp(
     }),
   );
   app.enableShutdownHooks();
-  const openApi = new DocumentBuilder()
-    .setTitle('Journeys')
-    .setDescription('Event-sourced customer journeys: definitions, life cycle, templates, audit history')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  await app.init();
+  serveOpenApi(app);
+  await serveConsole(app);
+  try {
+    await app.init();
+  } catch (error) {
+    // Refused while starting (e.g. a partition count the store's state was not laid out in): release
+    // the stores and threads the modules opened, so the process can exit with the reason.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   app.get(ProjectionRunner).start();
   return app;
 }
 
-/** Starts the service and logs where its data lives and where it listens. */
+/** Starts the service and logs the few lines a newcomer needs: data, keys, address, docs. */
 export async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   const logger = new Logger('Journeys');
   await app.listen({ port: config.port, host: config.host });
-  if (config.eventStoreConnectionString) {
-    logger.log(`Event store: EventStoreDB (${config.eventStoreConnectionString.replace(/\/\/[^@]*@/, '//***@')})`);
-  } else {
-    logger.log(`Event store: embedded SQLite at ${storageFiles(config.dataDir).eventStore}`);
-  }
-  logger.log(`Read models: ${storageFiles(config.dataDir).readModels}`);
-  logger.log(`Listening on ${await app.getUrl()} (health: /health, API docs: /docs)`);
+  for (const line of startupLines(config, app.getHttpServer().address() as AddressInfo)) logger.log(line);
+}
+
+/** Where the data is, which keys open the API, the address really bound and where the docs are. */
+export function startupLines(config: AppConfig, bound: AddressInfo): string[] {
+  const files = storageFiles(config.dataDir);
+  const store = config.eventStoreConnectionString
+    ? `EventStoreDB (${config.eventStoreConnectionString.replace(/\/\/[^@]*@/, '//***@')})`
+    : `embedded SQLite ${files.eventStore}`;
+  const keys = config.apiKeys.length
+    ? `API keys: ${config.apiKeys.map((k) => `${k.name} (${k.role})`).join(', ')} from JOURNEYS_API_KEYS`
+    : `Admin API key: ${generatedKeyFile(config.dataDir)} (send it as Authorization: Bearer <key>)`;
+  const host = ['0.0.0.0', '::'].includes(bound.address)
+    ? 'localhost'
+    : bound.family === 'IPv6'
+      ? `[${bound.address}]`
+      : bound.address;
+  const base = `http://${host}:${bound.port}`;
+  return [
+    `Data directory: ${config.dataDir} (event store: ${store}; read models: ${files.readModels})`,
+    keys,
+    `Listening on ${bound.address}:${bound.port}: console ${base}/console, API docs ${base}/docs, readiness ${base}/health/ready, metrics ${base}/metrics`,
+  ];
 }

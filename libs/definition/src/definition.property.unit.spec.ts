@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { examplePublishContext, loyaltyDigestJourneyExample, welcomeJourneyExample } from './examples';
 import { Condition, JourneyDefinition, ScalarValue, Step } from './journey-definition';
-import { parseDefinition } from './parse-definition';
+import { parseDefinition } from '@journeys/contract';
 import { DefinitionProblem, ProblemCode } from './problem';
 import { PublishContext, TriggerDefinitionInfo } from './publish-context';
 import { buildStepGraph, cyclesWithoutWait, isWaitingStep } from './step-graph';

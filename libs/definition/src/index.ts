@@ -1,7 +1,6 @@
 export * from './journey-definition';
 export * from './problem';
 export * from './limits';
-export * from './parse-definition';
 export * from './publish-context';
 export * from './validate-for-publish';
 export * from './step-graph';
@@ -9,4 +8,5 @@ export * from './time';
 export * from './conditions';
 export * from './split';
 export * from './examples';
-export { isAttributeReference } from './parse-condition';
+export * from './delivery';
+export * from './controls';

@@ -1,10 +1,14 @@
+import type { EntryLimit, Experiment, PauseRules } from './controls';
+
 /**
- * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` turns untrusted JSON
+ * The journey definition (CONTRACT section 1) as typed data. `parseDefinition` (`@journeys/contract`) turns untrusted JSON
  * into these types; everything downstream (validator, engine, projections) trusts them.
  *
  * Optional fields are either present with a value of the stated type or absent (never `undefined`
  * in a parsed definition), so a definition survives a JSON round trip unchanged.
  */
+
+import type { JourneyDelivery, QuietHoursMode } from './delivery';
 
 /** An attribute of the trigger(s) of the instance (`trigger.plan`) or of the customer (`profile.tier`). */
 export type AttributeReference = `trigger.${string}` | `profile.${string}`;
@@ -110,6 +114,8 @@ export interface TriggerAudience {
   conditions?: Condition;
   reentry?: Reentry;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the overflow waits up to one period, else is blocked. */
+  entryLimit?: EntryLimit;
 }
 
 export interface SegmentAudience {
@@ -119,6 +125,8 @@ export interface SegmentAudience {
   /** `dynamic` only: members who leave and re-join may enter again. Default false. */
   rejoinReentry?: boolean;
   exclusionSegments?: string[];
+  /** At most so many entries per hour or day, spread evenly; the enrolment enters the rest in order, later. */
+  entryLimit?: EntryLimit;
 }
 
 export type Audience = TriggerAudience | SegmentAudience;
@@ -160,13 +168,23 @@ export type StepType = (typeof STEP_TYPES)[number];
 export const CHANNELS = ['email', 'sms', 'push', 'custom'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Requests a message. `expires` (an ISO duration): an action not handed out in time is skipped. */
+/**
+ * Requests a message, under the delivery controls (docs/delivery-controls.md). `expires` (an ISO
+ * duration): a message not handed out within it (held by quiet hours, or waiting in the output) is
+ * cancelled (reason `Expired`) and the customer goes on. `topic`: the consent topic the message
+ * needs besides its channel. `transactional`: needs no consent, is not capped, ignores quiet hours
+ * (overrides the journey's `delivery.transactional`). `quietHours`: what this send does inside quiet
+ * hours (overrides the journey's mode).
+ */
 export interface SendStep {
   id: string;
   type: 'send';
   channel: Channel;
   content: string;
   expires?: string;
+  topic?: string;
+  transactional?: boolean;
+  quietHours?: QuietHoursMode;
   next?: string;
 }
 
@@ -223,6 +241,8 @@ export interface SplitStep {
   id: string;
   type: 'split';
   branches: WeightedBranch[];
+  /** An A/B test that picks a winner (controls.ts). */
+  experiment?: Experiment;
 }
 
 /** An attribute value of an activated trigger: a literal or a copy of an attribute of this instance. */
@@ -251,6 +271,10 @@ export interface JourneyDefinition {
   schedule?: Schedule;
   exit?: ExitRules;
   goal?: Goal;
+  /** Journey-wide delivery controls: transactional sends, quiet hours (docs/delivery-controls.md). */
+  delivery?: JourneyDelivery;
+  /** How long a pause may last, and how it ends by itself (controls.ts). */
+  pause?: PauseRules;
   /** The first step is where every customer starts. */
   steps: Step[];
 }

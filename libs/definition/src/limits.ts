@@ -1,4 +1,4 @@
-/** Limits of the definition format. Counts and lengths are checked by `parseDefinition` (lengths) and `validateForPublish` (counts). */
+/** Limits of the definition format. Lengths are checked by the definition schema (`@journeys/contract`), counts and `validateForPublish` (counts). */
 export const LIMITS = {
   nameMaxLength: 150,
   descriptionMaxLength: 2000,

@@ -61,6 +61,12 @@ export const ProblemCode = {
   UnreachableStep: 'UnreachableStep',
   /** Steps that lead back to themselves with no `wait` or `waitForTrigger` between: a customer would loop forever at once. */
   CycleWithoutWait: 'CycleWithoutWait',
+  /**
+   * Customers could go round without time passing although a wait lies on the way: every wait of a
+   * cycle can take no time (`until` / `untilAttribute` in the past, a `waitForTrigger` whose trigger
+   * the cycle raises itself), or the journey raises its own entry trigger with re-entry `always`.
+   */
+  ZeroTimeCycle: 'ZeroTimeCycle',
   /** A branch step with no branch, or a split with fewer than two. */
   TooFewBranches: 'TooFewBranches',
   /** More than `LIMITS.branchesMax` branches. */
@@ -94,6 +100,19 @@ export const ProblemCode = {
   /** The schedule's end is not after its start. */
   InvalidTimeRange: 'InvalidTimeRange',
 
+  // Delivery controls (validateForPublish, validate-controls.ts)
+  /** `pause.maxDuration` longer than 90 days. */
+  PauseTooLong: 'PauseTooLong',
+  /** An entry limit whose count is not a whole number from 1 to 1,000,000, or whose weekdays are empty or repeated. */
+  InvalidEntryLimit: 'InvalidEntryLimit',
+  /** Not a local time `HH:MM` (00:00 to 24:00), or entry hours whose `to` is not after `from`. */
+  InvalidLocalTime: 'InvalidLocalTime',
+  /**
+   * An experiment that cannot decide: a goal metric without a goal, a window over 90 days, a
+   * decision no later than the window or more than 365 days ahead, a sample size or significance out of range.
+   */
+  InvalidExperiment: 'InvalidExperiment',
+
   // References (validateForPublish)
   /** No trigger definition has this name. */
   TriggerNotFound: 'TriggerNotFound',
@@ -105,10 +124,32 @@ export const ProblemCode = {
   AttributeTypeMismatch: 'AttributeTypeMismatch',
   /** Another journey already has this name. */
   DuplicateJourneyName: 'DuplicateJourneyName',
+
+  // Delivery controls (validateForPublish, and the delivery settings)
+  /** Quiet hours that start and end at the same time. */
+  InvalidQuietHours: 'InvalidQuietHours',
+  /** A frequency cap whose period is longer than allowed. */
+  InvalidFrequencyCap: 'InvalidFrequencyCap',
+  /** Two frequency caps of one channel over the same period. */
+  DuplicateFrequencyCap: 'DuplicateFrequencyCap',
 } as const;
 
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 
 export function problem(code: ProblemCode, path: string, message: string): DefinitionProblem {
   return { code, path, message };
+}
+
+/** Collects the problems of one check; the publish rules report into it and never throw. */
+export class ProblemSink {
+  readonly problems: DefinitionProblem[] = [];
+
+  report(code: ProblemCode, path: string, message: string): void {
+    this.problems.push(problem(code, path, message));
+  }
+}
+
+/** Text shortened for a message, so a huge value never makes a huge error. */
+export function truncate(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
 }

@@ -87,15 +87,67 @@ export function reachableFrom(graph: StepGraph, start: number): boolean[] {
 
 /**
  * Groups of step indexes that form a cycle made only of non-waiting steps: a customer entering one
- * would loop without ever pausing. Tarjan's strongly connected components on the graph without the
- * waiting steps, iteratively. Each group is sorted; groups are ordered by their first index.
+ * would loop without ever pausing. Each group is sorted; groups are ordered by their first index.
  */
 export function cyclesWithoutWait(steps: readonly Step[], graph: StepGraph): number[][] {
-  const count = steps.length;
   const inSubgraph = steps.map((step) => !isWaitingStep(step));
-  const successors = graph.successors.map((targets, index) =>
-    inSubgraph[index] ? targets.filter((target) => inSubgraph[target]) : [],
+  return cyclicComponents(
+    graph.successors.map((targets, index) => (inSubgraph[index] ? targets.filter((target) => inSubgraph[target]) : [])),
   );
+}
+
+/**
+ * Groups of step indexes that form a cycle a customer can go round without time passing, although
+ * it holds a wait: no edge of the cycle is sure to take time. An edge takes time when it leaves a
+ * `wait` with a `duration` (always positive) or the `no` (timeout) side of a `waitForTrigger`.
+ * The `yes` side of a `waitForTrigger` needs a trigger from outside, unless a step of the same cycle
+ * raises that trigger itself (`activateTrigger`): then the cycle feeds itself. A `wait` with `until`
+ * or `untilAttribute` takes no time once its date has passed. Cycles without any waiting step are
+ * {@link cyclesWithoutWait}'s and are not repeated here.
+ */
+export function zeroTimeCycles(steps: readonly Step[], graph: StepGraph): number[][] {
+  const untimed = steps.map((step, index) => untimedTargets(step, graph, index, () => true));
+  const candidates = cyclicComponents(untimed);
+  const componentOf = new Map<number, number>();
+  candidates.forEach((component, c) => component.forEach((index) => componentOf.set(index, c)));
+  const raisedIn = candidates.map(
+    (component) =>
+      new Set(component.flatMap((index) => (steps[index].type === 'activateTrigger' ? [steps[index].trigger] : []))),
+  );
+  const fed = (step: Step, index: number): boolean => {
+    const c = componentOf.get(index);
+    return step.type === 'waitForTrigger' && c !== undefined && raisedIn[c].has(step.trigger);
+  };
+  const successors = steps.map((step, index) => untimedTargets(step, graph, index, () => fed(step, index)));
+  return cyclicComponents(successors).filter((component) => component.some((index) => isWaitingStep(steps[index])));
+}
+
+/**
+ * Indexes a customer can reach from the first step without time passing and without a trigger
+ * from outside (a waitForTrigger's `yes` needs one), as a membership array.
+ */
+export function reachableWithoutTime(steps: readonly Step[], graph: StepGraph): boolean[] {
+  const successors = steps.map((step, index) => untimedTargets(step, graph, index, () => false));
+  return reachableFrom({ indexById: graph.indexById, successors }, 0);
+}
+
+/** The targets of a step's edges that may take no time; `yesIsUntimed` decides a waitForTrigger's `yes`. */
+function untimedTargets(step: Step, graph: StepGraph, index: number, yesIsUntimed: () => boolean): number[] {
+  const target = (id: string | undefined) => (id === undefined ? [] : [graph.indexById.get(id)]);
+  let targets: (number | undefined)[];
+  if (step.type === 'wait') targets = step.duration !== undefined ? [] : target(step.next);
+  else if (step.type === 'waitForTrigger') targets = yesIsUntimed() ? target(step.yes) : [];
+  else targets = [...graph.successors[index]];
+  return targets.filter((t): t is number => t !== undefined);
+}
+
+/**
+ * Strongly connected components that contain a cycle (more than one node, or a node with an edge
+ * to itself): Tarjan's algorithm, iteratively. Each group is sorted; groups are ordered by their
+ * first index.
+ */
+export function cyclicComponents(successors: ReadonlyArray<readonly number[]>): number[][] {
+  const count = successors.length;
   const order = new Array<number>(count).fill(-1);
   const lowLink = new Array<number>(count).fill(0);
   const onStack = new Array<boolean>(count).fill(false);
@@ -104,7 +156,7 @@ export function cyclesWithoutWait(steps: readonly Step[], graph: StepGraph): num
   let counter = 0;
 
   for (let root = 0; root < count; root++) {
-    if (!inSubgraph[root] || order[root] !== -1) continue;
+    if (order[root] !== -1) continue;
     const work: Array<{ node: number; edge: number }> = [{ node: root, edge: 0 }];
     order[root] = lowLink[root] = counter++;
     componentStack.push(root);

@@ -6,7 +6,14 @@
  * the local time of day and clamping the date to the month's end (Jan 31 + P1M = Feb 28 or 29).
  * A local time that does not exist (DST gap) moves forward by the gap's length; one that exists
  * twice (DST overlap) is the earlier instant, as `Temporal`'s `compatible` disambiguation does.
+ *
+ * Time zones and calendar months are luxon's. Two readers stay ours, for measured reasons
+ * (bench/time-library.bench.ts, README "Time"): the ISO date-time scanner, which intake runs on every
+ * trigger's `occurredAt` and date-time attributes, is about 30 times faster than luxon's `fromISO`
+ * (0.15 µs against 4.3 µs a call); and the duration pattern is the contract's grammar (one sign for
+ * every part, a fraction only on seconds), which luxon's parser reads more loosely.
  */
+import { DateTime, IANAZone } from 'luxon';
 import { DAY_MS } from './limits';
 
 /** An ISO 8601 duration. All parts share one sign; only `seconds` may have a fraction. */
@@ -204,97 +211,32 @@ function localAsUtcMs(local: LocalDateTime): number {
   return date.getTime();
 }
 
-function localFromUtcFields(epochMs: number): LocalDateTime {
-  const date = new Date(epochMs);
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-    millisecond: date.getUTCMilliseconds(),
-  };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const MAX_TIME_ZONE_LENGTH = 100;
+const zones = new Map<string, IANAZone | null>();
 
-/** One formatter per valid zone, created once: Intl objects are costly to build. */
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  const cached = formatters.get(timeZone);
+/** The luxon zone of an IANA name, created once per name (null when unknown). */
+function zoneFor(timeZone: string): IANAZone | null {
+  const cached = zones.get(timeZone);
   if (cached !== undefined) return cached;
   if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > MAX_TIME_ZONE_LENGTH) return null;
-  try {
-    const formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-    return formatter;
-  } catch {
-    return null;
-  }
+  const zone = IANAZone.isValidZone(timeZone) ? IANAZone.create(timeZone) : null;
+  zones.set(timeZone, zone);
+  return zone;
 }
 
 /** Whether the runtime knows the time zone (IANA names such as `Europe/Paris`, `UTC`). */
 export function isValidTimeZone(name: string): boolean {
-  return formatterFor(name) !== null;
-}
-
-/** The zone's offset from UTC at that instant, in milliseconds (positive east of Greenwich). */
-function zoneOffsetMs(epochMs: number, formatter: Intl.DateTimeFormat): number {
-  const wholeSecond = epochMs - (((epochMs % 1000) + 1000) % 1000);
-  const fields: LocalDateTime = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 };
-  let beforeCommonEra = false;
-  for (const part of formatter.formatToParts(new Date(wholeSecond))) {
-    switch (part.type) {
-      case 'era':
-        beforeCommonEra = part.value === 'BC' || part.value === 'B';
-        break;
-      case 'year':
-        fields.year = Number(part.value);
-        break;
-      case 'month':
-        fields.month = Number(part.value);
-        break;
-      case 'day':
-        fields.day = Number(part.value);
-        break;
-      case 'hour':
-        fields.hour = Number(part.value);
-        break;
-      case 'minute':
-        fields.minute = Number(part.value);
-        break;
-      case 'second':
-        fields.second = Number(part.value);
-        break;
-      default:
-        break;
-    }
-  }
-  if (beforeCommonEra) fields.year = 1 - fields.year;
-  return localAsUtcMs(fields) - wholeSecond;
+  return zoneFor(name) !== null;
 }
 
 /** The instant of a wall-clock time in a zone, resolving gaps and overlaps as the module comment says. */
-function resolveLocal(localMs: number, formatter: Intl.DateTimeFormat): number {
-  const offsetBefore = zoneOffsetMs(localMs - DAY_MS, formatter);
-  const offsetAfter = zoneOffsetMs(localMs + DAY_MS, formatter);
-  const candidates = offsetBefore === offsetAfter ? [offsetBefore] : [offsetBefore, offsetAfter];
-  const valid = candidates
-    .map((offset) => localMs - offset)
-    .filter((instant) => zoneOffsetMs(instant, formatter) === localMs - instant);
-  if (valid.length > 0) return Math.min(...valid);
-  return localMs - offsetBefore;
+function resolveLocal(local: LocalDateTime, zone: IANAZone): number {
+  const at = DateTime.fromObject(local, { zone });
+  const ms = at.toMillis();
+  // Away from a transition the instant is the only one; near one, luxon reads an overlap as its
+  // later instant (it moves a gap forward, as we do): take the earliest of the possible ones.
+  if (zone.offset(ms - DAY_MS) === zone.offset(ms + DAY_MS)) return ms;
+  return Math.min(...at.getPossibleOffsets().map((possible) => possible.toMillis()));
 }
 
 /**
@@ -305,19 +247,18 @@ function resolveLocal(localMs: number, formatter: Intl.DateTimeFormat): number {
 export function zonedLocalToUtc(localIso: string, timeZone: string): Date | null {
   const parsed = parseIsoDateTime(localIso);
   if (parsed === null) return null;
-  const localMs = localAsUtcMs(parsed.local);
-  if (parsed.offsetMinutes !== null) return new Date(localMs - parsed.offsetMinutes * MINUTE_MS);
-  const formatter = formatterFor(timeZone);
-  if (formatter === null) return null;
-  return new Date(resolveLocal(localMs, formatter));
+  if (parsed.offsetMinutes !== null) return new Date(localAsUtcMs(parsed.local) - parsed.offsetMinutes * MINUTE_MS);
+  const zone = zoneFor(timeZone);
+  if (zone === null) return null;
+  return new Date(resolveLocal(parsed.local, zone));
 }
 
 /** The wall-clock time of an instant in a zone; null when the zone is unknown. */
 export function utcToZonedLocal(instantUtc: Date, timeZone: string): LocalDateTime | null {
-  const formatter = formatterFor(timeZone);
-  if (formatter === null) return null;
-  const epochMs = instantUtc.getTime();
-  return localFromUtcFields(epochMs + zoneOffsetMs(epochMs, formatter));
+  const zone = zoneFor(timeZone);
+  if (zone === null) return null;
+  const { year, month, day, hour, minute, second, millisecond } = DateTime.fromJSDate(instantUtc, { zone });
+  return { year, month, day, hour, minute, second, millisecond };
 }
 
 /**
@@ -330,25 +271,18 @@ export function parseIsoInstant(text: string): number | null {
   return localAsUtcMs(parsed.local) - (parsed.offsetMinutes ?? 0) * MINUTE_MS;
 }
 
-function requireFormatter(timeZone: string): Intl.DateTimeFormat {
-  const formatter = formatterFor(timeZone);
-  if (formatter === null) throw new RangeError(`Unknown time zone: ${String(timeZone)}`);
-  return formatter;
-}
-
 /**
  * Moves an instant by whole months (negative: back) on the wall clock of `timeZone`, keeping the time
  * of day and clamping the day to the target month's length. Throws a RangeError for an unknown zone.
  */
 export function addMonthsClamped(instantUtc: Date, months: number, timeZone: string): Date {
-  const formatter = requireFormatter(timeZone);
-  const epochMs = instantUtc.getTime();
-  const local = localFromUtcFields(epochMs + zoneOffsetMs(epochMs, formatter));
-  const monthIndex = local.year * 12 + (local.month - 1) + Math.trunc(months);
-  const year = Math.floor(monthIndex / 12);
-  const month = monthIndex - year * 12 + 1;
-  const target: LocalDateTime = { ...local, year, month, day: Math.min(local.day, daysInMonth(year, month)) };
-  return new Date(resolveLocal(localAsUtcMs(target), formatter));
+  const zone = zoneFor(timeZone);
+  if (zone === null) throw new RangeError(`Unknown time zone: ${String(timeZone)}`);
+  const local = DateTime.fromJSDate(instantUtc, { zone });
+  const target = local.plus({ months: Math.trunc(months) });
+  // luxon keeps the offset of the start when the target's wall time does not exist; resolve it as a wall time.
+  const { year, month, day, hour, minute, second, millisecond } = target;
+  return new Date(resolveLocal({ year, month, day, hour, minute, second, millisecond }, zone));
 }
 
 /**

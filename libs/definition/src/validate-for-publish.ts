@@ -3,15 +3,16 @@
  * referenced triggers, the schedule, the audience and goal, and the journey's name. The definition
  * has passed `parseDefinition`; every problem is reported at once, each with its path.
  */
+import { checkJourneyDelivery } from './delivery';
 import { Audience, Goal, JourneyDefinition } from './journey-definition';
 import { childPath } from './json-path';
 import { LIMITS } from './limits';
-import { DefinitionProblem, ProblemCode } from './problem';
 import { PublishContext } from './publish-context';
-import { ProblemSink, truncate } from './shape-reader';
+import { DefinitionProblem, ProblemCode, ProblemSink, truncate } from './problem';
 import { checkAttributeReferences, checkTriggerReferences } from './validate-references';
+import { checkControls } from './validate-controls';
 import { checkSchedule } from './validate-schedule';
-import { checkDuration, checkStepsForPublish } from './validate-steps';
+import { checkDuration, checkSelfEntry, checkStepsForPublish } from './validate-steps';
 
 export function validateForPublish(definition: JourneyDefinition, context: PublishContext): DefinitionProblem[] {
   const sink = new ProblemSink();
@@ -27,8 +28,11 @@ export function validateForPublish(definition: JourneyDefinition, context: Publi
   if (definition.goal !== undefined) checkGoal(sink, definition.goal);
   const schedule = checkSchedule(sink, definition.schedule, context.now);
   checkStepsForPublish(sink, definition.steps, { now: context.now, schedule });
+  checkSelfEntry(sink, definition.audience, definition.steps);
+  checkJourneyDelivery(sink, definition.delivery);
   checkTriggerReferences(sink, definition, context);
   checkAttributeReferences(sink, definition, context);
+  checkControls(sink, definition);
   return sink.problems;
 }
 

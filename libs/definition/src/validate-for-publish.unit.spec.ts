@@ -1,6 +1,6 @@
 import { examplePublishContext, loyaltyDigestJourneyExample, welcomeJourneyExample } from './examples';
 import { JourneyDefinition, Step } from './journey-definition';
-import { parseDefinition } from './parse-definition';
+import { parseDefinition } from '@journeys/contract';
 import { DefinitionProblem, ProblemCode } from './problem';
 import { PublishContext, TriggerDefinitionInfo } from './publish-context';
 import { validateForPublish } from './validate-for-publish';
@@ -526,6 +526,124 @@ describe('validateForPublish reports every problem at once', () => {
       'TooFewBranches $.steps[3].branches',
       'TriggerNotReady $.audience.trigger',
       'TriggerNotFound $.goal.trigger',
+    ]);
+  });
+});
+
+describe('validateForPublish refuses cycles that can go round without time passing', () => {
+  const send = (id: string, next: string): Step => ({ id, type: 'send', channel: 'email', content: 'c', next });
+  const onTick = (reentry: 'never' | 'always', ...steps: Step[]) =>
+    definition((draft) => {
+      draft.audience = { type: 'trigger', trigger: 't', reentry: { mode: reentry } };
+      draft.steps = steps;
+    });
+
+  it.each<[string, JourneyDefinition, string[]]>([
+    [
+      'a wait until an attribute that may lie in the past (the reported loop)',
+      onTick('never', { id: 'w', type: 'wait', untilAttribute: 'trigger.at', next: 's' }, send('s', 'w')),
+      ['ZeroTimeCycle $.steps[0]'],
+    ],
+    [
+      'a wait until a fixed date, which takes no time once the date has passed',
+      onTick('never', send('s', 'w'), { id: 'w', type: 'wait', until: '2027-01-01T00:00:00', next: 's' }),
+      ['ZeroTimeCycle $.steps[0]'],
+    ],
+    [
+      'a waitForTrigger whose trigger the cycle raises itself',
+      onTick(
+        'never',
+        { id: 'w', type: 'waitForTrigger', trigger: 'purchased', within: 'P1D', yes: 'r' },
+        { id: 'r', type: 'activateTrigger', trigger: 'purchased', next: 'w' },
+      ),
+      ['ZeroTimeCycle $.steps[0]'],
+    ],
+    [
+      'a journey raising its own entry trigger with re-entry always',
+      onTick('always', send('s', 'r'), { id: 'r', type: 'activateTrigger', trigger: 't' }),
+      ['ZeroTimeCycle $.steps[1].trigger'],
+    ],
+  ])('%s', (_, candidate, expected) => {
+    expect(problemsOf(candidate)).toEqual(expected);
+  });
+
+  it.each<[string, JourneyDefinition]>([
+    [
+      'a cycle through a wait with a duration',
+      onTick(
+        'never',
+        { id: 'w', type: 'wait', untilAttribute: 'trigger.at', next: 'd' },
+        {
+          id: 'd',
+          type: 'wait',
+          duration: 'PT1H',
+          next: 'w',
+        },
+      ),
+    ],
+    [
+      'a cycle through the timeout of a waitForTrigger',
+      onTick(
+        'never',
+        { id: 'w', type: 'waitForTrigger', trigger: 'purchased', within: 'P1D', no: 's' },
+        send('s', 'w'),
+      ),
+    ],
+    [
+      'a cycle that needs a trigger from outside on each round',
+      onTick(
+        'never',
+        { id: 'w', type: 'waitForTrigger', trigger: 'purchased', within: 'P1D', yes: 's' },
+        send('s', 'w'),
+      ),
+    ],
+    [
+      'raising the entry trigger with re-entry never',
+      onTick('never', send('s', 'r'), { id: 'r', type: 'activateTrigger', trigger: 't' }),
+    ],
+    [
+      'raising the entry trigger with always, after a wait with a duration',
+      onTick(
+        'always',
+        { id: 'w', type: 'wait', duration: 'P1D', next: 'r' },
+        {
+          id: 'r',
+          type: 'activateTrigger',
+          trigger: 't',
+        },
+      ),
+    ],
+  ])('accepts %s', (_, candidate) => {
+    expect(problemsOf(candidate)).toEqual([]);
+  });
+});
+
+describe('validateForPublish: delivery controls', () => {
+  it('publishes a journey with its own quiet hours, a transactional step and a consent topic', () => {
+    const draft = definition((d) => {
+      d.delivery = { quietHours: { start: '21:00', end: '08:00', mode: 'skip' } };
+      d.steps = [
+        {
+          id: 's1',
+          type: 'send',
+          channel: 'email',
+          content: 'news',
+          topic: 'newsletter',
+          quietHours: 'hold',
+          next: 's2',
+        },
+        { id: 's2', type: 'send', channel: 'sms', content: 'receipt', transactional: true },
+      ];
+    });
+    expect(validateForPublish(draft, context())).toEqual([]);
+  });
+
+  it('refuses quiet hours that end when they start', () => {
+    const draft = definition((d) => {
+      d.delivery = { quietHours: { start: '22:00', end: '22:00' } };
+    });
+    expect(validateForPublish(draft, context())).toEqual([
+      expect.objectContaining({ code: ProblemCode.InvalidQuietHours, path: '$.delivery.quietHours.end' }),
     ]);
   });
 });

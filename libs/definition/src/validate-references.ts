@@ -17,9 +17,8 @@ import {
   ScalarValue,
 } from './journey-definition';
 import { childPath, indexPath } from './json-path';
-import { ProblemCode } from './problem';
 import { PublishContext, TriggerAttributeType, TriggerDefinitionInfo } from './publish-context';
-import { ProblemSink, truncate } from './shape-reader';
+import { ProblemCode, ProblemSink, truncate } from './problem';
 import { parseIsoDateTime } from './time';
 import { stepPath } from './validate-steps';
 
@@ -68,6 +67,9 @@ function triggerReferences(definition: JourneyDefinition): TriggerReference[] {
   definition.steps.forEach((step, index) => {
     if (step.type === 'waitForTrigger' || step.type === 'activateTrigger') {
       references.push({ name: step.trigger, path: childPath(stepPath(index), 'trigger') });
+    }
+    if (step.type === 'split' && step.experiment?.metric.type === 'trigger') {
+      references.push({ name: step.experiment.metric.trigger, path: `${stepPath(index)}.experiment.metric.trigger` });
     }
   });
   definition.exit?.triggers?.forEach((name, index) => {

@@ -1,8 +1,7 @@
 /** Publish checks of the schedule: time zone, start, end and their order. */
 import { DEFAULT_TIME_ZONE, Schedule } from './journey-definition';
 import { childPath } from './json-path';
-import { ProblemCode } from './problem';
-import { ProblemSink, truncate } from './shape-reader';
+import { ProblemCode, ProblemSink, truncate } from './problem';
 import { isValidTimeZone, parseIsoDateTime, zonedLocalToUtc } from './time';
 
 /** The schedule as instants; null where unknown (absent, invalid, or local in an unknown zone). */

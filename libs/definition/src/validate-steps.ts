@@ -1,10 +1,17 @@
 /** Publish checks of the steps: the graph, the limits and the waits. */
-import { BranchStep, SplitStep, Step, WaitForTriggerStep, WaitStep } from './journey-definition';
+import { Audience, BranchStep, SplitStep, Step, WaitForTriggerStep, WaitStep } from './journey-definition';
 import { childPath, indexPath } from './json-path';
 import { LIMITS, WAIT_MAX_MS } from './limits';
-import { ProblemCode } from './problem';
-import { ProblemSink, truncate } from './shape-reader';
-import { StepGraph, buildStepGraph, cyclesWithoutWait, reachableFrom, stepEdges } from './step-graph';
+import { ProblemCode, ProblemSink, truncate } from './problem';
+import {
+  StepGraph,
+  buildStepGraph,
+  cyclesWithoutWait,
+  reachableFrom,
+  reachableWithoutTime,
+  stepEdges,
+  zeroTimeCycles,
+} from './step-graph';
 import { durationSign, durationUpperBoundMs, parseIsoDuration } from './time';
 import { ResolvedSchedule, resolveInstant } from './validate-schedule';
 
@@ -84,6 +91,36 @@ function checkCycles(sink: ProblemSink, steps: readonly Step[], graph: StepGraph
       `steps ${ids} lead back to themselves with no wait or waitForTrigger between them`,
     );
   }
+  for (const cycle of zeroTimeCycles(steps, graph)) {
+    const ids = cycle.map((index) => `"${truncate(steps[index].id)}"`).join(', ');
+    sink.report(
+      ProblemCode.ZeroTimeCycle,
+      stepPath(cycle[0]),
+      `steps ${ids} can lead back to themselves without time passing: no wait among them is sure to take ` +
+        'time (an until or untilAttribute in the past takes none, and a waitForTrigger whose trigger the ' +
+        'cycle raises itself is matched at once); add a wait with a duration, or go round through a ' +
+        "waitForTrigger's no",
+    );
+  }
+}
+
+/**
+ * A trigger-based journey that raises its own entry trigger with re-entry `always`, with no time
+ * passing on the way, would enter the same customer again and again at one instant.
+ */
+export function checkSelfEntry(sink: ProblemSink, audience: Audience, steps: readonly Step[]): void {
+  if (audience.type !== 'trigger' || (audience.reentry?.mode ?? 'never') !== 'always') return;
+  const reached = reachableWithoutTime(steps, buildStepGraph(steps));
+  steps.forEach((step, index) => {
+    if (!reached[index] || step.type !== 'activateTrigger' || step.trigger !== audience.trigger) return;
+    sink.report(
+      ProblemCode.ZeroTimeCycle,
+      childPath(stepPath(index), 'trigger'),
+      `step "${truncate(step.id)}" raises ${truncate(step.trigger)}, the journey's own entry trigger, with ` +
+        're-entry "always" and no time passing before it: each customer would enter again at once, ' +
+        'without end; wait a duration first, raise another trigger, or use re-entry "never" or "after"',
+    );
+  });
 }
 
 function checkStep(

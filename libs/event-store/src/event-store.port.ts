@@ -131,3 +131,6 @@ export function categoryOf(name: string): string {
   const dash = name.indexOf('-');
   return dash < 0 ? name : name.slice(0, dash);
 }
+
+/** Injection token of the {@link EventStore} (the composition root picks SQLite or EventStoreDB). */
+export const EVENT_STORE = Symbol('EVENT_STORE');

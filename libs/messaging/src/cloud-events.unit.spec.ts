@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@journeys/event-store';
-import { eventKey, toCloudEvent } from './cloud-events';
+import { CloudEvent, Kafka } from 'cloudevents';
+import { eventKey, toCloudEvent, toCloudEventMessage } from './cloud-events';
 
 const recorded = (streamName: string, data: unknown, actor?: string): RecordedEvent => ({
   id: 'e-1',
@@ -26,8 +27,38 @@ describe('toCloudEvent', () => {
       causationid: 'k',
       position: '9007199254740993',
       schemaversion: 1,
+      partitionkey: 'c1',
     });
     expect(toCloudEvent(recorded('journey-j1', {}, 'ed'), '/journeys').actor).toBe('ed');
+  });
+});
+
+describe('toCloudEventMessage', () => {
+  it('is a structured-mode Kafka message the SDK reads back as the same, valid event', () => {
+    const event = recorded('instance-j1_c1', { customerId: 'c1', journeyId: 'j1' }, 'ed');
+    const message = toCloudEventMessage(event, '/journeys', 'journeys.events');
+    expect(message).toMatchObject({
+      topic: 'journeys.events',
+      key: 'c1',
+      headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+    });
+    const read = Kafka.toEvent({
+      key: message.key,
+      value: message.value,
+      headers: message.headers ?? {},
+      body: message.value,
+    } as Parameters<typeof Kafka.toEvent>[0]);
+    const received = (Array.isArray(read) ? read[0] : read) as CloudEvent<unknown>;
+    // Strict validation against the CloudEvents 1.0 schema (the forwarder skips it for speed).
+    expect(received.validate()).toBe(true);
+    expect({ ...received }).toEqual(toCloudEvent(event, '/journeys'));
+    expect(JSON.parse(message.value)).toEqual(toCloudEvent(event, '/journeys'));
+  });
+
+  it('shares one headers object between messages', () => {
+    const a = toCloudEventMessage(recorded('journey-j1', { journeyId: 'j1' }), '/journeys', 't');
+    const b = toCloudEventMessage(recorded('journey-j2', { journeyId: 'j2' }), '/journeys', 't');
+    expect(a.headers).toBe(b.headers);
   });
 });
 

@@ -9,6 +9,8 @@ export const DEAD_LETTER_REASONS = [
   'NOT_AN_OBJECT',
   'UNKNOWN_COMMAND_TYPE',
   'VALIDATION_FAILED',
+  /** A trigger or segment-change id used before for the same customer with other content. */
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

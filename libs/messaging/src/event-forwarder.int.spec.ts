@@ -97,7 +97,7 @@ describeKafka('EventForwarder (real SQLite store, real broker)', () => {
     const byId = new Map(reader.messages.map((m) => [m.value.id, m]));
     expect(byId.get(stored[0].id)).toMatchObject({
       key: journeyId,
-      headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+      headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
       value: {
         specversion: '1.0',
         id: stored[0].id,
@@ -112,6 +112,7 @@ describeKafka('EventForwarder (real SQLite store, real broker)', () => {
         actor: 'ed',
         position: stored[0].position.toString(),
         schemaversion: 1,
+        partitionkey: journeyId,
       },
     });
     expect(byId.get(stored[2].id)?.key).toBe('c1');

@@ -1,5 +1,13 @@
-import type { CheckpointStore, EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
-import { CLOUD_EVENTS_CONTENT_TYPE, eventKey, toCloudEvent } from './cloud-events';
+import {
+  Reactor,
+  type CheckpointStore,
+  type EventStore,
+  type ReactorBatch,
+  type ReactorControl,
+  type RecordedEvent,
+} from '@journeys/event-store';
+import type { RetryPolicy } from '@journeys/retry';
+import { toCloudEventMessage } from './cloud-events';
 import { inSequence, type MessagePublisher, type MessagingLogger, type OutboundMessage } from './outbound-message';
 
 /**
@@ -10,20 +18,9 @@ export type ForwardRoute = (
   events: readonly RecordedEvent[],
 ) => readonly OutboundMessage[] | Promise<readonly OutboundMessage[]>;
 
-/** One object for every CloudEvent message: the producer thread gets it once per batch, not once per message. */
-const CLOUD_EVENTS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-type': CLOUD_EVENTS_CONTENT_TYPE,
-});
-
-/** Every event to `topic` as a CloudEvents 1.0 structured JSON envelope, keyed by {@link eventKey}. */
+/** Every event to `topic` as a CloudEvents 1.0 structured-mode Kafka message (the SDK's binding). */
 export function cloudEventsRoute(topic: string, source: string): ForwardRoute {
-  return (events) =>
-    events.map((event) => ({
-      topic,
-      key: eventKey(event),
-      value: JSON.stringify(toCloudEvent(event, source)),
-      headers: CLOUD_EVENTS_HEADERS,
-    }));
+  return (events) => events.map((event) => toCloudEventMessage(event, source, topic));
 }
 
 export interface EventForwarderOptions {
@@ -42,6 +39,8 @@ export interface EventForwarderOptions {
   maxRoundsInFlight?: number;
   /** How long `stop()` waits for the round in flight (default 10 s); an unfinished round is resent later. */
   stopTimeoutMs?: number;
+  /** The events this forwarder publishes (default: all); the checkpoint moves past the others too. */
+  accepts?: (event: RecordedEvent) => boolean;
   logger?: MessagingLogger;
 }
 
@@ -54,6 +53,8 @@ export interface ForwarderStatus {
 }
 
 const CHECKPOINT_VERSION = 1;
+/** After a failed round: 250 ms doubling to 5 s, from 250 ms again once a round got through. */
+const FORWARD_RETRY: RetryPolicy = { initialMs: 250, maxMs: 5_000 };
 
 /**
  * A checkpointed subscription to all stored events that publishes what its routes make of them.
@@ -62,15 +63,20 @@ const CHECKPOINT_VERSION = 1;
  * resend carries the same ids.
  */
 export class EventForwarder {
-  private iterator: AsyncIterator<SubscriptionBatch> | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private reactor: Reactor | undefined;
   private position = -1n;
+  /** The checkpoint was read since the last start. */
+  private loaded = false;
   private caughtUp = false;
-  private lastError: string | undefined;
   private readonly batchSize: number;
   private readonly maxPublishBytes: number;
   private readonly maxRoundsInFlight: number;
+  /** Rounds published and not yet acknowledged, oldest first. */
+  private rounds: Promise<void>[] = [];
+  /** The newest round: each round checkpoints only after the one before it. */
+  private previous: Promise<void> = Promise.resolve();
+  /** Publishes in order; a new sequence after each failure. */
+  private publishing: MessagePublisher | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -84,108 +90,82 @@ export class EventForwarder {
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.follow();
+    if (this.reactor) return;
+    this.loaded = false;
+    this.recover();
+    const { name, logger } = this.options;
+    this.reactor = new Reactor(
+      this.store,
+      {
+        // Read from the checkpoint store once per start (retried like any failure), then kept here.
+        checkpoint: async () => {
+          if (!this.loaded) {
+            this.position = (await this.checkpoints.load(name))?.position ?? -1n;
+            this.loaded = true;
+          }
+          return this.position < 0n ? undefined : this.position;
+        },
+        handle: (batch, control) => this.handle(batch, control),
+        // Rounds after a failed one fail unsent; waiting for them keeps the checkpoint where it is.
+        settle: async () => void (await Promise.allSettled(this.rounds)),
+        recover: () => this.recover(),
+      },
+      {
+        name,
+        batchSize: this.batchSize,
+        retry: FORWARD_RETRY,
+        // A failure after acknowledged rounds starts the back-off again.
+        progress: () => this.position,
+        onError: (error) =>
+          logger?.error(`${name}: publishing failed, resending from ${this.position}: ${String(error)}`),
+        stopTimeoutMs: this.options.stopTimeoutMs ?? 10_000,
+        onStopTimeout: () => logger?.warn(`${name}: stopped with a round unacknowledged; it is resent on start`),
+      },
+    );
+    this.reactor.start();
   }
 
   /** Stops after the rounds in flight are acknowledged and checkpointed (or the stop timeout passes). */
   async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.stopping = true;
-    await this.iterator?.return?.();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.options.logger?.warn(`${this.options.name}: stopped with a round unacknowledged; it is resent on start`);
-        resolve();
-      }, this.options.stopTimeoutMs ?? 10_000);
-    });
-    await Promise.race([this.loop, timeout]).finally(() => clearTimeout(timer));
-    this.loop = undefined;
-    this.iterator = undefined;
+    await this.reactor?.stop();
+    this.reactor = undefined;
   }
 
   status(): ForwarderStatus {
+    const reactor = this.reactor?.status();
     return {
       position: this.position,
       caughtUp: this.caughtUp,
-      running: this.loop !== undefined,
-      lastError: this.lastError,
+      running: reactor?.running ?? false,
+      lastError: reactor?.lastError,
     };
-  }
-
-  private async follow(): Promise<void> {
-    let delay = 250;
-    let loaded = false;
-    while (!this.stopping) {
-      if (!loaded) {
-        try {
-          this.position = (await this.checkpoints.load(this.options.name))?.position ?? -1n;
-          loaded = true;
-        } catch (error) {
-          this.lastError = error instanceof Error ? error.message : String(error);
-          this.options.logger?.error(`${this.options.name}: cannot read the checkpoint, retrying: ${this.lastError}`);
-          await new Promise((r) => setTimeout(r, delay));
-          delay = Math.min(delay * 2, 5_000);
-          continue;
-        }
-      }
-      const rounds: Promise<void>[] = [];
-      const from = this.position;
-      try {
-        await this.followOnce(rounds);
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.logger?.error(
-          `${this.options.name}: publishing failed, resending from ${this.position}: ${this.lastError}`,
-        );
-        await this.iterator?.return?.().catch(() => undefined);
-        // Rounds after the failed one fail unsent; waiting for them keeps the checkpoint where it is.
-        await Promise.allSettled(rounds);
-        if (this.stopping) return;
-        if (this.position !== from) delay = 250;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
   }
 
   /**
-   * Reads from the checkpoint and publishes round after round, up to `maxRoundsInFlight` of them
-   * unacknowledged; returns when stopped with every round in flight acknowledged and checkpointed.
-   * A failed round ends the subscription at once (even one waiting for new events) and throws.
+   * Publishes a batch as one round, keeping up to `maxRoundsInFlight` rounds unacknowledged; a failed
+   * round ends the subscription at once (even one waiting for new events).
    */
-  private async followOnce(rounds: Promise<void>[]): Promise<void> {
-    const after = this.position < 0n ? undefined : this.position;
-    const iterator = this.store.subscribeToAll({ after, maxBatchSize: this.batchSize })[Symbol.asyncIterator]();
-    this.iterator = iterator;
-    const publisher = this.publisher.sequence?.() ?? inSequence(this.publisher);
-    let failure: { error: unknown } | undefined;
-    let previous: Promise<void> = Promise.resolve();
-    const add = (round: Promise<void>) => {
-      previous = round;
-      rounds.push(round);
-      round.catch((error: unknown) => {
-        failure ??= { error };
-        void iterator.return?.();
-      });
-    };
-    for (;;) {
-      const next = await iterator.next();
-      if (failure) throw failure.error;
-      if (next.done) break;
-      const { events, caughtUp } = next.value;
-      if (events.length) add(this.round(publisher, events, caughtUp, previous, await this.messagesOf(events)));
-      else add(previous.then(() => void (this.caughtUp = caughtUp)));
-      while (rounds.length >= this.maxRoundsInFlight) await rounds.shift();
-      if (this.stopping) break;
-    }
-    await previous;
+  private async handle({ events, caughtUp }: ReactorBatch, control: ReactorControl): Promise<void> {
+    const publisher = this.publishing!;
+    const accepts = this.options.accepts;
+    const mine = accepts ? events.filter(accepts) : events;
+    const round = events.length
+      ? this.round(publisher, events[events.length - 1].position, caughtUp, this.previous, await this.messagesOf(mine))
+      : this.previous.then(() => void (this.caughtUp = caughtUp));
+    this.previous = round;
+    this.rounds.push(round);
+    round.catch((error: unknown) => control.fail(error));
+    while (this.rounds.length >= this.maxRoundsInFlight) await this.rounds.shift();
+  }
+
+  private recover(): void {
+    this.rounds = [];
+    this.previous = Promise.resolve();
+    this.publishing = this.publisher.sequence?.() ?? inSequence(this.publisher);
   }
 
   private async messagesOf(events: readonly RecordedEvent[]): Promise<OutboundMessage[]> {
+    if (!events.length) return [];
     return (await Promise.all(this.options.routes.map((route) => route(events)))).flat();
   }
 
@@ -197,7 +177,7 @@ export class EventForwarder {
    */
   private async round(
     publisher: MessagePublisher,
-    events: readonly RecordedEvent[],
+    last: bigint,
     caughtUp: boolean,
     previous: Promise<void>,
     messages: readonly OutboundMessage[],
@@ -215,12 +195,10 @@ export class EventForwarder {
       run.push(m);
       bytes += size;
     }
-    published.push(publisher.publish(run));
+    if (run.length) published.push(publisher.publish(run));
     await Promise.all([previous, ...published]);
-    const last = events[events.length - 1].position;
     await this.checkpoints.save(this.options.name, { position: last, version: CHECKPOINT_VERSION });
     this.position = last;
     this.caughtUp = caughtUp;
-    this.lastError = undefined;
   }
 }

@@ -7,3 +7,5 @@ export * from './kafka/kafka-client';
 export * from './kafka/batch-consumer';
 export * from './json-depth';
 export * from './kafka/threaded-publisher';
+export * from './kafka/partition-group';
+export * from './kafka/sticky-assignment';

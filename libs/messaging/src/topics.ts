@@ -7,6 +7,8 @@ export interface TopicNames {
   triggers: string;
   /** In: `{ id?, segmentId, customerId, change, occurredAt }`, key customerId. */
   segments: string;
+  /** In: `{ id?, customerId, channel, topic?, status, occurredAt }`, key customerId. */
+  consent: string;
   /** In: `{ commandId, type, journeyId?, version?, payload, actor }`, key journeyId or commandId. */
   commands: string;
   /** Out: `{ commandId, ok, result?, error? }`, key commandId. */
@@ -24,6 +26,7 @@ export type TopicRole = keyof TopicNames;
 export const DEFAULT_TOPICS: Readonly<TopicNames> = {
   triggers: 'journeys.triggers',
   segments: 'journeys.segments',
+  consent: 'journeys.consent',
   commands: 'journeys.commands',
   commandResults: 'journeys.command-results',
   events: 'journeys.events',

@@ -81,6 +81,28 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 
+  it('retries a failing batch until it applies, reporting the error meanwhile and counting nothing twice', async () => {
+    const projection = tallies();
+    let failuresLeft = 3;
+    const errors: unknown[] = [];
+    const flaky = {
+      ...projection,
+      apply(events: readonly RecordedEvent[], db: ReadModelStore['db']) {
+        projection.apply(events, db);
+        // Fails after writing: the batch's transaction must roll back, or the counts double.
+        if (failuresLeft-- > 0) throw new TypeError('read model write failed');
+      },
+    };
+    const runner = new ProjectionRunner(store, readModels, [flaky], { batchSize: 50, onError: (e) => errors.push(e) });
+    runner.start();
+    await runner.waitFor(await appendMany(120));
+    expect(errors).toHaveLength(3);
+    expect(runner.status()).toMatchObject({ lastError: undefined, running: true });
+    expect(projection.find(readModels.db).reduce((sum, t) => sum + t.count, 0)).toBe(120);
+    await runner.stop();
+    expect(runner.status().running).toBe(false);
+  });
+
   it('resumes from its checkpoint after a restart without counting anything twice', async () => {
     const first = new ProjectionRunner(store, readModels, [tallies()]);
     first.start();

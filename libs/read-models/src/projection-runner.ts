@@ -1,4 +1,5 @@
-import type { EventStore, RecordedEvent, SubscriptionBatch } from '@journeys/event-store';
+import { Reactor, type EventStore, type ReactorBatch, type RecordedEvent } from '@journeys/event-store';
+import type { RetryPolicy } from '@journeys/retry';
 import type { Projection } from './projection';
 import type { ReadModelStore } from './read-model-store';
 
@@ -17,6 +18,9 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
+/** A failed batch is tried again every half second (the read-model file is local: no growing back-off). */
+const PROJECTION_RETRY: RetryPolicy = { initialMs: 500, maxMs: 500 };
+
 interface Waiter {
   position: bigint;
   resolve: () => void;
@@ -29,12 +33,10 @@ interface Waiter {
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
-  private iterator: AsyncIterator<SubscriptionBatch> | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private reactor: Reactor | undefined;
+  /** Where the next subscription starts (exclusive): the lowest projection checkpoint, then each batch's end. */
+  private resumeAfter: bigint | undefined;
   private applied = -1n;
-  private caughtUp = false;
-  private lastError: string | undefined;
   private waiters: Waiter[] = [];
   /** Each projection's committed checkpoint, mirrored in memory to skip a query per batch. */
   private readonly checkpoints = new Map<string, bigint>();
@@ -59,28 +61,38 @@ export class ProjectionRunner {
 
   /** Creates the read models, rebuilds those whose version changed, and starts following the store. */
   start(): void {
-    if (this.loop) return;
-    const start = this.prepare();
-    this.stopping = false;
-    this.loop = this.follow(start);
+    if (this.reactor) return;
+    this.resumeAfter = this.prepare();
+    this.reactor = new Reactor(
+      this.eventStore,
+      {
+        checkpoint: () => this.resumeAfter,
+        handle: async (batch) => this.handle(batch),
+      },
+      {
+        name: 'projections',
+        batchSize: this.batchSize,
+        eventTypes: this.eventTypes,
+        retry: PROJECTION_RETRY,
+        onError: (error) => this.options.onError?.(error),
+      },
+    );
+    this.reactor.start();
   }
 
   /** Stops after the batch in flight has been committed. */
   async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.stopping = true;
-    await this.iterator?.return?.();
-    await this.loop;
-    this.loop = undefined;
-    this.iterator = undefined;
+    await this.reactor?.stop();
+    this.reactor = undefined;
   }
 
   status(): ProjectionStatus {
+    const reactor = this.reactor?.status();
     return {
       position: this.applied,
-      caughtUp: this.caughtUp,
-      running: this.loop !== undefined,
-      lastError: this.lastError,
+      caughtUp: reactor?.caughtUp ?? false,
+      running: reactor?.running ?? false,
+      lastError: reactor?.lastError,
     };
   }
 
@@ -112,7 +124,7 @@ export class ProjectionRunner {
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length) throw new Error(`Unknown projections: ${unknown.join(', ')}`);
     const began = performance.now();
-    const wasRunning = this.loop !== undefined;
+    const wasRunning = this.reactor !== undefined;
     await this.stop();
     const db = this.readModels.db;
     this.readModels.transaction(() => {
@@ -153,39 +165,15 @@ export class ProjectionRunner {
     return fromStart ? undefined : from;
   }
 
-  private async follow(after: bigint | undefined): Promise<void> {
-    let position = after;
-    while (!this.stopping) {
-      try {
-        const subscription = this.eventStore.subscribeToAll({
-          after: position,
-          maxBatchSize: this.batchSize,
-          eventTypes: this.eventTypes,
-        });
-        this.iterator = subscription[Symbol.asyncIterator]();
-        for (;;) {
-          const next = await this.iterator.next();
-          if (next.done || this.stopping) break;
-          const { events, caughtUp, checkpoint } = next.value;
-          // With a type filter the subscription may have read past its last event: no projection
-          // reads anything up to `checkpoint`, so every one of them is there too.
-          const lastEvent = events.length ? events[events.length - 1].position : undefined;
-          const reached =
-            checkpoint !== undefined && (lastEvent === undefined || checkpoint > lastEvent) ? checkpoint : lastEvent;
-          if (events.length) this.applyBatch(events, reached!);
-          else if (reached !== undefined && reached > this.applied) this.applied = reached;
-          if (reached !== undefined) position = reached;
-          this.caughtUp = caughtUp;
-          this.notify();
-        }
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.onError?.(error);
-        if (this.stopping) return;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+  /**
+   * Applies a batch. With a type filter the subscription may have read past its last event: no
+   * projection reads anything up to `reached`, so every one of them is there too.
+   */
+  private handle({ events, reached }: ReactorBatch): void {
+    if (events.length) this.applyBatch(events, reached!);
+    else if (reached !== undefined && reached > this.applied) this.applied = reached;
+    if (reached !== undefined) this.resumeAfter = reached;
+    this.notify();
   }
 
   /** Applies a batch and moves every projection's checkpoint to `last` (at or past its last event). */
@@ -205,7 +193,6 @@ export class ProjectionRunner {
     for (const p of advanced) this.checkpoints.set(p.name, last);
     this.applied = last;
     this.replayed += events.length;
-    this.lastError = undefined;
   }
 
   private notify(): void {

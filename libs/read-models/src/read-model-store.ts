@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from '@journeys/event-store/sqlite/wal-checkpointer';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from '@journeys/sqlite';
 
 /**
  * The SQLite file that holds every read model (journey state, audit history, analytics, the timer

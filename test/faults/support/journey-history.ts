@@ -9,6 +9,9 @@ import {
 } from '../../../apps/journeys/src/journeys/journey.decider';
 import type { JourneyEvent } from '../../../apps/journeys/src/journeys/journey.events';
 
+/** A time after every pause's end. */
+const LATER = '9999-12-31T00:00:00Z';
+
 /** The command that produced a group of events, read back from its first event. */
 function commandOf(group: readonly JourneyEvent[]): JourneyCommand | undefined {
   const [first] = group;
@@ -32,13 +35,38 @@ function commandOf(group: readonly JourneyEvent[]): JourneyCommand | undefined {
     case 'JourneyDraftDiscarded':
       return { type: 'DiscardDraft' };
     case 'JourneyVersionStopRequested':
+      // A stop the system made when a pause reached its maximum: any time after the end decides the same.
+      if (first.data.reason === 'maxPauseReached') return { type: 'EndPause', version: first.data.version, at: LATER };
       return { type: 'StopVersion', version: first.data.version };
+    case 'ExperimentFiguresReported': {
+      const { version, stepId, partition, partitions, branches } = first.data;
+      return { type: 'ReportExperiment', version, stepId, partition, partitions, branches };
+    }
+    case 'ExperimentConcluded':
+      // With one partition the figures are not stored: the conclusion carries them all.
+      return {
+        type: 'ReportExperiment',
+        version: first.data.version,
+        stepId: first.data.stepId,
+        partition: 0,
+        partitions: 1,
+        branches: first.data.branches.map(({ assigned, converted }) => ({ assigned, converted })),
+      };
+    case 'JourneyVersionPaused':
+      return { type: 'PauseVersion', version: first.data.version, at: first.data.pausedAt };
+    case 'JourneyVersionResumed':
+      if (first.data.reason === 'maxPauseReached') return { type: 'EndPause', version: first.data.version, at: LATER };
+      return { type: 'ResumeVersion', version: first.data.version };
     case 'JourneyVersionCompleting':
       return { type: 'CompleteVersion', version: first.data.version, reason: first.data.reason };
     case 'JourneyVersionCompleted':
       return { type: 'MarkVersionCompleted', version: first.data.version };
     case 'JourneyVersionStopped':
       return { type: 'MarkVersionStopped', version: first.data.version };
+    case 'JourneyVersionPartitionDone': {
+      const { version, partition, partitions, work } = first.data;
+      return { type: 'AcknowledgePartition', version, partition, partitions, work };
+    }
     case 'JourneyPublishRejected':
     case 'JourneyVersionWentLive':
       throw new Error(`${first.type} must follow JourneyPublishRequested in the same command`);
@@ -54,7 +82,9 @@ function checkInvariants(state: JourneyState, at: string): void {
   if (state.status !== 'present') return;
   const numbers = state.versions.map((v) => v.version);
   if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1])) throw new Error(`${at}: versions out of order ${numbers}`);
-  if (state.versions.filter((v) => v.state === 'Live').length > 1) throw new Error(`${at}: two Live versions`);
+  if (state.versions.filter((v) => v.state === 'Live' || v.state === 'Paused').length > 1) {
+    throw new Error(`${at}: two Live or Paused versions`);
+  }
   const editable = state.versions.filter((v) => v.state === 'Draft' || v.state === 'Publishing');
   if (editable.length > 1 || (editable.length === 1 && editable[0] !== state.versions[state.versions.length - 1])) {
     throw new Error(`${at}: a Draft or Publishing version that is not the newest`);

@@ -4,9 +4,11 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { ApiKeyGuard, API_KEY_RING } from './api-key.guard';
 import { ApiKeyRing, ensureGeneratedAdminKey } from './api-keys';
+import { MeController } from './me.controller';
 
 @Global()
 @Module({
+  controllers: [MeController],
   providers: [
     {
       provide: API_KEY_RING,

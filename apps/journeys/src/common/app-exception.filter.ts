@@ -1,6 +1,15 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { AppError, HTTP_STATUS, errorBody, fromStorage, type ErrorBody } from './errors';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  NotFoundException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fromStorage } from '../infrastructure/store-faults';
+import { AppError, HTTP_STATUS, errorBody, type ErrorBody } from './errors';
+import type { RouteMethods } from './route-methods';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -17,8 +26,22 @@ const HTTP_CODES: Record<number, string> = {
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly routes?: RouteMethods) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    // No route matched (Fastify's 404 handler): a known path with another method is a 405.
+    const unrouted = exception instanceof NotFoundException || (request as { is404?: boolean }).is404 === true;
+    const allowed = unrouted ? this.routes?.allowed(request.url) : undefined;
+    if (allowed?.length && !allowed.includes(request.method)) {
+      const message = `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`;
+      void reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: { code: 'METHOD_NOT_ALLOWED', message, details: [{ allowed }] } });
+      return;
+    }
     const [status, body] = this.toResponse(exception);
     void reply.status(status).send(body);
   }

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
+import { durationSign, durationUpperBoundMs, parseIsoDuration } from '@journeys/definition';
 import { DEFAULT_TOPICS, TOPIC_NAME_PATTERN, TOPIC_ROLES, type TopicNames } from '@journeys/messaging/topics';
+import { LEGACY_LOG_LEVELS, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logging/log-options';
 
 export const ROLES = ['admin', 'editor', 'viewer', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
-
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -21,6 +20,13 @@ export interface KafkaConfig {
   /** Partitions and replication factor of the topics the service creates when they are missing. */
   topicPartitions: number;
   replicationFactor: number;
+  /** The topic whose partitions replicas split among them (one per engine partition; it carries no messages). */
+  enginePartitionsTopic: string;
+  /**
+   * How long a replica may stay silent before the others take its engine partitions over
+   * (KAFKA_SESSION_TIMEOUT_MS, the engine group's session timeout, default 30000).
+   */
+  sessionTimeoutMs: number;
 }
 
 export interface ApiKey {
@@ -39,8 +45,21 @@ export interface AppConfig {
   kafka: KafkaConfig;
   /** Empty when JOURNEYS_API_KEYS is unset: the service then creates an admin key in the data dir. */
   apiKeys: ApiKey[];
+  /** pino's level names. */
   logLevel: LogLevel;
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
+  /** `/health/ready` fails while the projections or the engine are more events than this behind the store. */
+  readinessMaxLag: number;
+  /**
+   * How long after its deadline a `waitForTrigger` times out (ms): a trigger that occurred before
+   * the deadline but arrives within this grace still wins (JOURNEYS_TRIGGER_WAIT_GRACE, default PT5S).
+   */
+  triggerWaitGraceMs: number;
+  /**
+   * Engine partitions (JOURNEYS_PARTITIONS, default 1): customers are split among them by the hash
+   * Kafka's default partitioner uses, and replicas split the partitions. Set once per deployment.
+   */
+  partitions: number;
 }
 
 export class ConfigurationError extends Error {
@@ -85,13 +104,12 @@ export function loadConfig(env: Env): AppConfig {
 
   const apiKeys = parseApiKeys(value('JOURNEYS_API_KEYS'), problems);
 
-  const logLevel = (value('LOG_LEVEL') ?? 'log') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel))
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  const { logLevel, logFormat } = parseLogging(value, problems);
 
-  const logFormat = (value('LOG_FORMAT') ?? 'text') as AppConfig['logFormat'];
-  if (logFormat !== 'text' && logFormat !== 'json')
-    problems.push(`LOG_FORMAT must be text or json; got "${logFormat}"`);
+  const readinessMaxLag = parseCount('READINESS_MAX_LAG', value('READINESS_MAX_LAG') ?? '10000', problems, 100_000_000);
+
+  const triggerWaitGraceMs = parseGrace(value('JOURNEYS_TRIGGER_WAIT_GRACE') ?? 'PT5S', problems);
+  const partitions = parseCount('JOURNEYS_PARTITIONS', value('JOURNEYS_PARTITIONS') ?? '1', problems, 256);
 
   if (problems.length) throw new ConfigurationError(problems);
   return {
@@ -104,7 +122,38 @@ export function loadConfig(env: Env): AppConfig {
     apiKeys,
     logLevel,
     logFormat,
+    readinessMaxLag,
+    triggerWaitGraceMs,
+    partitions,
   };
+}
+
+/** An ISO duration of hours, minutes and seconds from zero to one hour, in ms. */
+function parseGrace(raw: string, problems: string[]): number {
+  const duration = parseIsoDuration(raw);
+  const calendar = duration !== null && (duration.years || duration.months || duration.weeks || duration.days);
+  const ms = duration === null ? Number.NaN : durationUpperBoundMs(duration);
+  if (duration === null || calendar || durationSign(duration) < 0 || !(ms <= 3_600_000)) {
+    problems.push(`JOURNEYS_TRIGGER_WAIT_GRACE must be an ISO 8601 duration from PT0S to PT1H; got "${raw}"`);
+    return 0;
+  }
+  return ms;
+}
+
+/** `LOG_LEVEL` (pino's names; Nest's `log` and `verbose` still read) and `LOG_FORMAT` (`text` reads as `pretty`). */
+function parseLogging(
+  value: (name: string) => string | undefined,
+  problems: string[],
+): { logLevel: LogLevel; logFormat: LogFormat } {
+  const level = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  const logLevel = (LEGACY_LOG_LEVELS[level] ?? level) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${level}"`);
+  const format = value('LOG_FORMAT')?.toLowerCase() ?? 'auto';
+  const logFormat = (format === 'text' ? 'pretty' : format) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat))
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}; got "${format}"`);
+  return { logLevel, logFormat };
 }
 
 /** `KAFKA_TOPIC_COMMAND_RESULTS` for the role `commandResults`. */
@@ -158,8 +207,25 @@ function parseKafka(value: (name: string) => string | undefined, problems: strin
     sasl,
     topics,
     topicPartitions: parseCount('KAFKA_TOPIC_PARTITIONS', value('KAFKA_TOPIC_PARTITIONS') ?? '3', problems),
+    sessionTimeoutMs: parseCount(
+      'KAFKA_SESSION_TIMEOUT_MS',
+      value('KAFKA_SESSION_TIMEOUT_MS') ?? '30000',
+      problems,
+      3_600_000,
+    ),
+    enginePartitionsTopic: topicName(
+      'KAFKA_TOPIC_ENGINE_PARTITIONS',
+      value('KAFKA_TOPIC_ENGINE_PARTITIONS') ?? 'journeys.engine-partitions',
+      problems,
+    ),
     replicationFactor: parseCount('KAFKA_REPLICATION_FACTOR', value('KAFKA_REPLICATION_FACTOR') ?? '1', problems),
   };
+}
+
+function topicName(name: string, raw: string, problems: string[]): string {
+  if (!TOPIC_NAME_PATTERN.test(raw))
+    problems.push(`${name}: "${raw}" is not a topic name (1-249 letters, digits, ".", "_", "-")`);
+  return raw;
 }
 
 function parseBoolean(name: string, raw: string, problems: string[]): boolean {
@@ -170,10 +236,10 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   return false;
 }
 
-function parseCount(name: string, raw: string, problems: string[]): number {
+function parseCount(name: string, raw: string, problems: string[], max = 10_000): number {
   const count = Number(raw);
-  if (!/^\d+$/.test(raw) || count < 1 || count > 10_000) {
-    problems.push(`${name} must be an integer from 1 to 10000; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || count < 1 || count > max) {
+    problems.push(`${name} must be an integer from 1 to ${max}; got "${raw}"`);
   }
   return count;
 }

@@ -8,7 +8,8 @@ describe('loadConfig', () => {
     expect(config.eventStoreConnectionString).toBeUndefined();
     expect(config.kafkaBrokers).toEqual([]);
     expect(config.apiKeys).toEqual([]);
-    expect(config.logLevel).toBe('log');
+    expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('auto');
     expect(config.kafka).toEqual({
       clientId: 'journeys',
       groupId: 'journeys',
@@ -17,6 +18,7 @@ describe('loadConfig', () => {
       topics: {
         triggers: 'journeys.triggers',
         segments: 'journeys.segments',
+        consent: 'journeys.consent',
         commands: 'journeys.commands',
         commandResults: 'journeys.command-results',
         events: 'journeys.events',
@@ -25,7 +27,34 @@ describe('loadConfig', () => {
       },
       topicPartitions: 3,
       replicationFactor: 1,
+      enginePartitionsTopic: 'journeys.engine-partitions',
+      sessionTimeoutMs: 30_000,
     });
+    expect(config.partitions).toBe(1);
+    expect(config.triggerWaitGraceMs).toBe(5_000);
+  });
+
+  it('reads the engine partitions, the session timeout and the waitForTrigger grace', () => {
+    const config = loadConfig({
+      JOURNEYS_PARTITIONS: '12',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
+      KAFKA_TOPIC_ENGINE_PARTITIONS: 'ops.engine',
+      JOURNEYS_TRIGGER_WAIT_GRACE: 'PT1M',
+    });
+    expect(config.partitions).toBe(12);
+    expect(config.kafka).toMatchObject({ sessionTimeoutMs: 10_000, enginePartitionsTopic: 'ops.engine' });
+    expect(config.triggerWaitGraceMs).toBe(60_000);
+    let error: unknown;
+    try {
+      loadConfig({ JOURNEYS_PARTITIONS: '0', JOURNEYS_TRIGGER_WAIT_GRACE: 'P1D', KAFKA_SESSION_TIMEOUT_MS: 'x' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigurationError).problems).toEqual([
+      'KAFKA_SESSION_TIMEOUT_MS must be an integer from 1 to 3600000; got "x"',
+      'JOURNEYS_TRIGGER_WAIT_GRACE must be an ISO 8601 duration from PT0S to PT1H; got "P1D"',
+      'JOURNEYS_PARTITIONS must be an integer from 1 to 256; got "0"',
+    ]);
   });
 
   it('reads the Kafka topics, client, group, TLS and SASL settings', () => {
@@ -33,6 +62,7 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: 'kafka:9092',
       KAFKA_TOPIC_TRIGGERS: 'in.triggers',
       KAFKA_TOPIC_SEGMENTS: 'in.segments',
+      KAFKA_TOPIC_CONSENT: 'in.consent',
       KAFKA_TOPIC_COMMANDS: 'in.commands',
       KAFKA_TOPIC_COMMAND_RESULTS: 'out.results',
       KAFKA_TOPIC_EVENTS: 'out.events',
@@ -55,6 +85,7 @@ describe('loadConfig', () => {
       topics: {
         triggers: 'in.triggers',
         segments: 'in.segments',
+        consent: 'in.consent',
         commands: 'in.commands',
         commandResults: 'out.results',
         events: 'out.events',
@@ -63,6 +94,8 @@ describe('loadConfig', () => {
       },
       topicPartitions: 12,
       replicationFactor: 3,
+      enginePartitionsTopic: 'journeys.engine-partitions',
+      sessionTimeoutMs: 30_000,
     });
   });
 
@@ -112,6 +145,22 @@ describe('loadConfig', () => {
       ],
       logLevel: 'debug',
     });
+  });
+
+  it("takes pino's level names for LOG_LEVEL, and Nest's older ones", () => {
+    expect(loadConfig({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' })).toMatchObject({
+      logLevel: 'info',
+      logFormat: 'json',
+    });
+    expect(loadConfig({ LOG_LEVEL: 'TRACE' }).logLevel).toBe('trace');
+    expect(loadConfig({ LOG_LEVEL: 'log', LOG_FORMAT: 'text' })).toMatchObject({
+      logLevel: 'info',
+      logFormat: 'pretty',
+    });
+    expect(loadConfig({ LOG_LEVEL: 'verbose' }).logLevel).toBe('trace');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toThrow(
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "loud"[\s\S]*LOG_FORMAT must be one of auto, json, pretty/,
+    );
   });
 
   it('names every bad value at once and never echoes a secret', () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { createApp } from '../bootstrap';
 import type { Clock } from '../common/clock';
-import { EVENT_STORE } from '../infrastructure/storage.module';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
+import { progress } from './progress';
 
 /**
  * `npm run demo`: the embedded service in this process, a welcome journey (send, waitForTrigger with
@@ -27,13 +27,6 @@ class DemoClock implements Clock {
   skip(ms: number): void {
     this.offset += ms;
   }
-}
-
-function progress(label: string, done: number, total: number): void {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-  if (done === total) process.stdout.write('\n');
 }
 
 async function main(): Promise<void> {
@@ -114,6 +107,20 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const batch = 500;
+    // Consent (the service sends only with it, docs/delivery-controls.md): every tenth customer opted out of e-mail.
+    for (let i = 0; i < CUSTOMERS; i += batch) {
+      const records = Array.from({ length: Math.min(batch, CUSTOMERS - i) }, (_, k) =>
+        ['email', 'sms'].map((channel) => ({
+          id: `consent-${channel}-${i + k}`,
+          customerId: `customer-${i + k}`,
+          channel,
+          status: channel === 'email' && (i + k) % 10 === 9 ? 'optedOut' : 'optedIn',
+          occurredAt: clock.now().toISOString(),
+        })),
+      );
+      await call('POST', '/consent', records.flat());
+    }
+    const signUps = progress('Sign-ups', CUSTOMERS);
     for (let i = 0; i < CUSTOMERS; i += batch) {
       const triggers = Array.from({ length: Math.min(batch, CUSTOMERS - i) }, (_, k) => ({
         id: `signup-${i + k}`,
@@ -123,11 +130,14 @@ async function main(): Promise<void> {
         attributes: { plan: (i + k) % 3 === 0 ? 'pro' : 'free', country: 'US' },
       }));
       await call('POST', '/triggers', triggers);
-      progress('Sign-ups  ', Math.min(i + batch, CUSTOMERS), CUSTOMERS);
+      signUps.update(Math.min(i + batch, CUSTOMERS));
     }
+    signUps.stop();
     await settle();
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${CUSTOMERS} customers entered and got their welcome e-mail in ${seconds.toFixed(1)} s`);
+    console.log(
+      `${CUSTOMERS} customers entered and got their welcome e-mail (with consent) in ${seconds.toFixed(1)} s`,
+    );
 
     // Read the actions output and answer 40% of the welcome e-mails with a click.
     const welcomes: { actionId: string; customerId: string }[] = [];
@@ -138,6 +148,7 @@ async function main(): Promise<void> {
       after = page.next;
     }
     const clickers = welcomes.filter((_, i) => i % 5 < 2);
+    const clicks = progress('Clicks', clickers.length);
     for (let i = 0; i < clickers.length; i += batch) {
       await call(
         'POST',
@@ -150,8 +161,9 @@ async function main(): Promise<void> {
           attributes: { actionId: a.actionId },
         })),
       );
-      progress('Clicks    ', Math.min(i + batch, clickers.length), clickers.length);
+      clicks.update(Math.min(i + batch, clickers.length));
     }
+    clicks.stop();
     await settle();
 
     console.log('Skipping three days on the demo clock...');
@@ -162,10 +174,17 @@ async function main(): Promise<void> {
 
     const analytics = await call('GET', `/journeys/${journey.id}/analytics`);
     const v = analytics.versions[0];
+    console.log(`\nAnalytics of "${journey.name}", version ${v.version}:`);
     console.log(
-      `\nVersion ${v.version}: entered ${v.entered}, active ${v.active}, completed ${v.completed}, exited ${v.exited}; ` +
-        `goal ${v.goal.reached}/${v.goal.target}`,
+      `  customers entered ${v.entered}, still active ${v.active}, completed ${v.completed}, exited ${v.exited}`,
     );
+    console.log(
+      `  goal "clicked": reached by ${v.goal.reached} customers; target ${v.goal.target} (30% of those who entered)`,
+    );
+    console.log(
+      `  messages sent ${v.sends.requested}, skipped ${JSON.stringify(v.sends.skippedBy)} (NoConsent: opted out of e-mail)`,
+    );
+    console.log('  per step (entered = still there + passed on + exited):');
     console.table(
       Object.fromEntries(
         v.steps.map((s: { stepId: string; entered: number; current: number; passed: number; exited: number }) => [
@@ -183,13 +202,22 @@ async function main(): Promise<void> {
     console.log('Audit history:');
     console.table(
       audit.entries.map(
-        (e: { at: string; actor: string; action: string; version: number; outcome: string; state: string }) => ({
+        (e: {
+          at: string;
+          actor: string;
+          action: string;
+          version: number;
+          outcome: string;
+          state: string;
+          journeyState: string;
+        }) => ({
           at: e.at,
           actor: e.actor,
           action: e.action,
           version: e.version,
           outcome: e.outcome,
-          state: e.state,
+          'version state': e.state,
+          'journey state': e.journeyState,
         }),
       ),
     );

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type EventStore } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { Public } from '../auth/roles.decorator';
-import { EVENT_STORE } from '../infrastructure/storage.module';
+import { ApiContract } from '../common/api-contract';
 import { KafkaMessaging, type KafkaHealth } from '../messaging/kafka-messaging.service';
 import { JourneyEngine } from '../runtime/engine/journey-engine';
 
@@ -11,8 +11,11 @@ export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   eventStore: { status: 'up' | 'down'; head?: string; error?: string };
   projections: { position: string; lag?: string; caughtUp: boolean; running: boolean; lastError?: string };
-  /** The runtime engine: how far it has read the store (its own progress events are skipped) and its last error. */
-  engine: { position: string; lag?: string; lastError?: string };
+  /**
+   * The runtime engine: how far it has read the store (its own progress events are skipped), its
+   * last error, the partitions this replica owns, and whether they are all restored and running.
+   */
+  engine: { position: string; lag?: string; lastError?: string; partitions: readonly number[]; ready: boolean };
   /** Present when KAFKA_BROKERS is set: consumer lag per topic and the forwarder's position and lag. */
   kafka?: KafkaHealth;
 }
@@ -39,6 +42,15 @@ export class HealthController {
   /** Up when the store answers; degraded while projections or Kafka report an error. No customer data. */
   @Public()
   @Get('health')
+  @ApiContract({
+    tag: 'operations',
+    summary: 'Check health',
+    description:
+      'Up when the event store answers; degraded while projections, the engine or Kafka report an error; 503 when the store is down.',
+    public: true,
+    ok: { status: 200, schema: 'HealthReport', description: 'ok or degraded' },
+    errors: [503],
+  })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const projections = this.projections.status();
     let eventStore: HealthReport['eventStore'];
@@ -71,7 +83,13 @@ export class HealthController {
         running: projections.running,
         lastError: projections.lastError,
       },
-      engine: { position: engine.position.toString(), lag: lag(engine.position), lastError: engine.lastError },
+      engine: {
+        position: engine.position.toString(),
+        lag: lag(engine.position),
+        lastError: engine.lastError,
+        partitions: engine.partitions,
+        ready: engine.ready,
+      },
       ...(kafka ? { kafka } : {}),
     };
   }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@journeys/event-store';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@journeys/event-store';
 import { ProjectionRunner } from '@journeys/read-models';
 import { commandEventId, type CommandContext, toNewEvents } from '../common/command-context';
 import { ConcurrentModification, StaleRevision } from '../common/errors';
-import { EVENT_STORE } from './storage.module';
 
 export interface Decided<State> {
   state: State;

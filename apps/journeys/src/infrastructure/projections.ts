@@ -5,6 +5,7 @@ import { templatesProjection } from '../templates/templates.projection';
 import { analyticsProjection } from '../runtime/projections/analytics.projection';
 import { customerProgressProjection } from '../runtime/projections/customer-progress.projection';
 import { triggerDefinitionsProjection } from '../trigger-definitions/trigger-definitions.projection';
+import { settingsAuditProjection } from '../settings/settings-audit.projection';
 
 /** Every read model the service maintains, fed by one projection runner. */
 export const PROJECTIONS: readonly Projection[] = [
@@ -14,4 +15,5 @@ export const PROJECTIONS: readonly Projection[] = [
   templatesProjection,
   analyticsProjection,
   customerProgressProjection,
+  settingsAuditProjection,
 ];

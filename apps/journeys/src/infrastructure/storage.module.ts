@@ -1,6 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
-import type { CheckpointStore, EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type CheckpointStore, type EventStore } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from '@journeys/event-store/sqlite/sqlite-event-store';
 import { ProjectionRunner, readModelCheckpoints, ReadModelStore } from '@journeys/read-models';
@@ -8,8 +8,9 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { PROJECTIONS } from './projections';
 
-export const EVENT_STORE = Symbol('EVENT_STORE');
-/** Checkpoints of readers whose loss would show outside (the Kafka forwarder): see {@link CheckpointStore}. */
+/** The token lives beside the port; kept here too for the code that imports it from this module. */
+export { EVENT_STORE };
+/** Checkpoints of readers whose loss would show outside (the Kafka forwarders): see {@link CheckpointStore}. */
 export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
 
 /** Where the embedded files live inside the data directory. */

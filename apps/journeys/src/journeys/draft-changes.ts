@@ -1,9 +1,18 @@
 import type { JourneyDefinition } from '@journeys/definition';
 import type { DraftChanges } from './journey.events';
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted, so that two equal definitions compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : field,
+  );
+}
 
-/** A short summary of a draft update for the audit history: steps added, removed, changed, and fields. */
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+/** What changed between two definitions (audit history, `journeys diff`): steps added, removed, changed, and fields. */
 export function summarizeDraftChanges(before: JourneyDefinition, after: JourneyDefinition): DraftChanges {
   const beforeSteps = new Map(before.steps.map((s) => [s.id, s]));
   const afterSteps = new Map(after.steps.map((s) => [s.id, s]));

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseDefinition, validateForPublish, type JourneyDefinition } from '@journeys/definition';
+import { parseDefinition } from '@journeys/contract';
+import { validateForPublish, type JourneyDefinition } from '@journeys/definition';
 import { ReadModelStore } from '@journeys/read-models';
 import { newIdFor } from '../common/command-context';
 import { ActionNotAllowed, NotFound, ValidationFailed } from '../common/errors';
@@ -17,6 +18,7 @@ import {
   SaveAsTemplateCommand,
   StopVersionCommand,
   UpdateDraftCommand,
+  VersionActionCommand,
   type JourneyResult,
 } from './journey.commands';
 import { JourneyCommandService, journeyModel, journeyStream, summary } from './journey-command.service';
@@ -57,12 +59,13 @@ export class UpdateDraftHandler implements ICommandHandler<UpdateDraftCommand> {
   constructor(private readonly journeys: JourneyCommandService) {}
 
   execute({ journeyId, body, context, ifMatch }: UpdateDraftCommand): Promise<JourneyResult> {
+    let definition: JourneyDefinition | undefined;
     return this.journeys.run(
       journeyId,
       'update',
-      (state) => decide({ type: 'UpdateDraft', definition: parsedDefinition(body) }, state),
+      (state) => decide({ type: 'UpdateDraft', definition: definition ?? parsedDefinition(body) }, state),
       context,
-      { ifMatch },
+      { ifMatch, checkInput: () => (definition = parsedDefinition(body)) },
     );
   }
 }
@@ -119,6 +122,20 @@ export class StopVersionHandler implements ICommandHandler<StopVersionCommand> {
     return this.journeys.run(journeyId, 'stop', (state) => decide({ type: 'StopVersion', version }, state), context, {
       version,
     });
+  }
+}
+
+@CommandHandler(VersionActionCommand)
+export class VersionActionHandler implements ICommandHandler<VersionActionCommand> {
+  constructor(private readonly journeys: JourneyCommandService) {}
+
+  execute({ action, journeyId, version, context }: VersionActionCommand): Promise<JourneyResult> {
+    const command =
+      action === 'PauseVersion'
+        ? ({ type: action, version, at: context.now.toISOString() } as const)
+        : ({ type: action, version } as const);
+    const audited = action === 'PauseVersion' ? 'pause' : 'resume';
+    return this.journeys.run(journeyId, audited, (state) => decide(command, state), context, { version });
   }
 }
 
@@ -244,6 +261,7 @@ export const JOURNEY_COMMAND_HANDLERS = [
   UpdateDraftHandler,
   JourneyActionHandler,
   StopVersionHandler,
+  VersionActionHandler,
   AutomaticMoveHandler,
   CopyJourneyHandler,
   SaveAsTemplateHandler,

@@ -35,9 +35,12 @@ export class JourneyCommandService {
     action: JourneyAction | undefined,
     decide: (state: PresentJourney) => JourneyEvent[],
     context: CommandContext,
-    options: { ifMatch?: number; version?: number } = {},
+    options: { ifMatch?: number; version?: number; checkInput?: () => void } = {},
   ): Promise<JourneyResult> {
     try {
+      // Bad input is a 400 and a journey that does not exist a 404, whatever If-Match says.
+      options.checkInput?.();
+      if (options.ifMatch !== undefined) await this.load(journeyId);
       const result = await this.streams.handle(
         journeyStream(journeyId),
         journeyModel,

@@ -56,6 +56,18 @@ export class StopVersionCommand extends Command<JourneyResult> {
   }
 }
 
+/** Pause or resume one version (`POST /journeys/{id}/versions/{v}/pause` and `/resume`). */
+export class VersionActionCommand extends Command<JourneyResult> {
+  constructor(
+    readonly action: 'PauseVersion' | 'ResumeVersion',
+    readonly journeyId: string,
+    readonly version: number,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
 export class CopyJourneyCommand extends Command<JourneyResult> {
   constructor(
     readonly journeyId: string,
@@ -94,10 +106,18 @@ export class CreateJourneyFromTemplateCommand extends Command<JourneyResult> {
 export class AutomaticMoveCommand extends Command<JourneyResult> {
   constructor(
     readonly journeyId: string,
-    readonly move:
-      | { type: 'CompleteVersion'; version: number; reason: import('./journey.events').CompletingReason }
-      | { type: 'MarkVersionCompleted'; version: number }
-      | { type: 'MarkVersionStopped'; version: number },
+    readonly move: Extract<
+      import('./journey.decider').JourneyCommand,
+      {
+        type:
+          | 'CompleteVersion'
+          | 'MarkVersionCompleted'
+          | 'MarkVersionStopped'
+          | 'AcknowledgePartition'
+          | 'EndPause'
+          | 'ReportExperiment';
+      }
+    >,
     readonly context: CommandContext,
   ) {
     super();

@@ -1,7 +1,15 @@
 import type { DefinitionProblem, JourneyDefinition } from '@journeys/definition';
 import { ActionNotAllowed } from '../common/errors';
 import { summarizeDraftChanges } from './draft-changes';
-import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent } from './journey.events';
+import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent, PartitionWork } from './journey.events';
+import {
+  decideExperiment,
+  evolveExperiment,
+  type ExperimentState,
+  type ReportExperiment,
+} from './journey-experiment.decider';
+import { acknowledge, COMPLETES_ON_RESUME } from './journey-partitions.decider';
+import { decidePause, evolvePause, type PauseCommand, type VersionPause } from './journey-pause.decider';
 
 /**
  * The journey life cycle (CONTRACT section 2) in one place: `decide(command, state) -> events`,
@@ -9,14 +17,23 @@ import type { CompletingReason, JourneyAction, JourneyCopied, JourneyEvent } fro
  * validation results and the clock come in with the command.
  */
 
-export type VersionState = 'Draft' | 'Publishing' | 'Live' | 'Completing' | 'Completed' | 'Stopping' | 'Stopped';
-export type DisplayState = VersionState | 'Live, editing';
+export type VersionState =
+  'Draft' | 'Publishing' | 'Live' | 'Paused' | 'Completing' | 'Completed' | 'Stopping' | 'Stopped';
+export type DisplayState = VersionState | 'Live, editing' | 'Paused, editing';
 
 export interface JourneyVersion {
   version: number;
   state: VersionState;
   definition: JourneyDefinition;
   validationErrors: DefinitionProblem[];
+  /** The engine partitions that have done each kind of work for this version (see PartitionWork). */
+  partitionsDone?: Partial<Record<PartitionWork, number[]>>;
+  /** While Paused: since when, and how the pause ends by itself. */
+  pause?: VersionPause;
+  /** Every partition finished the version's segment enrolment while it was Paused: it completes on resume. */
+  completeOnResume?: CompletingReason;
+  /** The experiments of the version's split steps, by step id: partitions' reports and the conclusion. */
+  experiments?: Record<string, ExperimentState>;
 }
 
 export type JourneyState =
@@ -42,14 +59,22 @@ export type JourneyCommand =
   /** Automatic moves, appended by the runtime. */
   | { type: 'CompleteVersion'; version: number; reason: CompletingReason }
   | { type: 'MarkVersionCompleted'; version: number }
-  | { type: 'MarkVersionStopped'; version: number };
+  | { type: 'MarkVersionStopped'; version: number }
+  /** One of `partitions` engine partitions has done a version's work; the last one moves the version on. */
+  | { type: 'AcknowledgePartition'; version: number; partition: number; partitions: number; work: PartitionWork }
+  /** Pause and resume a version (journey-pause.decider.ts). */
+  | PauseCommand
+  /** A partition's figures of an experiment (journey-experiment.decider.ts). */
+  | ReportExperiment;
 
 /** User actions each displayed state allows (CONTRACT section 2); saving as a template is always allowed. */
 export const ALLOWED_ACTIONS: Record<DisplayState, readonly JourneyAction[]> = {
   Draft: ['update', 'publish', 'copy', 'saveAsTemplate'],
   Publishing: ['saveAsTemplate'],
-  Live: ['edit', 'stop', 'copy', 'saveAsTemplate'],
-  'Live, editing': ['update', 'publish', 'discard', 'stop', 'saveAsTemplate'],
+  Live: ['edit', 'pause', 'stop', 'copy', 'saveAsTemplate'],
+  'Live, editing': ['update', 'publish', 'discard', 'pause', 'stop', 'saveAsTemplate'],
+  Paused: ['edit', 'resume', 'stop', 'copy', 'saveAsTemplate'],
+  'Paused, editing': ['update', 'publish', 'discard', 'resume', 'stop', 'saveAsTemplate'],
   Completing: ['stop', 'copy', 'saveAsTemplate'],
   Completed: ['copy', 'saveAsTemplate'],
   Stopping: ['saveAsTemplate'],
@@ -64,6 +89,7 @@ export function newestVersion(state: Extract<JourneyState, { status: 'present' }
 export function displayState(state: Extract<JourneyState, { status: 'present' }>): DisplayState {
   const newest = newestVersion(state);
   if (newest.state === 'Draft' && state.versions.some((v) => v.state === 'Live')) return 'Live, editing';
+  if (newest.state === 'Draft' && state.versions.some((v) => v.state === 'Paused')) return 'Paused, editing';
   return newest.state;
 }
 
@@ -96,6 +122,8 @@ const ACTION_OF: Partial<Record<JourneyCommand['type'], JourneyAction>> = {
   EditJourney: 'edit',
   DiscardDraft: 'discard',
   StopVersion: 'stop',
+  PauseVersion: 'pause',
+  ResumeVersion: 'resume',
 };
 
 /** The user action a command stands for (automatic moves have none). */
@@ -141,8 +169,9 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
           },
         ];
       }
+      // A newer version supersedes the Live one, or the Paused one (its pause ends: customers inside finish).
       const superseded: JourneyEvent[] = state.versions
-        .filter((v) => v.state === 'Live')
+        .filter((v) => v.state === 'Live' || v.state === 'Paused')
         .map((v) => ({
           type: 'JourneyVersionCompleting',
           data: { journeyId, version: v.version, reason: 'newerVersionPublished' },
@@ -177,10 +206,10 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
     case 'StopVersion': {
       assertAllowed(state, 'stop');
       const target = versionOrThrow(state, command.version);
-      if (target.state !== 'Live' && target.state !== 'Completing') {
+      if (target.state !== 'Live' && target.state !== 'Completing' && target.state !== 'Paused') {
         throw new ActionNotAllowed(
           'ACTION_NOT_ALLOWED',
-          `Cannot stop version ${target.version} in state ${target.state}; only a Live or Completing version can be stopped`,
+          `Cannot stop version ${target.version} in state ${target.state}; only a Live, Paused or Completing version can be stopped`,
           [{ version: target.version, state: target.state, allowedActions: [] }],
         );
       }
@@ -206,6 +235,16 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
       if (target.state !== 'Stopping') return [];
       return [{ type: 'JourneyVersionStopped', data: { journeyId: target.journeyId, version: target.version } }];
     }
+    case 'AcknowledgePartition': {
+      const { events, move } = acknowledge(presentVersion(state, command.version), command);
+      return move ? [...events, ...decide(move, state)] : events;
+    }
+    case 'PauseVersion':
+    case 'ResumeVersion':
+    case 'EndPause':
+      return decidePause(command, state);
+    case 'ReportExperiment':
+      return decideExperiment(command, state);
     default:
       return unreachable(command);
   }
@@ -283,13 +322,28 @@ export function evolve(state: JourneyState, event: JourneyEvent): JourneyState {
       return { ...state, versions, name: versions[versions.length - 1].definition.name };
     }
     case 'JourneyVersionCompleting':
-      return withVersion(state, event.data.version, () => ({ state: 'Completing' }));
+      return withVersion(state, event.data.version, () => ({ state: 'Completing', pause: undefined }));
     case 'JourneyVersionCompleted':
       return withVersion(state, event.data.version, () => ({ state: 'Completed' }));
     case 'JourneyVersionStopRequested':
-      return withVersion(state, event.data.version, () => ({ state: 'Stopping' }));
+      return withVersion(state, event.data.version, () => ({ state: 'Stopping', pause: undefined }));
     case 'JourneyVersionStopped':
       return withVersion(state, event.data.version, () => ({ state: 'Stopped' }));
+    case 'JourneyVersionPartitionDone': {
+      const { version, work, partition, partitions } = event.data;
+      return withVersion(state, version, (v) => {
+        const done = [...(v.partitionsDone?.[work] ?? []), partition];
+        const pending =
+          v.state === 'Paused' && new Set(done).size >= partitions ? COMPLETES_ON_RESUME[work] : undefined;
+        return { partitionsDone: { ...v.partitionsDone, [work]: done }, ...(pending && { completeOnResume: pending }) };
+      });
+    }
+    case 'JourneyVersionPaused':
+    case 'JourneyVersionResumed':
+      return evolvePause(state, event);
+    case 'ExperimentFiguresReported':
+    case 'ExperimentConcluded':
+      return evolveExperiment(state, event);
     default:
       return unreachable(event);
   }
@@ -301,7 +355,7 @@ export function fold(events: Iterable<JourneyEvent>, state: JourneyState = initi
   return current;
 }
 
-function withVersion(
+export function withVersion(
   state: JourneyState,
   version: number,
   change: (v: JourneyVersion) => Partial<JourneyVersion>,
@@ -315,13 +369,13 @@ function withVersion(
   };
 }
 
-function versionOrThrow(state: Extract<JourneyState, { status: 'present' }>, version: number): JourneyVersion {
+export function versionOrThrow(state: Extract<JourneyState, { status: 'present' }>, version: number): JourneyVersion {
   const found = state.versions.find((v) => v.version === version);
   if (!found) throw new ActionNotAllowed('VERSION_NOT_FOUND', `Journey ${state.journeyId} has no version ${version}`);
   return found;
 }
 
-function presentVersion(state: JourneyState, version: number): JourneyVersion & { journeyId: string } {
+export function presentVersion(state: JourneyState, version: number): JourneyVersion & { journeyId: string } {
   if (state.status !== 'present') throw new ActionNotAllowed('JOURNEY_NOT_FOUND', 'Journey does not exist');
   return { ...versionOrThrow(state, version), journeyId: state.journeyId };
 }

@@ -251,6 +251,48 @@ describe('journey decider', () => {
         .when({ type: 'MarkVersionStopped', version: 1 })
         .then([]);
     });
+    it('with partitions, moves a version on once every partition has done its work, each counted once', () => {
+      const ack = (partition: number, work: 'emptied' | 'stopped' | 'enrolled' = 'emptied'): JourneyCommand => ({
+        type: 'AcknowledgePartition',
+        version: 1,
+        partition,
+        partitions: 3,
+        work,
+      });
+      const done = (partition: number, work = 'emptied'): JourneyEvent =>
+        ({
+          type: 'JourneyVersionPartitionDone',
+          data: { journeyId, version: 1, partition, partitions: 3, work },
+        }) as JourneyEvent;
+      const inside = [...live, completing(1)];
+      spec(...inside)
+        .when(ack(2))
+        .then([done(2)]);
+      spec(...inside, done(2))
+        .when(ack(2))
+        .then([]);
+      spec(...inside, done(2), done(0))
+        .when(ack(1))
+        .then([done(1), completed(1)]);
+      // Work that does not apply in the version's state is not recorded.
+      spec(...live)
+        .when(ack(0))
+        .then([]);
+      spec(...live, stopRequested(1), done(0, 'stopped'), done(1, 'stopped'))
+        .when(ack(2, 'stopped'))
+        .then([done(2, 'stopped'), stopped(1)]);
+      spec(...live, done(0, 'enrolled'), done(1, 'enrolled'))
+        .when(ack(2, 'enrolled'))
+        .then([
+          done(2, 'enrolled'),
+          { type: 'JourneyVersionCompleting', data: { journeyId, version: 1, reason: 'allSegmentMembersEntered' } },
+        ]);
+    });
+    it('with one partition, an acknowledgement is the move alone, as before partitions', () => {
+      spec(...live, completing(1))
+        .when({ type: 'AcknowledgePartition', version: 1, partition: 0, partitions: 1, work: 'emptied' })
+        .then([completed(1)]);
+    });
     it('a Completing version can still be stopped', () => {
       spec(...live, completing(1))
         .when({ type: 'StopVersion', version: 1 })

@@ -1,66 +1,37 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { JOURNEY_STATES } from '@journeys/contract';
+import type { TemplateOverrides } from './journey.commands';
 
-export class CopyJourneyRequest {
-  @ApiProperty({ example: 'Welcome series (copy)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(150)
-  name!: string;
-
-  @ApiPropertyOptional({ description: 'Version to copy; the newest when omitted' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
+/** `POST /journeys/{id}/copy` (schema `copy-journey-request.json`). */
+export interface CopyJourneyRequest {
+  name: string;
+  /** The newest when omitted. */
+  version?: number | null;
 }
 
-export class SaveAsTemplateRequest {
-  @ApiProperty({ example: 'Welcome template' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(150)
-  name!: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  description?: string;
-
-  @ApiPropertyOptional({ description: 'Version to save; the newest when omitted' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
+/** `POST /journeys/{id}/save-as-template` (schema `save-as-template-request.json`). */
+export interface SaveAsTemplateRequest {
+  name: string;
+  description?: string | null;
+  version?: number | null;
 }
 
-export class TemplateOverridesRequest {
-  @IsOptional() @IsObject() audience?: Record<string, unknown>;
-  @IsOptional() @IsObject() schedule?: Record<string, unknown>;
-  @IsOptional() @IsObject() exit?: Record<string, unknown>;
-  @IsOptional() @IsObject() goal?: Record<string, unknown>;
+/** The template fields of a save-as-template body; null means absent. */
+export function templateOf(body: SaveAsTemplateRequest) {
+  return { name: body.name, description: body.description ?? undefined, version: body.version ?? undefined };
 }
 
-export class CreateFromTemplateRequest {
-  @ApiProperty({ example: 'Spring welcome' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(150)
-  name!: string;
-
-  @ApiPropertyOptional({ description: 'Replaces audience, schedule, exit or goal of the template' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TemplateOverridesRequest)
-  overrides?: TemplateOverridesRequest;
+/** `POST /templates/{id}/journeys` (schema `create-from-template-request.json`). */
+export interface CreateFromTemplateRequest {
+  name: string;
+  overrides?: TemplateOverrides | null;
 }
 
 export class PageQuery {
   @IsOptional()
   @IsString()
+  @Matches(/^[0-9]{1,15}$/, { message: 'after must be the next cursor of a previous page' })
   after?: string;
 
   @IsOptional()
@@ -73,6 +44,6 @@ export class PageQuery {
 
 export class ListJourneysQuery {
   @IsOptional()
-  @IsString()
+  @IsIn(JOURNEY_STATES)
   state?: string;
 }

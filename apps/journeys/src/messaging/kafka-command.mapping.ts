@@ -1,9 +1,7 @@
 import type { Command } from '@nestjs/cqrs';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { contractValidator, type CommandType } from '@journeys/contract';
 import { commandContext, type CommandContext } from '../common/command-context';
 import { ValidationFailed, type ProblemDetail } from '../common/errors';
-import { validationProblems } from '../common/validation-problems';
 import { parsedDefinition } from '../journeys/journey-command.handlers';
 import {
   CopyJourneyCommand,
@@ -13,21 +11,34 @@ import {
   SaveAsTemplateCommand,
   StopVersionCommand,
   UpdateDraftCommand,
+  VersionActionCommand,
   type TemplateOverrides,
 } from '../journeys/journey.commands';
-import { CopyJourneyRequest, SaveAsTemplateRequest } from '../journeys/journey.requests';
+import {
+  templateOf,
+  type CopyJourneyRequest,
+  type CreateFromTemplateRequest,
+  type SaveAsTemplateRequest,
+} from '../journeys/journey.requests';
 import {
   CreateTriggerDefinitionCommand,
   MarkTriggerDefinitionReadyCommand,
 } from '../trigger-definitions/trigger-definition.handlers';
-import { CreateTriggerDefinitionRequest } from '../trigger-definitions/trigger-definition.requests';
 import {
-  CreateJourneyFromTemplatePayload,
-  KAFKA_COMMAND_TYPES,
-  KafkaCommandMessage,
-  MarkTriggerDefinitionReadyPayload,
-  type KafkaCommandType,
-} from './kafka-command.requests';
+  triggerDefinitionOf,
+  type CreateTriggerDefinitionRequest,
+} from '../trigger-definitions/trigger-definition.requests';
+
+/** A `journeys.commands` message that passed the `command.json` schema. */
+interface KafkaCommandMessage {
+  commandId: string;
+  type: CommandType;
+  actor: string;
+  journeyId?: string;
+  version?: number;
+  ifMatch?: number;
+  payload?: unknown;
+}
 
 /** How the REST call of a command shapes its answer; the Kafka result carries the same. */
 export type ResultShape =
@@ -39,7 +50,7 @@ export type ResultShape =
   | 'asReturned';
 
 export type PreparedCommand =
-  | { ok: true; commandId: string; type: KafkaCommandType; command: Command<unknown>; shape: ResultShape }
+  | { ok: true; commandId: string; type: CommandType; command: Command<unknown>; shape: ResultShape }
   | {
       ok: false;
       /** Present when the message names one: the refusal is answered on the results topic too. */
@@ -48,19 +59,6 @@ export type PreparedCommand =
       error: ValidationFailed;
     };
 
-/** Options of the global ValidationPipe, so Kafka payloads are held to exactly what REST accepts. */
-const VALIDATION = { whitelist: true, forbidNonWhitelisted: true } as const;
-
-const JOURNEY_TARGETED: ReadonlySet<KafkaCommandType> = new Set([
-  'UpdateDraft',
-  'PublishJourney',
-  'EditJourney',
-  'DiscardDraft',
-  'StopVersion',
-  'CopyJourney',
-  'SaveAsTemplate',
-]);
-
 /** The command id a message names, if it names a usable one (even when the rest is invalid). */
 export function commandIdOf(message: Record<string, unknown>): string | undefined {
   const id = message.commandId;
@@ -68,37 +66,25 @@ export function commandIdOf(message: Record<string, unknown>): string | undefine
 }
 
 /**
- * Validates a `journeys.commands` message with the same DTOs and definition parser as REST and
- * builds the CommandBus command the matching controller would send.
+ * Validates a `journeys.commands` message against the `command.json` schema (the payload against the
+ * schema of the matching REST body; problem paths point into the message) and builds the CommandBus
+ * command the matching controller would send.
  */
 export function prepareCommand(message: Record<string, unknown>, now: Date): PreparedCommand {
   const commandId = commandIdOf(message);
-  const refuse = (reason: 'UNKNOWN_COMMAND_TYPE' | 'VALIDATION_FAILED', problems: ProblemDetail[]) => ({
-    ok: false as const,
-    commandId,
-    reason,
-    error: new ValidationFailed(problems),
-  });
-
-  if (!KAFKA_COMMAND_TYPES.includes(message.type as KafkaCommandType)) {
-    return refuse('UNKNOWN_COMMAND_TYPE', [
-      {
-        code: 'UnknownCommandType',
-        path: '$.type',
-        message: `type must be one of ${KAFKA_COMMAND_TYPES.join(', ')}; got ${JSON.stringify(message.type) ?? 'nothing'}`,
-      },
-    ]);
+  const problems = contractValidator().validate('command.json', message);
+  if (problems.length) {
+    const unknownType = problems.some(
+      (p) => p.path === '$.type' && (p.code === 'UnknownCommandType' || p.code === 'Required'),
+    );
+    return {
+      ok: false,
+      commandId,
+      reason: unknownType ? 'UNKNOWN_COMMAND_TYPE' : 'VALIDATION_FAILED',
+      error: new ValidationFailed(problems as ProblemDetail[]),
+    };
   }
-  const envelope = plainToInstance(KafkaCommandMessage, message);
-  const problems = validationProblems(validateSync(envelope, VALIDATION));
-  if (JOURNEY_TARGETED.has(envelope.type) && envelope.journeyId === undefined) {
-    problems.push({ code: 'isDefined', path: '$.journeyId', message: `${envelope.type} needs journeyId` });
-  }
-  if (envelope.type === 'StopVersion' && envelope.version === undefined) {
-    problems.push({ code: 'isDefined', path: '$.version', message: 'StopVersion needs version' });
-  }
-  if (problems.length) return refuse('VALIDATION_FAILED', problems);
-
+  const envelope = message as unknown as KafkaCommandMessage;
   try {
     // The command id correlates its events and derives their ids: a redelivery writes nothing twice.
     const context = commandContext(envelope.actor, now, envelope.commandId, envelope.commandId);
@@ -130,17 +116,25 @@ function buildCommand(
       return { command: new JourneyActionCommand(type, journeyId, context), shape: 'journey' };
     case 'StopVersion':
       return { command: new StopVersionCommand(journeyId, message.version as number, context), shape: 'journey' };
+    case 'PauseVersion':
+    case 'ResumeVersion':
+      return {
+        command: new VersionActionCommand(type, journeyId, message.version as number, context),
+        shape: 'journey',
+      };
     case 'CopyJourney': {
-      const body = payloadAs(CopyJourneyRequest, message.payload);
-      return { command: new CopyJourneyCommand(journeyId, body.name, context, body.version), shape: 'journey' };
+      const body = message.payload as CopyJourneyRequest;
+      return {
+        command: new CopyJourneyCommand(journeyId, body.name, context, body.version ?? undefined),
+        shape: 'journey',
+      };
     }
     case 'SaveAsTemplate': {
-      const body = payloadAs(SaveAsTemplateRequest, message.payload);
-      const template = { name: body.name, description: body.description, version: body.version };
+      const template = templateOf(message.payload as SaveAsTemplateRequest);
       return { command: new SaveAsTemplateCommand(journeyId, template, context), shape: 'asReturned' };
     }
     case 'CreateJourneyFromTemplate': {
-      const body = payloadAs(CreateJourneyFromTemplatePayload, message.payload);
+      const body = message.payload as CreateFromTemplateRequest & { templateId: string };
       const overrides = (body.overrides ?? {}) as TemplateOverrides;
       return {
         command: new CreateJourneyFromTemplateCommand(body.templateId, body.name, overrides, context),
@@ -148,18 +142,11 @@ function buildCommand(
       };
     }
     case 'CreateTriggerDefinition': {
-      const body = payloadAs(CreateTriggerDefinitionRequest, message.payload);
-      const attributes = body.attributes.map(({ name, type: attributeType }) => ({ name, type: attributeType }));
-      return {
-        command: new CreateTriggerDefinitionCommand(
-          { name: body.name, description: body.description, attributes },
-          context,
-        ),
-        shape: 'asReturned',
-      };
+      const definition = triggerDefinitionOf(message.payload as CreateTriggerDefinitionRequest);
+      return { command: new CreateTriggerDefinitionCommand(definition, context), shape: 'asReturned' };
     }
     case 'MarkTriggerDefinitionReady': {
-      const body = payloadAs(MarkTriggerDefinitionReadyPayload, message.payload);
+      const body = message.payload as { name: string };
       return { command: new MarkTriggerDefinitionReadyCommand(body.name, context), shape: 'asReturned' };
     }
     default: {
@@ -167,15 +154,4 @@ function buildCommand(
       throw new Error(`Unhandled command type ${String(unreachable)}`);
     }
   }
-}
-
-/** The payload as the REST body DTO, validated as the global ValidationPipe does. */
-function payloadAs<T extends object>(dto: new () => T, payload: unknown): T {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new ValidationFailed([{ code: 'isObject', path: '$.payload', message: 'payload must be an object' }]);
-  }
-  const body = plainToInstance(dto, payload);
-  const problems = validationProblems(validateSync(body, VALIDATION));
-  if (problems.length) throw new ValidationFailed(problems);
-  return body;
 }

@@ -6,6 +6,7 @@ import {
   JourneyActionCommand,
   SaveAsTemplateCommand,
   StopVersionCommand,
+  VersionActionCommand,
   UpdateDraftCommand,
 } from '../journeys/journey.commands';
 import {
@@ -41,7 +42,8 @@ describe('prepareCommand', () => {
       now,
     });
 
-    const update = prepared({ type: 'UpdateDraft', journeyId: 'j1', ifMatch: 3, payload: { name: 'x' } });
+    const draft = { ...structuredClone(welcomeJourneyExample), name: 'x' };
+    const update = prepared({ type: 'UpdateDraft', journeyId: 'j1', ifMatch: 3, payload: draft });
     expect(update.command).toBeInstanceOf(UpdateDraftCommand);
     expect(update.command).toMatchObject({ journeyId: 'j1', ifMatch: 3, body: { name: 'x' } });
 
@@ -56,6 +58,13 @@ describe('prepareCommand', () => {
     );
     expect(prepared({ type: 'StopVersion', journeyId: 'j1', version: 2 }).command).toBeInstanceOf(StopVersionCommand);
 
+    for (const type of ['PauseVersion', 'ResumeVersion']) {
+      const versionAction = prepared({ type, journeyId: 'j1', version: 2 });
+      expect(versionAction).toMatchObject({ shape: 'journey' });
+      expect(versionAction.command).toBeInstanceOf(VersionActionCommand);
+      expect(versionAction.command).toMatchObject({ action: type, journeyId: 'j1', version: 2 });
+    }
+
     const copy = prepared({ type: 'CopyJourney', journeyId: 'j1', payload: { name: 'Copy', version: 1 } });
     expect(copy.command).toBeInstanceOf(CopyJourneyCommand);
     expect(copy.command).toMatchObject({ journeyId: 'j1', name: 'Copy', version: 1 });
@@ -67,14 +76,14 @@ describe('prepareCommand', () => {
 
     const fromTemplate = prepared({
       type: 'CreateJourneyFromTemplate',
-      payload: { templateId: 't1', name: 'Spring', overrides: { exit: { trigger: 'unsubscribed' } } },
+      payload: { templateId: 't1', name: 'Spring', overrides: { exit: { triggers: ['unsubscribed'] } } },
     });
     expect(fromTemplate).toMatchObject({ shape: 'journeyView' });
     expect(fromTemplate.command).toBeInstanceOf(CreateJourneyFromTemplateCommand);
     expect(fromTemplate.command).toMatchObject({
       templateId: 't1',
       name: 'Spring',
-      overrides: { exit: { trigger: 'unsubscribed' } },
+      overrides: { exit: { triggers: ['unsubscribed'] } },
     });
 
     const trigger = prepared({
@@ -108,26 +117,31 @@ describe('prepareCommand', () => {
     );
   });
 
-  it('validates payloads with the REST DTOs and the definition parser, with REST paths', () => {
+  it('validates payloads with the schemas of the REST bodies, with paths into the message', () => {
     expect(
       refused(message({ type: 'CreateTriggerDefinition', payload: { name: 'bad name', attributes: 'x' } })),
     ).toMatchObject({
       commandId: 'cmd-1',
       reason: 'VALIDATION_FAILED',
       details: expect.arrayContaining([
-        expect.objectContaining({ path: '$.name' }),
-        expect.objectContaining({ path: '$.attributes' }),
+        expect.objectContaining({ code: 'InvalidValue', path: '$.payload.name' }),
+        expect.objectContaining({ code: 'WrongType', path: '$.payload.attributes' }),
       ]),
     });
     expect(refused(message({ type: 'CopyJourney', journeyId: 'j1', payload: [] }))).toMatchObject({
-      details: [{ code: 'isObject', path: '$.payload' }],
+      details: [{ code: 'WrongType', path: '$.payload' }],
     });
     expect(
       refused(message({ type: 'CopyJourney', journeyId: 'j1', payload: { name: 'x', owner: 'me' } })),
-    ).toMatchObject({ details: [{ code: 'whitelistValidation', path: '$.owner' }] });
+    ).toMatchObject({ details: [{ code: 'UnknownField', path: '$.payload.owner' }] });
     const definition = refused(message({ type: 'CreateJourney', payload: { name: 'No steps' } }));
     expect(definition.reason).toBe('VALIDATION_FAILED');
     expect(definition.error.code).toBe('VALIDATION_FAILED');
-    expect(definition.details.length).toBeGreaterThan(0);
+    expect(definition.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'Required', path: '$.payload.audience' }),
+        expect.objectContaining({ code: 'Required', path: '$.payload.steps' }),
+      ]),
+    );
   });
 });

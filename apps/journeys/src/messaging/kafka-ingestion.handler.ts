@@ -1,4 +1,5 @@
 import type { BatchHandler } from '@journeys/messaging';
+import { IDEMPOTENCY_KEY_REUSED } from '../ingestion/idempotency';
 import type { IngestResult } from '../ingestion/ingestion.port';
 
 /**
@@ -11,7 +12,9 @@ export function ingestionHandler(ingest: (messages: readonly unknown[]) => Promi
     return {
       deadLetters: refused.map(({ index, errors }) => ({
         index,
-        reason: 'VALIDATION_FAILED' as const,
+        reason: errors.every((e) => e.code === IDEMPOTENCY_KEY_REUSED)
+          ? ('IDEMPOTENCY_KEY_REUSED' as const)
+          : ('VALIDATION_FAILED' as const),
         message: `${errors.length} problem(s) in the message`,
         errors,
       })),

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Checkpoint, CheckpointStore, EventStore } from '@journeys/event-store';
+import { EVENT_STORE, type Checkpoint, type CheckpointStore, type EventStore } from '@journeys/event-store';
 import {
   cloudEventsRoute,
   createKafka,
@@ -21,21 +21,26 @@ import {
   type MessagingObserver,
   type TopicSpec,
 } from '@journeys/messaging';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Ingestion } from '../ingestion/ingestion.port';
-import { CHECKPOINT_STORE, EVENT_STORE } from '../infrastructure/storage.module';
-import { MetricsRegistry } from '../metrics/metrics.registry';
+import { CHECKPOINT_STORE } from '../infrastructure/storage.module';
+import { JourneysMetrics } from '../metrics/journeys-metrics';
 import { ForwardRoutes } from './forward-routes';
 import { KafkaCommandConsumer } from './kafka-command.consumer';
 import { ingestionHandler } from './kafka-ingestion.handler';
 import { messagingMetrics } from './messaging-metrics';
+import { FORWARDER_CHECKPOINT, PartitionForwarders } from './partition-forwarders';
+import { JourneyEngine } from '../runtime/engine/journey-engine';
 
-/** Checkpoint of the outbound forwarder (in the event store with EventStoreDB, else the read-model file). */
-export const FORWARDER_CHECKPOINT = 'kafka_forwarder';
+export { FORWARDER_CHECKPOINT };
+
 /** `source` of every CloudEvent the service publishes. */
 export const CLOUD_EVENTS_SOURCE = '/journeys';
+/** While the broker is unreachable at start-up. */
+const START_RETRY: RetryPolicy = { initialMs: 1_000, maxMs: 30_000 };
 /** Large journey definitions travel in events; dead letters carry up to 1 MiB of the original. */
 const LARGE_MESSAGES = { 'max.message.bytes': String(10 * 1024 * 1024) };
 
@@ -61,14 +66,14 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   private readonly observer: MessagingObserver;
   private state: KafkaHealth['state'] = 'stopped';
   private lastError: string | undefined;
-  private stopping = false;
+  private readonly stopped = new AbortController();
   private startup: Promise<void> | undefined;
   private markReady: () => void = () => undefined;
   private readonly started = new Promise<void>((resolve) => (this.markReady = resolve));
   private publisher: ThreadedKafkaPublisher | undefined;
   private consumers: KafkaBatchConsumer[] = [];
-  private forwarder: EventForwarder | undefined;
-  /** The forwarder's position while it does not run (from its checkpoint, or its last status). */
+  private forwarders: PartitionForwarders | undefined;
+  /** The forwarders' position while they do not run (from the checkpoint, or their last status). */
   private forwarderPosition = -1n;
 
   constructor(
@@ -79,7 +84,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     private readonly routes: ForwardRoutes,
     private readonly moduleRef: ModuleRef,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: MetricsRegistry,
+    metrics: JourneysMetrics,
   ) {
     this.observer = messagingMetrics(metrics);
     if (this.enabled) this.registerGauges(metrics);
@@ -107,7 +112,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
   /** Consumers commit what they finished and leave their groups; the forwarder acknowledges its batch. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
-    this.stopping = true;
+    this.stopped.abort();
     await this.startup;
     await this.teardown();
     this.state = 'stopped';
@@ -115,7 +120,7 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
 
   health(head: bigint | undefined): KafkaHealth | undefined {
     if (!this.enabled) return undefined;
-    const forwarder = this.forwarder?.status();
+    const forwarder = this.forwarders?.status();
     const position = forwarder?.position ?? this.forwarderPosition;
     return {
       state: this.state,
@@ -141,21 +146,30 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     return (status?.partitions ?? []).reduce((sum, p) => sum + Number(p.next), 0);
   }
 
+  /** Starts, retrying with back-off (1 s doubling to 30 s) while the broker is unreachable, until stopped. */
   private async startWithRetry(): Promise<void> {
-    for (let delay = 1_000; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
-      try {
-        await this.start();
-        this.state = 'running';
-        this.lastError = undefined;
-        this.markReady();
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Kafka start failed, retrying in ${delay} ms: ${this.lastError}`);
-        await this.teardown();
-        for (let waited = 0; waited < delay && !this.stopping; waited += 100) await sleep(100);
-      }
-    }
+    const outcome = await retryUntilDone(
+      async () => {
+        try {
+          await this.start();
+        } catch (error) {
+          await this.teardown();
+          throw error;
+        }
+      },
+      {
+        policy: START_RETRY,
+        signal: this.stopped.signal,
+        onRetry: ({ error, delayMs }) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.logger.error(`Kafka start failed, retrying in ${delayMs} ms: ${this.lastError}`);
+        },
+      },
+    );
+    if (outcome === 'stopped') return;
+    this.state = 'running';
+    this.lastError = undefined;
+    this.markReady();
   }
 
   private async start(): Promise<void> {
@@ -176,14 +190,20 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     this.publisher = publisher;
     await publisher.start();
     const { topics } = settings;
-    this.forwarder = new EventForwarder(this.store, this.checkpoints, publisher, {
-      name: FORWARDER_CHECKPOINT,
-      routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
-      logger: this.logger,
-    });
     // Before the consumers: joining a group can wait for a dead member's session to time out.
-    this.forwarder.start();
-    const consumer = (role: 'commands' | 'triggers' | 'segments', handle: BatchHandler) =>
+    this.forwarders = new PartitionForwarders(
+      (name, accepts) =>
+        new EventForwarder(this.store, this.checkpoints, publisher, {
+          name,
+          routes: [cloudEventsRoute(topics.events, CLOUD_EVENTS_SOURCE), ...this.routes.all()],
+          logger: this.logger,
+          accepts,
+        }),
+      this.config.partitions,
+    );
+    if (this.splitsPartitions()) this.engine()?.onOwnershipChange((owned) => void this.forwarders?.follow(owned));
+    else this.forwarders.follow('all');
+    const consumer = (role: 'commands' | 'triggers' | 'segments' | 'consent', handle: BatchHandler) =>
       new KafkaBatchConsumer({
         kafka,
         groupId: `${settings.groupId}.${role}`,
@@ -207,6 +227,10 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
           'segments',
           ingestionHandler((m) => ingestion.ingestSegmentChanges(m)),
         ),
+        consumer(
+          'consent',
+          ingestionHandler((m) => ingestion.ingestConsent(m)),
+        ),
       );
     } else {
       this.logger.warn(`No ingestion path in this build: ${topics.triggers} and ${topics.segments} are not consumed`);
@@ -227,15 +251,29 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
         this.logger.warn(`Kafka shutdown step failed: ${String(error)}`);
       }
     };
+    const forwarded = this.forwarders?.status()?.position;
     await Promise.all([
       ...this.consumers.map((c) => quietly(() => c.stop())),
-      quietly(async () => this.forwarder?.stop()),
+      quietly(async () => this.forwarders?.stop()),
     ]);
     await quietly(async () => this.publisher?.stop());
     this.consumers = [];
-    if (this.forwarder) this.forwarderPosition = this.forwarder.status().position;
-    this.forwarder = undefined;
+    if (forwarded !== undefined) this.forwarderPosition = forwarded;
+    this.forwarders = undefined;
     this.publisher = undefined;
+  }
+
+  /** Replicas split the engine's partitions (EventStoreDB and Kafka): each forwards its own partitions' events. */
+  private splitsPartitions(): boolean {
+    return this.config.eventStoreConnectionString !== undefined;
+  }
+
+  private engine(): JourneyEngine | undefined {
+    try {
+      return this.moduleRef.get(JourneyEngine, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   /** The ingestion path, when this build has one (it is resolved across modules, not imported). */
@@ -257,19 +295,15 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     }));
   }
 
-  private registerGauges(metrics: MetricsRegistry): void {
-    metrics.gauge(
-      'journeys_kafka_consumer_lag',
-      'Messages not yet consumed on the partitions this replica holds.',
-      () =>
-        this.consumers.map((c) => {
-          const { topic, groupId, lag } = c.status();
-          return { labels: { topic, group: groupId }, value: lag };
+  private registerGauges(metrics: JourneysMetrics): void {
+    metrics.observeKafka({
+      partitions: () =>
+        this.consumers.flatMap((c) => {
+          const { topic, groupId, partitions } = c.status();
+          return partitions.map(({ partition, lag }) => ({ topic, group: groupId, partition, lag }));
         }),
-    );
-    metrics.gauge('journeys_kafka_forwarder_position', 'Event store position the broker has acknowledged.', () =>
-      Number(this.forwarder?.status().position ?? this.forwarderPosition),
-    );
+      forwarderPosition: () => this.forwarders?.status()?.position ?? this.forwarderPosition,
+    });
   }
 
   /** kafkajs lines at warn and error go to the service log; the rest only at debug. */
@@ -283,5 +317,3 @@ export class KafkaMessaging implements OnApplicationBootstrap, BeforeApplication
     };
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

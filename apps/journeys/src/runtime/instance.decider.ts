@@ -1,9 +1,13 @@
-import { DAY_MS, journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
-import type { CustomerEntered, CustomerExited, InstanceEvent, InstanceRef } from './instance.events';
+import { journeyTimeZone, type JourneyDefinition, type Step } from '@journeys/definition';
+import type { CustomerEntered, CustomerExited, ExitReason, InstanceEvent, InstanceRef } from './instance.events';
+import { bindingAccepts } from './rules/correlation';
+import { experimentConversions } from './rules/experiment-conversion';
+import { withinGoalWindow } from './rules/goal';
+import { loopLimit, spinBefore } from './rules/loop-guard';
 import { activateTrigger } from './steps/activate-trigger.step';
 import { takeBranch } from './steps/branch.step';
 import { exitJourney } from './steps/exit.step';
-import { requestAction } from './steps/send.step';
+import { releaseSend, requestAction } from './steps/send.step';
 import { assignSplit } from './steps/split.step';
 import { eventData, type StepResult, type StepRun } from './steps/step-run';
 import {
@@ -14,6 +18,10 @@ import {
 } from './steps/wait-for-trigger.step';
 import { endWait, enterWait } from './steps/wait.step';
 
+export { evolve, fold } from './instance.evolve';
+export * from './instance.state';
+import type { InstanceCommand, InstanceContext, InstanceState, StartedInstanceState } from './instance.state';
+
 /**
  * One customer's run through one journey version (stream `instance-<instanceId>`), in one place:
  * `decide(command, state, context) -> events`, `evolve(state, event) -> state`. Pure: the engine
@@ -22,67 +30,9 @@ import { endWait, enterWait } from './steps/wait.step';
  *
  * A decision moves the customer as far as it can: step after step (StepEntered, then what the step
  * does, see `steps/*.step.ts`) until a wait holds them on a timer, an exit step, or the end of a
- * path (CustomerCompleted). So an active instance always waits on exactly one timer.
+ * path (CustomerCompleted). So an active instance always waits on exactly one timer. A customer
+ * going round without time passing is stopped by the loop guard (`rules/loop-guard.ts`).
  */
-
-export type InstanceStatus = 'active' | 'completed' | 'exited' | 'removed';
-
-/** The timer an active instance is held on. */
-export interface InstanceWaiting {
-  kind: 'wait' | 'trigger';
-  stepId: string;
-  timerId: string;
-  dueAt: string;
-}
-
-export interface StartedInstanceState {
-  status: InstanceStatus;
-  ref: Omit<InstanceRef, 'at'>;
-  bindingId?: string;
-  /** Attributes `trigger.*` reads: the starting trigger's, overlaid by every matched trigger's. */
-  trigger: Record<string, unknown>;
-  currentStepId?: string;
-  waiting?: InstanceWaiting;
-  /** send-step id -> actionId of the latest action requested there. */
-  actions: Record<string, string>;
-  goalReached: boolean;
-  endedAt?: string;
-  /** StepEntered events so far: the `n` of timer and trigger ids. */
-  stepsEntered: number;
-}
-
-export type InstanceState = { status: 'new' } | StartedInstanceState;
-
-export const initialState = (): InstanceState => ({ status: 'new' });
-
-/** Everything impure a decision needs, passed in by the engine. */
-export interface InstanceContext {
-  /** The definition of the instance's version. */
-  definition: JourneyDefinition;
-  /** The logical time of the decision. */
-  now: Date;
-  /** What `profile.*` reads. */
-  profile: Readonly<Record<string, unknown>>;
-  inSegment(segmentId: string): boolean;
-}
-
-export type InstanceCommand =
-  | {
-      type: 'Enter';
-      ref: Omit<InstanceRef, 'at'>;
-      trigger?: { id: string; name: string; attributes: Record<string, unknown> };
-      bindingId?: string;
-      segmentId?: string;
-    }
-  | { type: 'FireTimer'; timerId: string }
-  | { type: 'OfferTrigger'; trigger: OfferedTrigger }
-  | { type: 'Exit'; reason: 'exitTrigger' | 'exitSegment' }
-  /** The version was stopped. */
-  | { type: 'Remove' }
-  | { type: 'CountGoal'; trigger: { id: string; name: string } };
-
-/** Goals count while the customer is in the journey and for this long after it ends. */
-export const GOAL_WINDOW_MS = 3 * DAY_MS;
 
 /** Publish forbids cycles without a wait, so one decision never gets near this; reaching it is a bug. */
 export const MAX_STEPS_PER_DECISION = 1000;
@@ -95,18 +45,17 @@ export function decide(command: InstanceCommand, state: InstanceState, context: 
       return fireTimer(command.timerId, state, context);
     case 'OfferTrigger':
       return offerTrigger(command.trigger, state, context);
-    case 'Exit': {
-      if (state.status !== 'active') return [];
-      // The step the customer leaves from, for per-step exit counts.
-      const data: CustomerExited['data'] = eventData(refAt(state, context), { reason: command.reason });
-      if (state.currentStepId !== undefined) data.stepId = state.currentStepId;
-      return [{ type: 'CustomerExited', data }];
-    }
+    case 'Exit':
+      return state.status === 'active' ? [exited(state, context, command.reason)] : [];
     case 'Remove':
-      if (state.status !== 'active') return [];
-      return [{ type: 'CustomerRemoved', data: eventData(refAt(state, context), { reason: 'versionStopped' }) }];
-    case 'CountGoal':
-      return countGoal(command.trigger, state, context);
+      return remove(state, context);
+    case 'CancelAction': {
+      if (state.status === 'new') return [];
+      const { actionId, stepId, reason } = command;
+      return [{ type: 'ActionCancelled', data: eventData(refAt(state, context), { actionId, stepId, reason }) }];
+    }
+    case 'Release':
+      return release(state, context);
     default:
       return unreachable(command);
   }
@@ -127,44 +76,92 @@ function enter(
   if (command.segmentId !== undefined) data.segmentId = command.segmentId;
   const events: InstanceEvent[] = [{ type: 'CustomerEntered', data }];
   const trigger = command.trigger?.attributes ?? {};
-  advance(events, first.id, first.id, newRun(ref, trigger, {}, 0, context), context.definition);
+  const run = newRun(ref, trigger, {}, 0, context, 0, command.chain ?? 0);
+  advance(events, first.id, first.id, run, context.definition);
   return events;
+}
+
+/** A stop removes the customer; a send held by quiet hours is cancelled first. */
+function remove(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active') return [];
+  const ref = refAt(state, context);
+  const events: InstanceEvent[] = [];
+  const held = state.waiting;
+  if (held?.kind === 'send' && held.actionId !== undefined) {
+    const { actionId, stepId } = held;
+    events.push({ type: 'ActionCancelled', data: eventData(ref, { actionId, stepId, reason: 'versionStopped' }) });
+  }
+  events.push({ type: 'CustomerRemoved', data: eventData(ref, { reason: 'versionStopped' }) });
+  return events;
+}
+
+/** A held customer goes on from the step they were held before, unless the version is still paused. */
+function release(state: InstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.status !== 'active' || state.held === undefined || context.paused) return [];
+  const events: InstanceEvent[] = [];
+  const run = runFor(state, context, true, 0);
+  advance(events, state.held.stepId, state.currentStepId ?? state.held.stepId, run, context.definition);
+  return events;
+}
+
+/** The customer leaves from the step they are at (for per-step exit counts). */
+function exited(state: StartedInstanceState, context: InstanceContext, reason: ExitReason): CustomerExited {
+  const data: CustomerExited['data'] = eventData(refAt(state, context), { reason });
+  if (state.currentStepId !== undefined) data.stepId = state.currentStepId;
+  return { type: 'CustomerExited', data };
 }
 
 function fireTimer(timerId: string, state: InstanceState, context: InstanceContext): InstanceEvent[] {
   if (state.status !== 'active' || state.waiting === undefined || state.waiting.timerId !== timerId) return [];
   const { stepId, kind } = state.waiting;
   const step = stepById(context.definition, stepId);
-  const run = runFor(state, context);
+  const run = runFor(state, context, false, 0);
   let result: StepResult;
   if (kind === 'wait' && step.type === 'wait') result = endWait(step, run, timerId);
   else if (kind === 'trigger' && step.type === 'waitForTrigger') result = timeOutTriggerWait(step, run, timerId);
-  else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
+  else if (kind === 'send' && step.type === 'send' && state.waiting.actionId !== undefined) {
+    result = releaseSend(step, run, { actionId: state.waiting.actionId, expiresAt: state.waiting.expiresAt });
+  } else throw new Error(`Instance ${state.ref.instanceId} waits on a ${kind} timer at ${step.type} step ${stepId}`);
   return continueAfter(result, stepId, run, context.definition);
 }
 
 function offerTrigger(offered: OfferedTrigger, state: InstanceState, context: InstanceContext): InstanceEvent[] {
-  if (state.status !== 'active' || state.waiting === undefined || state.waiting.kind !== 'trigger') return [];
+  if (state.status === 'new' || !bindingAccepts(state.bindingId, offered.bindingId)) return [];
+  const events = countGoal(offered, state, context);
+  const goalReached = events.length > 0;
+  for (const converted of experimentConversions(state, context.definition, offered, goalReached, context.now)) {
+    events.push({ type: 'ExperimentConverted', data: eventData(refAt(state, context), converted) });
+  }
+  if (state.status !== 'active') return events;
+  if (context.definition.exit?.triggers?.includes(offered.name)) {
+    events.push(exited(state, context, 'exitTrigger'));
+    return events;
+  }
+  if (state.waiting === undefined || state.waiting.kind !== 'trigger') return events;
   const step = stepById(context.definition, state.waiting.stepId);
-  if (step.type !== 'waitForTrigger' || step.trigger !== offered.name) return [];
-  const run = runFor(state, context);
-  const match = matchTrigger(step, run, offered, state.bindingId);
-  if (match === null) return [];
-  const matched = newRun(run.ref, match.trigger, state.actions, state.stepsEntered, context);
-  return continueAfter(match, step.id, matched, context.definition);
+  if (step.type !== 'waitForTrigger' || step.trigger !== offered.name) return events;
+  const fromOutside = offered.chain === undefined;
+  const run = runFor(state, context, fromOutside, offered.chain ?? 0);
+  const match = matchTrigger(step, run, offered, state.bindingId, Date.parse(state.waiting.dueAt));
+  if (match === null) return events;
+  const matched = newRun(
+    run.ref,
+    match.trigger,
+    state.actions,
+    state.stepsEntered,
+    context,
+    run.spin,
+    run.causeChain,
+    state.experiments,
+  );
+  for (const event of continueAfter(match, step.id, matched, context.definition)) events.push(event);
+  return events;
 }
 
-function countGoal(
-  trigger: { id: string; name: string },
-  state: InstanceState,
-  context: InstanceContext,
-): InstanceEvent[] {
-  if (state.status === 'new' || state.goalReached) return [];
-  if (context.definition.goal?.trigger !== trigger.name) return [];
-  if (state.status !== 'active') {
-    const endedMs = state.endedAt === undefined ? Number.NaN : Date.parse(state.endedAt);
-    if (!(context.now.getTime() - endedMs <= GOAL_WINDOW_MS)) return [];
-  }
+/** The goal counts once per instance, within the goal window (rules/goal.ts). */
+function countGoal(trigger: OfferedTrigger, state: StartedInstanceState, context: InstanceContext): InstanceEvent[] {
+  if (state.goalReached || context.definition.goal?.trigger !== trigger.name) return [];
+  if (!withinGoalWindow(state.status === 'active', state.endedAt, context.now.getTime())) return [];
   const data = eventData(refAt(state, context), { trigger: trigger.name, triggerId: trigger.id });
   return [{ type: 'GoalReached', data }];
 }
@@ -194,14 +191,24 @@ function advance(
 ): void {
   const run = start as Mutable<StepRun>; // this decision's own object: updated per step, not shared
   const enteredNow: string[] = [];
+  const limit = loopLimit(definition);
   let stepId = from;
   let lastStepId = previous;
   while (stepId !== undefined) {
+    if (run.paused) {
+      events.push({ type: 'CustomerHeld', data: eventData(run.ref, { stepId, reason: 'paused' }) });
+      return;
+    }
+    if (run.spin >= limit) {
+      events.push({ type: 'CustomerExited', data: eventData(run.ref, { reason: 'loopLimit', stepId: lastStepId }) });
+      return;
+    }
     if (enteredNow.length >= MAX_STEPS_PER_DECISION) {
       throw new Error(`Instance ${run.ref.instanceId} passed ${MAX_STEPS_PER_DECISION} steps without a wait`);
     }
     const step = stepById(definition, stepId);
     run.visit += 1;
+    run.spin += 1;
     run.revisit = enteredNow.includes(stepId);
     enteredNow.push(stepId);
     events.push({ type: 'StepEntered', data: eventData(run.ref, { stepId, stepType: step.type }) });
@@ -246,8 +253,20 @@ function refOf(ref: Omit<InstanceRef, 'at'>, now: Date): InstanceRef {
   return { instanceId, journeyId, version, customerId, entry, at: now.toISOString() };
 }
 
-function runFor(state: StartedInstanceState, context: InstanceContext): StepRun {
-  return newRun(refAt(state, context), state.trigger, state.actions, state.stepsEntered, context);
+/** A run continuing the instance; `fromOutside`: the decision answers a trigger from outside. */
+function runFor(
+  state: StartedInstanceState,
+  context: InstanceContext,
+  fromOutside: boolean,
+  causeChain: number,
+): StepRun {
+  const ref = refAt(state, context);
+  const spin = spinBefore(
+    state.spinAt === undefined ? undefined : { at: state.spinAt, steps: state.spinSteps ?? 0 },
+    ref.at,
+    fromOutside,
+  );
+  return newRun(ref, state.trigger, state.actions, state.stepsEntered, context, spin, causeChain, state.experiments);
 }
 
 function newRun(
@@ -256,8 +275,12 @@ function newRun(
   actions: Readonly<Record<string, string>>,
   stepsEntered: number,
   context: InstanceContext,
+  spin: number,
+  causeChain: number,
+  /** The instance's own experiment assignments (a loop passes a split again). */
+  assignments?: Readonly<Record<string, unknown>>,
 ): StepRun {
-  return {
+  const run: Mutable<StepRun> = {
     ref,
     now: context.now,
     nowMs: context.now.getTime(),
@@ -268,7 +291,18 @@ function newRun(
     actions,
     visit: stepsEntered,
     revisit: false,
+    spin,
+    causeChain,
+    paused: context.paused === true,
+    experiments: context.experiments,
+    assignedBefore: (stepId) => assignments?.[stepId] !== undefined || context.assignedBefore?.(stepId) === true,
   };
+  // The decision's own copy: its sends count against the caps for its later sends.
+  if (context.delivery !== undefined) {
+    const { settings, customer } = context.delivery;
+    run.delivery = { settings, customer, journey: context.definition.delivery };
+  }
+  return run;
 }
 
 /** Steps by id, built once per definition (the engine keeps one definition object per version). */
@@ -284,82 +318,6 @@ function stepById(definition: JourneyDefinition, stepId: string): Step {
   const step = index.get(stepId);
   if (step === undefined) throw new Error(`Journey ${definition.name} has no step ${stepId}`);
   return step;
-}
-
-export function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
-  if (event.type === 'CustomerEntered') {
-    const data = event.data;
-    const started: StartedInstanceState = {
-      status: 'active',
-      ref: {
-        instanceId: data.instanceId,
-        journeyId: data.journeyId,
-        version: data.version,
-        customerId: data.customerId,
-        entry: data.entry,
-      },
-      trigger: data.trigger?.attributes ?? {},
-      actions: {},
-      goalReached: false,
-      stepsEntered: 0,
-    };
-    if (data.bindingId !== undefined) started.bindingId = data.bindingId;
-    return started;
-  }
-  if (state.status === 'new') return state;
-  switch (event.type) {
-    case 'StepEntered':
-      return changed(state, { currentStepId: event.data.stepId, stepsEntered: state.stepsEntered + 1 });
-    case 'ActionRequested':
-      return changed(state, { actions: { ...state.actions, [event.data.stepId]: event.data.actionId } });
-    case 'WaitScheduled': {
-      const { kind, stepId, timerId, dueAt } = event.data;
-      return changed(state, { waiting: { kind, stepId, timerId, dueAt } });
-    }
-    case 'WaitElapsed':
-    case 'TriggerWaitTimedOut':
-      return changed(state, { waiting: undefined });
-    case 'TriggerMatched':
-      return changed(state, { waiting: undefined, trigger: { ...state.trigger, ...event.data.attributes } });
-    case 'GoalReached':
-      return changed(state, { goalReached: true });
-    case 'CustomerCompleted':
-      return changed(state, { status: 'completed', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerExited':
-      return changed(state, { status: 'exited', waiting: undefined, endedAt: event.data.at });
-    case 'CustomerRemoved':
-      return changed(state, { status: 'removed', waiting: undefined, endedAt: event.data.at });
-    case 'ActionCancelled':
-    case 'BranchTaken':
-    case 'SplitAssigned':
-    case 'TriggerActivated':
-      return state;
-    default:
-      return unreachable(event);
-  }
-}
-
-/** A copy of the state with `changes`; copied field by field, which is far cheaper than a spread. */
-function changed(state: StartedInstanceState, changes: Partial<StartedInstanceState>): StartedInstanceState {
-  const copy: StartedInstanceState = {
-    status: state.status,
-    ref: state.ref,
-    bindingId: state.bindingId,
-    trigger: state.trigger,
-    currentStepId: state.currentStepId,
-    waiting: state.waiting,
-    actions: state.actions,
-    goalReached: state.goalReached,
-    endedAt: state.endedAt,
-    stepsEntered: state.stepsEntered,
-  };
-  return Object.assign(copy, changes);
-}
-
-export function fold(events: Iterable<InstanceEvent>, state: InstanceState = initialState()): InstanceState {
-  let current = state;
-  for (const event of events) current = evolve(current, event);
-  return current;
 }
 
 function unreachable(value: never): never {

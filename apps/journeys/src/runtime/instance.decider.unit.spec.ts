@@ -211,6 +211,7 @@ describe('instance decider', () => {
               triggerId: 'j1_1_c1_1:announce:6',
               trigger: 'welcomed',
               attributes: { plan: 'pro', tier: 'gold', source: 'journey' },
+              chain: 1,
             },
           },
           { type: 'CustomerCompleted', data: { ...at, stepId: 'announce' } },
@@ -273,6 +274,9 @@ describe('instance decider', () => {
         actions: { welcome: 'j1_1_c1_1:welcome' },
         goalReached: false,
         stepsEntered: 3,
+        // The loop guard's count: one step entered since time last passed (at the settle timer).
+        spinAt: AT_SETTLED.at,
+        spinSteps: 1,
       });
     });
 
@@ -359,7 +363,7 @@ describe('instance decider', () => {
       expect(events[7].data).toMatchObject({ timerId: 'j1_1_c1_1:until:4', dueAt: T0.toISOString() });
     });
 
-    it('throws on a cycle without any wait, which publish refuses: a bug, not a customer state', () => {
+    it('stops a cycle without any wait, which publish refuses, at the loop limit instead of spinning', () => {
       const spin: JourneyDefinition = {
         name: 'Spin',
         audience: { type: 'trigger', trigger: 'signed-up' },
@@ -368,7 +372,13 @@ describe('instance decider', () => {
           { id: 'b', type: 'branch', branches: [{ if: { all: [] }, next: 'a' }] },
         ],
       };
-      expect(() => decide(enterCommand, initialState(), contextAt(T0, spin))).toThrow(/1000 steps without a wait/);
+      const events = decide(enterCommand, initialState(), contextAt(T0, spin));
+      // Three laps of a two-step journey: six steps, then the guard.
+      expect(events.filter((e) => e.type === 'StepEntered')).toHaveLength(6);
+      expect(events.at(-1)).toEqual({
+        type: 'CustomerExited',
+        data: { ...AT_ENTRY, reason: 'loopLimit', stepId: 'b' },
+      });
     });
   });
 
@@ -378,7 +388,7 @@ describe('instance decider', () => {
 
     it('ignores a trigger of another name', () => {
       waitingFor()
-        .when({ type: 'OfferTrigger', trigger: { id: 'p', name: 'purchased', attributes: welcomeClick } })
+        .when({ type: 'OfferTrigger', trigger: { id: 'p', name: 'signed-up', attributes: welcomeClick } })
         .then([]);
     });
 
@@ -464,7 +474,10 @@ describe('instance decider', () => {
   });
 
   describe('goals', () => {
-    const purchased: InstanceCommand = { type: 'CountGoal', trigger: { id: 'buy-1', name: 'purchased' } };
+    const purchased: InstanceCommand = {
+      type: 'OfferTrigger',
+      trigger: { id: 'buy-1', name: 'purchased', attributes: {} },
+    };
     const endedAt = plus(T0, DAY_MS);
     const completed: InstanceEvent = { type: 'CustomerCompleted', data: { ...refAt(endedAt), stepId: 'settle' } };
     const goal = (now: Date): InstanceEvent => ({
@@ -500,7 +513,7 @@ describe('instance decider', () => {
 
     it('counts only the journey goal trigger, and nothing before entry', () => {
       specAt(T0)(...entered)
-        .when({ type: 'CountGoal', trigger: { id: 'x', name: 'clicked' } })
+        .when({ type: 'OfferTrigger', trigger: { id: 'x', name: 'unsubscribed', attributes: {} } })
         .then([]);
       specAt(T0)().when(purchased).then([]);
       specAt(
@@ -679,7 +692,7 @@ describe('instance decider', () => {
         case 'remove':
           return { type: 'Remove' };
         case 'goal':
-          return { type: 'CountGoal', trigger: { id: 'goal', name: 'purchased' } };
+          return { type: 'OfferTrigger', trigger: { id: 'goal', name: 'purchased', attributes: {} } };
         default: {
           const unreachable: never = move;
           return unreachable;

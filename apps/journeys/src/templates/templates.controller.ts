@@ -1,20 +1,19 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadModelStore } from '@journeys/read-models';
 import type { Caller } from '../auth/api-keys';
 import { CurrentCaller } from '../auth/caller.decorator';
 import { Allow, READ_ROLES } from '../auth/roles.decorator';
 import { CLOCK, type Clock } from '../common/clock';
 import { commandContext } from '../common/command-context';
+import { ApiContract, PARAMS } from '../common/api-contract';
 import { NotFound } from '../common/errors';
 import { CreateJourneyFromTemplateCommand, type TemplateOverrides } from '../journeys/journey.commands';
-import { CreateFromTemplateRequest } from '../journeys/journey.requests';
+import type { CreateFromTemplateRequest } from '../journeys/journey.requests';
+import { SchemaBody } from '../common/schema-body';
 import { journeyStateProjection } from '../journeys/projections/journey-state.projection';
 import { templatesProjection } from './templates.projection';
 
-@ApiTags('templates')
-@ApiBearerAuth()
 @Controller('templates')
 export class TemplatesController {
   constructor(
@@ -25,6 +24,13 @@ export class TemplatesController {
 
   @Get()
   @Allow(...READ_ROLES)
+  @ApiContract({
+    tag: 'templates',
+    summary: 'List templates',
+    description: 'Every template, without its definition.',
+    roles: READ_ROLES,
+    ok: { status: 200, schema: 'TemplateList', description: 'The templates' },
+  })
   list() {
     return {
       templates: templatesProjection
@@ -41,6 +47,15 @@ export class TemplatesController {
 
   @Get(':id')
   @Allow(...READ_ROLES)
+  @ApiContract({
+    tag: 'templates',
+    summary: 'Get a template',
+    description: 'The template with its definition and the journey version it was saved from.',
+    roles: READ_ROLES,
+    params: { id: PARAMS.templateId },
+    ok: { status: 200, schema: 'Template', description: 'The template' },
+    errors: [404],
+  })
   get(@Param('id') id: string) {
     const template = templatesProjection.get(this.readModels.db, id);
     if (!template) throw new NotFound('TEMPLATE_NOT_FOUND', `No template with id ${id}`);
@@ -50,9 +65,21 @@ export class TemplatesController {
 
   @Post(':id/journeys')
   @Allow('editor')
+  @ApiContract({
+    tag: 'templates',
+    summary: 'Create a journey from a template',
+    description:
+      "A new journey in Draft with the template's definition, a new name and optional replacements of audience, schedule, exit and goal.",
+    roles: ['editor'],
+    params: { id: PARAMS.templateId },
+    body: { schema: 'CreateFromTemplateRequest', example: { name: 'Spring welcome' } },
+    ok: { status: 201, schema: 'Journey', description: 'The new journey' },
+    errors: [404, 409],
+    writes: true,
+  })
   async createJourney(
     @Param('id') id: string,
-    @Body() body: CreateFromTemplateRequest,
+    @SchemaBody('create-from-template-request.json') body: CreateFromTemplateRequest,
     @CurrentCaller() caller: Caller,
   ) {
     const result = await this.commands.execute(

@@ -8,6 +8,7 @@ import {
   type EventStoreDBClient,
   type Position,
 } from '@eventstore/db-client';
+import { pause, retryDelayMs, type RetryPolicy } from '@journeys/retry';
 import type { RecordedEvent, SubscriptionBatch } from '../event-store.port';
 import {
   comparePositions,
@@ -144,8 +145,8 @@ export interface ResubscribingOptions {
   logger?: { warn(message: string, context?: Record<string, unknown>): void };
 }
 
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
+/** Between resubscriptions: 100 ms doubling to 5 s, with jitter; from the start again once an event arrives. */
+const RESUBSCRIBE_RETRY: RetryPolicy = { initialMs: 100, maxMs: 5_000, jitter: true };
 
 /**
  * A catch-up subscription to `$all` that survives dropped connections: after an error it waits
@@ -207,7 +208,7 @@ export async function* resubscribingBatches(options: ResubscribingOptions): Asyn
       options.onSubscribed(undefined);
       if (subscription) endSubscription(subscription);
     }
-    await sleep(backoff(failures), signal);
+    await pause(backoff(failures), signal);
   }
 }
 
@@ -236,20 +237,5 @@ export function isTransient(error: unknown): boolean {
 }
 
 export function backoff(failures: number): number {
-  if (failures <= 0) return 0;
-  const ceiling = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (failures - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
+  return retryDelayMs(RESUBSCRIBE_RETRY, failures);
 }

@@ -50,6 +50,25 @@ describe('SqliteEventStore', () => {
     expect(await store.readAll()).toHaveLength(1_000);
   });
 
+  it('shows a stream’s new events only once their append has resolved', async () => {
+    const file = newFile();
+    const store = openStore({ file });
+    await store.append('order-1', [newEvent()]);
+    const appended = store.append('order-1', [newEvent()]);
+    // Let the group go to the writer thread, then block this thread until another connection sees
+    // the commit: the writer's reply cannot be handled meanwhile, so the append has not resolved.
+    await new Promise((resolve) => setImmediate(resolve));
+    const observer = new Database(file, { readonly: true });
+    const count = observer.prepare("SELECT count(*) FROM events WHERE stream = 'order-1'").pluck(true);
+    const deadline = Date.now() + 5_000;
+    while ((count.get() as number) < 2 && Date.now() < deadline);
+    observer.close();
+    expect((await store.readStream('order-1')).map((e) => e.revision)).toEqual([0]);
+
+    await appended;
+    expect((await store.readStream('order-1')).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
   it('commits each append alone when maxBatchEvents is 1', async () => {
     const store = openStore({ maxBatchEvents: 1 });
 

@@ -5,22 +5,32 @@ import {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionBatch,
-  WrongExpectedRevisionError,
 } from '../event-store.port';
 import { RecentEvents } from './recent-events';
 import { SqliteSubscription, SubscriptionSource } from './sqlite-subscription';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
-import { GroupRequest, StoreFault, storeFaultOf, WireError, WriterReply } from './writer-protocol';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, storeFaultOf, WalCheckpointer, type StoreFault } from '@journeys/sqlite';
+import {
+  EVENT_COLUMNS,
+  EventStoreUnavailableError,
+  fromWire,
+  toPosition,
+  toRecordedEvent,
+  toRequest,
+  toRows,
+  type EventRow,
+  type PendingAppend,
+  type StoredRow,
+} from './sqlite-rows';
+import type { WriterReply } from './writer-protocol';
 import { WriterStoppedError, WriterThread } from './writer-thread';
 
-export { storeFaultOf };
+export { storeFaultOf, EventStoreUnavailableError };
 export type { StoreFault };
 
 export interface SqliteEventStoreOptions {
@@ -44,11 +54,6 @@ const WRITER_CACHE_KIB = 65_536;
  * this thread is busy before it handles a reply. Appends beyond that fill the next group.
  */
 const MAX_GROUPS_IN_FLIGHT = 2;
-/**
- * Under test, appended events are deep-frozen: subscribers share them with the appender (see
- * {@link RecentEvents}), and a mutation anywhere then fails loudly instead of corrupting a reader.
- */
-const FREEZE_APPENDED = process.env.NODE_ENV === 'test';
 
 /**
  * `position` is the rowid. Events are never deleted, so a new rowid (max + 1) is always greater
@@ -68,57 +73,6 @@ export const SCHEMA = `
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_event_id ON events (stream, event_id);
   CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;
-
-const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata';
-
-/** An event serialised for the events table, with the event it came from. */
-interface EventRow {
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  event: NewEvent;
-}
-
-interface PendingAppend {
-  streamName: string;
-  rows: EventRow[];
-  expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-const FAULT_DESCRIPTIONS: Record<StoreFault, string> = {
-  read_only: 'the data directory is read-only',
-  disk_full: 'the disk holding the data directory is full',
-  io_error: 'writing to the data directory fails (a read-only file system or a disk error)',
-  writer_stopped: 'its writer thread stopped; it restarts on the next write',
-};
-
-/**
- * The store cannot write now (read-only or full disk, I/O errors); nothing of the failed append was
- * stored. Reads still work. Writes resume by themselves once the fault clears, so a caller may retry.
- * (Should the writer thread stop in the middle of a commit, the append may have been stored: a
- * retry, idempotent by event id, then writes nothing twice.)
- */
-export class EventStoreUnavailableError extends Error {
-  readonly code = 'EVENT_STORE_UNAVAILABLE';
-
-  constructor(
-    readonly fault: StoreFault,
-    /** The SQLite result code, e.g. `SQLITE_FULL` or `SQLITE_IOERR_WRITE`. */
-    readonly sqliteCode: string,
-  ) {
-    super(`The event store cannot write: ${FAULT_DESCRIPTIONS[fault]} (${sqliteCode})`);
-    this.name = 'EventStoreUnavailableError';
-  }
-}
-
-/**
- * A row as read: positions come back as numbers and are converted, which is exact below 2^53 (far
- * more events than one SQLite file holds) and measurably faster than reading with safeIntegers.
- */
-type StoredRow = [number, string, number, string, string, string, string];
 
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an append is on
@@ -171,11 +125,14 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // This connection only reads from now on: the writer thread never waits for it.
     db.pragma('query_only = ON');
     this.stopCheckpointing = WalCheckpointer.register(db.name);
+    // Both reads are bounded by the committed head: a group the writer committed but whose reply
+    // has not arrived yet stays invisible, to stream readers as to subscribers, until its appends
+    // resolve and the head moves past it.
     this.selectStream = db
-      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND position <= ? ORDER BY revision LIMIT ?`,
+      )
       .raw(true);
-    // Bounded by the committed head: a group the writer committed but whose reply has not arrived
-    // yet stays invisible to subscribers until the head moves past it.
     this.selectAll = db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`)
       .raw(true);
@@ -231,7 +188,12 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.selectStream.all(streamName, options.fromRevision ?? 0, options.maxCount ?? -1) as StoredRow[];
+    const rows = this.selectStream.all(
+      streamName,
+      options.fromRevision ?? 0,
+      this.head,
+      options.maxCount ?? -1,
+    ) as StoredRow[];
     return rows.map(toRecordedEvent);
   }
 
@@ -450,96 +412,4 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private assertOpen(): void {
     if (this.closed) throw new Error('The SQLite event store is closed');
   }
-}
-
-/** The group as the writer thread takes it: flat arrays, the JSON already serialised here. */
-function toRequest(group: PendingAppend[]): GroupRequest {
-  const streams: string[] = [];
-  const expected: ExpectedRevision[] = [];
-  const counts: number[] = [];
-  const cells: string[] = [];
-  for (const pending of group) {
-    streams.push(pending.streamName);
-    expected.push(pending.expected);
-    counts.push(pending.rows.length);
-    for (const row of pending.rows) cells.push(row.id, row.type, row.data, row.metadata);
-  }
-  return { kind: 'group', streams, expected, counts, cells };
-}
-
-/** The error the writer thread reported, as the type callers know. */
-function fromWire(error: WireError | undefined): Error {
-  if (!error) return new Error('The SQLite event store writer sent an unexpected reply');
-  switch (error.type) {
-    case 'conflict':
-      return new WrongExpectedRevisionError(error.streamName, error.expected, error.actual);
-    case 'unavailable':
-      return new EventStoreUnavailableError(error.fault, error.code);
-    case 'error': {
-      if (error.code) return new Database.SqliteError(error.message, error.code);
-      const plain = new Error(error.message);
-      plain.name = error.name;
-      return plain;
-    }
-    default: {
-      const unexpected: never = error;
-      throw new Error(`Unknown writer error ${JSON.stringify(unexpected)}`);
-    }
-  }
-}
-
-/** Serialises events up front (so a bad one fails only its own append) and drops repeated ids. */
-function toRows(events: readonly NewEvent[]): EventRow[] {
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('An append needs at least one event');
-  const seen = new Set<string>();
-  const rows: EventRow[] = [];
-  // Events of one decision usually share one metadata object: serialise it once.
-  let previousMetadata: unknown;
-  let previousMetadataJson = '';
-  for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0)
-      throw new TypeError('Event id must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type.length === 0)
-      throw new TypeError('Event type must be a non-empty string');
-    if (typeof event.metadata !== 'object' || event.metadata === null)
-      throw new TypeError('Event metadata must be an object');
-    if (seen.has(event.id)) continue;
-    seen.add(event.id);
-    const data = JSON.stringify(event.data) ?? 'null';
-    if (event.metadata !== previousMetadata) {
-      previousMetadata = event.metadata;
-      previousMetadataJson = JSON.stringify(event.metadata);
-    }
-    const metadata = previousMetadataJson;
-    if (FREEZE_APPENDED) {
-      deepFreeze(event.data);
-      deepFreeze(event.metadata);
-    }
-    rows.push({ id: event.id, type: event.type, data, metadata, event });
-  }
-  return rows;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-}
-
-function toRecordedEvent(row: StoredRow): RecordedEvent {
-  const [position, streamName, revision, id, type, data, metadata] = row;
-  return {
-    id,
-    type,
-    data: JSON.parse(data),
-    metadata: JSON.parse(metadata),
-    streamName,
-    revision,
-    position: toPosition(position),
-  };
-}
-
-function toPosition(position: number): bigint {
-  if (!Number.isSafeInteger(position)) throw new RangeError(`Position ${position} is beyond 2^53`);
-  return BigInt(position);
 }

@@ -3,20 +3,8 @@
  * to each other, and the pieces both sides need. Plain data only: everything here crosses the
  * thread boundary by structured clone.
  */
+import type { StoreFault } from '@journeys/sqlite';
 import type { ExpectedRevision } from '../event-store.port';
-
-/** Why the store cannot write: the file system refuses, has no space left, fails, or the writer thread stopped. */
-export type StoreFault = 'read_only' | 'disk_full' | 'io_error' | 'writer_stopped';
-
-/** The storage fault a SQLite error reports, or undefined for any other error. */
-export function storeFaultOf(error: unknown): StoreFault | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL') return 'disk_full';
-  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) return 'read_only';
-  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_') || code === 'SQLITE_CANTOPEN') return 'io_error';
-  return undefined;
-}
 
 /** How the writer thread opens its connection to the file. */
 export interface WriterOptions {

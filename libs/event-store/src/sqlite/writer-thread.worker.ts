@@ -8,13 +8,13 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { storeFaultOf } from '@journeys/sqlite/store-faults';
 import type { ExpectedRevision } from '../event-store.port';
 import {
   CELLS_PER_ROW,
   GroupReply,
   GroupRequest,
   PingReply,
-  storeFaultOf,
   WireError,
   WriterOptions,
   WriterReply,

@@ -8,6 +8,7 @@ import {
 } from '../dead-letter';
 import type { MessagePublisher, MessagingLogger, MessagingObserver, OutboundMessage } from '../outbound-message';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../topics';
+import { retryUntilDone, type RetryPolicy } from '@journeys/retry';
 
 /** A consumed message that passed the universal checks: small enough, and a JSON object. */
 export interface ConsumedMessage {
@@ -53,7 +54,7 @@ export interface BatchConsumerOptions {
   /** Where a group without committed offsets starts (default true: nothing produced before is lost). */
   fromBeginning?: boolean;
   /** Back-off between attempts of a failing chunk (default 100 ms doubling to 5 s). */
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: RetryPolicy;
   observer?: MessagingObserver;
   logger?: MessagingLogger;
   now?: () => Date;
@@ -81,7 +82,12 @@ export interface BatchConsumerStatus {
   lastError?: string;
 }
 
-const SLEEP_SLICE_MS = 100;
+/** How often a waiting retry checks whether kafkajs wants the batch to end. */
+const STOP_POLL_MS = 100;
+/** Longest a stop waits for a consumer that has not joined its group yet. */
+export const JOINING_STOP_MS = 2_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * A consumer-group member for one topic that reads with `eachBatch` and commits an offset only once
@@ -151,12 +157,20 @@ export class KafkaBatchConsumer {
       });
   }
 
-  /** Leaves the group after the chunk in flight is committed; unfinished messages stay uncommitted. */
+  /**
+   * Leaves the group after the chunk in flight is committed; unfinished messages stay uncommitted.
+   * A consumer still joining holds nothing to commit, and its join can wait for the session of a
+   * crashed member to time out (30 s after a SIGKILLed replica): it is not waited for longer than
+   * {@link JOINING_STOP_MS}; the broker drops it when its own session ends.
+   */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
+    const joining = this.state !== 'running';
     this.stopping = true;
-    await consumer.disconnect();
+    const disconnected = consumer.disconnect();
+    if (joining) await Promise.race([disconnected.catch(() => undefined), sleep(JOINING_STOP_MS)]);
+    else await disconnected;
     this.consumer = undefined;
     this.state = 'stopped';
   }
@@ -206,28 +220,38 @@ export class KafkaBatchConsumer {
     chunk: readonly KafkaMessage[],
     { heartbeat, isRunning, isStale }: EachBatchPayload,
   ): Promise<boolean> {
-    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 5_000 };
-    for (let delay = initialMs; ; delay = Math.min(delay * 2, maxMs)) {
-      try {
-        await this.process(batch, chunk);
-        this.retrying = false;
-        this.lastError = undefined;
-        return true;
-      } catch (error) {
-        this.retrying = true;
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.logger?.warn(
-          `${batch.topic}[${batch.partition}] offsets ${chunk[0].offset}-${chunk[chunk.length - 1].offset} failed, ` +
-            `retrying in ${delay} ms: ${this.lastError}`,
-        );
-        for (let waited = 0; waited < delay; waited += SLEEP_SLICE_MS) {
-          if (!isRunning() || isStale()) return false;
-          await new Promise((r) => setTimeout(r, Math.min(SLEEP_SLICE_MS, delay - waited)));
-        }
-        if (!isRunning() || isStale()) return false;
-        // Keeps the partition assigned while the chunk waits; a rebalance throws and ends the batch.
-        await heartbeat();
-      }
+    // kafkajs says "stop" through polled predicates; the retry policy listens to a signal.
+    const stop = new AbortController();
+    const watch = setInterval(() => (!isRunning() || isStale()) && stop.abort(), STOP_POLL_MS);
+    try {
+      const outcome = await retryUntilDone(
+        async (attempt) => {
+          // Keeps the partition assigned while the chunk waits; a rebalance throws and ends the batch.
+          if (attempt > 1) await heartbeat().catch((error: unknown) => Promise.reject(new HeartbeatFailed(error)));
+          await this.process(batch, chunk);
+        },
+        {
+          policy: this.options.backoff ?? { initialMs: 100, maxMs: 5_000 },
+          signal: stop.signal,
+          isFatal: (error) => error instanceof HeartbeatFailed,
+          onRetry: ({ error, delayMs }) => {
+            this.retrying = true;
+            this.lastError = error instanceof Error ? error.message : String(error);
+            this.options.logger?.warn(
+              `${batch.topic}[${batch.partition}] offsets ${chunk[0].offset}-${chunk[chunk.length - 1].offset} failed, ` +
+                `retrying in ${delayMs} ms: ${this.lastError}`,
+            );
+          },
+        },
+      );
+      if (outcome === 'stopped') return false;
+      this.retrying = false;
+      this.lastError = undefined;
+      return true;
+    } catch (error) {
+      throw error instanceof HeartbeatFailed ? error.cause : error;
+    } finally {
+      clearInterval(watch);
     }
   }
 
@@ -276,6 +300,13 @@ export class KafkaBatchConsumer {
       value: JSON.stringify(deadLetter(origin, text, refusal, now, truncated)),
       headers: { 'content-type': 'application/json' },
     };
+  }
+}
+
+/** A heartbeat refused while a chunk waited (a rebalance): kafkajs must see its own error. */
+class HeartbeatFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(String(cause));
   }
 }
 

@@ -1,30 +1,20 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '@journeys/event-store';
 import type { Projection } from '@journeys/read-models';
-import type { TemplateSaved } from '../../templates/template.events';
-import { displayState, evolve, initialState, type JourneyState } from '../journey.decider';
-import { JOURNEY_EVENT_TYPES, type JourneyCommandRefused, type JourneyEvent } from '../journey.events';
+import {
+  AUDIT_EVENT_TYPES,
+  auditedJourneys,
+  evolveAudit,
+  type AuditEntry,
+  type AuditTracked,
+} from './audit-history.fold';
 
-/** One line of `GET /journeys/{id}/audit-history`. */
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  version?: number;
-  outcome: 'accepted' | 'rejected' | 'refused' | 'pending';
-  state: string;
-  details: Record<string, unknown>;
-}
-
-interface Tracked {
-  state: JourneyState;
-  /** The entry of a publish whose outcome (live or rejected) is still to come. */
-  pendingPublish?: number;
-}
+export type { AuditEntry } from './audit-history.fold';
 
 /**
  * Who did what to each journey, in order: every accepted command, every refusal (stored in the
- * journey's audit stream), every automatic move, with the state it left the journey in.
+ * journey's audit stream), every automatic move, with the state it left the journey in. What each
+ * event writes is the pure fold in `audit-history.fold.ts`; this writer loads the journeys a batch
+ * names once, stores the lines, and remembers the row of each journey's pending publish.
  */
 export const auditHistoryProjection: Projection & {
   page(
@@ -35,8 +25,9 @@ export const auditHistoryProjection: Projection & {
   ): { entries: AuditEntry[]; next?: string };
 } = {
   name: 'audit_history',
-  version: 1,
-  eventTypes: [...JOURNEY_EVENT_TYPES, 'TemplateSaved', 'JourneyCommandRefused'],
+  // 3: the pending publish is kept as its entry (the row apart), for the pure fold.
+  version: 3,
+  eventTypes: AUDIT_EVENT_TYPES,
   setup(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS rm_audit_history (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -44,7 +35,7 @@ export const auditHistoryProjection: Projection & {
       entry TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS rm_audit_history_journey ON rm_audit_history (journey_id, id);
-    CREATE TABLE IF NOT EXISTS rm_audit_journeys (journey_id TEXT PRIMARY KEY, tracked TEXT NOT NULL);`);
+    CREATE TABLE IF NOT EXISTS rm_audit_journeys (journey_id TEXT PRIMARY KEY, tracked TEXT NOT NULL, pending_row INTEGER);`);
   },
   reset(db) {
     db.exec('DROP TABLE IF EXISTS rm_audit_history; DROP TABLE IF EXISTS rm_audit_journeys;');
@@ -53,157 +44,40 @@ export const auditHistoryProjection: Projection & {
   apply(events, db) {
     const insert = db.prepare('INSERT INTO rm_audit_history (journey_id, entry) VALUES (?, ?)');
     const update = db.prepare('UPDATE rm_audit_history SET entry = ? WHERE id = ?');
-    const readEntry = db.prepare('SELECT entry FROM rm_audit_history WHERE id = ?');
-    const readTracked = db.prepare('SELECT tracked FROM rm_audit_journeys WHERE journey_id = ?');
-    const cache = new Map<string, Tracked>();
-    const tracked = (journeyId: string): Tracked => {
-      let t = cache.get(journeyId);
-      if (!t) {
-        const row = readTracked.get(journeyId) as { tracked: string } | undefined;
-        t = row ? (JSON.parse(row.tracked) as Tracked) : { state: initialState() };
-        cache.set(journeyId, t);
-      }
-      return t;
-    };
-    const stateName = (t: Tracked) => (t.state.status === 'present' ? displayState(t.state) : 'absent');
-    const add = (journeyId: string, event: RecordedEvent, entry: Omit<AuditEntry, 'at' | 'actor' | 'state'>) => {
-      const full: AuditEntry = {
-        at: event.metadata.occurredAt,
-        actor: event.metadata.actor ?? 'system',
-        ...entry,
-        state: stateName(tracked(journeyId)),
-      };
-      return Number(insert.run(journeyId, JSON.stringify(full)).lastInsertRowid);
+    const readTracked = db.prepare('SELECT tracked, pending_row FROM rm_audit_journeys WHERE journey_id = ?');
+    const tracked: Record<string, AuditTracked> = {};
+    const pendingRows = new Map<string, number | null>();
+    const load = (journeyId: string) => {
+      if (pendingRows.has(journeyId)) return;
+      const row = readTracked.get(journeyId) as { tracked: string; pending_row: number | null } | undefined;
+      if (row) tracked[journeyId] = JSON.parse(row.tracked) as AuditTracked;
+      pendingRows.set(journeyId, row?.pending_row ?? null);
     };
 
     for (const event of events) {
-      if (event.type === 'TemplateSaved') {
-        const { source, templateId, name } = (event as unknown as TemplateSaved).data;
-        add(source.journeyId, event, {
-          action: 'saveAsTemplate',
-          version: source.version,
-          outcome: 'accepted',
-          details: { templateId, name },
-        });
-        continue;
-      }
-      if (event.type === 'JourneyCommandRefused') {
-        const { journeyId, action, version, error } = (event as unknown as JourneyCommandRefused).data;
-        add(journeyId, event, { action, version, outcome: 'refused', details: { error } });
-        continue;
-      }
-      if (!JOURNEY_EVENT_TYPES.has(event.type)) continue;
-      const domain = { type: event.type, data: event.data } as JourneyEvent;
-      const t = tracked(domain.data.journeyId);
-      t.state = evolve(t.state, domain);
-      const journeyId = domain.data.journeyId;
-      switch (domain.type) {
-        case 'JourneyCreated':
-          add(journeyId, event, { action: 'create', version: 1, outcome: 'accepted', details: {} });
-          break;
-        case 'JourneyCopied': {
-          const { source } = domain.data;
-          add(journeyId, event, { action: 'create', version: 1, outcome: 'accepted', details: { copiedFrom: source } });
-          add(source.journeyId, event, {
-            action: 'copy',
-            version: source.version,
-            outcome: 'accepted',
-            details: { copy: { journeyId, name: domain.data.name } },
-          });
-          break;
+      const named = auditedJourneys(event);
+      if (named.length === 0) continue;
+      named.forEach(load);
+      const slice = Object.fromEntries(named.filter((id) => id in tracked).map((id) => [id, tracked[id]]));
+      const { state, writes } = evolveAudit(slice, event);
+      Object.assign(tracked, state);
+      for (const { kind, journeyId, entry } of writes) {
+        const json = JSON.stringify(entry);
+        const pendingRow = pendingRows.get(journeyId);
+        if (kind === 'settle' && pendingRow != null) update.run(json, pendingRow);
+        else {
+          const row = Number(insert.run(journeyId, json).lastInsertRowid);
+          if (kind === 'pending') pendingRows.set(journeyId, row);
         }
-        case 'JourneyCreatedFromTemplate':
-          add(journeyId, event, {
-            action: 'create',
-            version: 1,
-            outcome: 'accepted',
-            details: { template: domain.data.template, overridden: domain.data.overridden },
-          });
-          break;
-        case 'JourneyDraftUpdated':
-          add(journeyId, event, {
-            action: 'update',
-            version: domain.data.version,
-            outcome: 'accepted',
-            details: { changes: domain.data.changes },
-          });
-          break;
-        case 'JourneyPublishRequested':
-          t.pendingPublish = add(journeyId, event, {
-            action: 'publish',
-            version: domain.data.version,
-            outcome: 'pending',
-            details: {},
-          });
-          break;
-        case 'JourneyVersionWentLive':
-        case 'JourneyPublishRejected': {
-          const rejected = domain.type === 'JourneyPublishRejected';
-          const details = rejected ? { validationErrors: domain.data.validationErrors } : {};
-          const row =
-            t.pendingPublish === undefined
-              ? undefined
-              : (readEntry.get(t.pendingPublish) as { entry: string } | undefined);
-          if (row) {
-            const entry = JSON.parse(row.entry) as AuditEntry;
-            update.run(
-              JSON.stringify({ ...entry, outcome: rejected ? 'rejected' : 'accepted', state: stateName(t), details }),
-              t.pendingPublish,
-            );
-          } else {
-            add(journeyId, event, {
-              action: 'publish',
-              version: domain.data.version,
-              outcome: rejected ? 'rejected' : 'accepted',
-              details,
-            });
-          }
-          t.pendingPublish = undefined;
-          break;
-        }
-        case 'JourneyEditStarted':
-          add(journeyId, event, {
-            action: 'edit',
-            version: domain.data.version,
-            outcome: 'accepted',
-            details: { basedOn: domain.data.basedOn },
-          });
-          break;
-        case 'JourneyDraftDiscarded':
-          add(journeyId, event, { action: 'discard', version: domain.data.version, outcome: 'accepted', details: {} });
-          break;
-        case 'JourneyVersionCompleting':
-          add(journeyId, event, {
-            action: 'complete',
-            version: domain.data.version,
-            outcome: 'accepted',
-            details: { reason: domain.data.reason },
-          });
-          break;
-        case 'JourneyVersionCompleted':
-          add(journeyId, event, {
-            action: 'completed',
-            version: domain.data.version,
-            outcome: 'accepted',
-            details: {},
-          });
-          break;
-        case 'JourneyVersionStopRequested':
-          add(journeyId, event, { action: 'stop', version: domain.data.version, outcome: 'accepted', details: {} });
-          break;
-        case 'JourneyVersionStopped':
-          add(journeyId, event, { action: 'stopped', version: domain.data.version, outcome: 'accepted', details: {} });
-          break;
-        default: {
-          const unhandled: never = domain;
-          throw new Error(`Unhandled ${JSON.stringify(unhandled)}`);
-        }
+        if (kind === 'settle') pendingRows.set(journeyId, null);
       }
     }
     const save = db.prepare(
-      'INSERT INTO rm_audit_journeys (journey_id, tracked) VALUES (?, ?) ON CONFLICT(journey_id) DO UPDATE SET tracked = excluded.tracked',
+      `INSERT INTO rm_audit_journeys (journey_id, tracked, pending_row) VALUES (?, ?, ?)
+       ON CONFLICT(journey_id) DO UPDATE SET tracked = excluded.tracked, pending_row = excluded.pending_row`,
     );
-    for (const [journeyId, t] of cache) save.run(journeyId, JSON.stringify(t));
+    for (const [journeyId, t] of Object.entries(tracked))
+      save.run(journeyId, JSON.stringify(t), pendingRows.get(journeyId) ?? null);
   },
   page(db, journeyId, after, limit) {
     const rows = db

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@journeys/event-store';
 import { documentProjection } from '@journeys/read-models';
 import {
+  ALLOWED_ACTIONS,
   displayState,
   evolve,
   initialState,
@@ -67,6 +68,21 @@ export function journeyDetail(view: JourneyView) {
     createdAt: view.createdAt,
     createdBy: view.createdBy,
     updatedAt: view.updatedAt,
-    versions: view.versions.map(({ version, state, validationErrors }) => ({ version, state, validationErrors })),
+    /** The user actions the displayed state allows (stop applies to a Live, Paused or Completing version; pause to a Live one). */
+    allowedActions: ALLOWED_ACTIONS[view.state],
+    versions: view.versions.map(({ version, state, validationErrors, pause, experiments }) => ({
+      version,
+      state,
+      validationErrors,
+      ...(pause && { pause }),
+      ...(experiments && { experiments: concludedExperiments(experiments) }),
+    })),
   };
+}
+
+/** A version's experiments as `GET /journeys/{id}` shows them: by split step, its conclusion or null while it runs. */
+function concludedExperiments(experiments: NonNullable<JourneyVersion['experiments']>) {
+  return Object.fromEntries(
+    Object.entries(experiments).map(([stepId, e]) => [stepId, { concluded: e.conclusion ?? null }]),
+  );
 }

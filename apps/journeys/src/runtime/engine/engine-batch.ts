@@ -4,11 +4,31 @@ import { customerStream, triggerEventId } from '../../ingestion/customer.events'
 import type { JourneyState } from '../../journeys/journey.decider';
 import { evolve, type InstanceState } from '../instance.decider';
 import { INSTANCE_CATEGORY, type InstanceEvent } from '../instance.events';
-import type { EngineJob, EngineState } from './engine-state';
+import { versionKey } from '../rules/routing';
+import { mergeProfile, supersedes, type Profile, type Stamp } from '../rules/event-time';
+import { heldUntil } from '../steps/send.step';
+import { BatchDelivery } from './batch-delivery';
+import { outboxAction } from './outbox-action';
+import type { LifecycleMove } from '../rules/lifecycle';
+import type {
+  EngineChanges,
+  EngineJob,
+  EngineStore,
+  EntryCount,
+  Memberships,
+  OutboxAction,
+} from '../engine-store/engine-store.port';
+import { ControlsBatch } from './engine-controls';
 
 type Present = Exclude<InstanceState, { status: 'new' }>;
 
 const NO_ENTRIES = Object.freeze({ entries: 0, lastEntryAt: 0 });
+
+/** Settings that decide when the engine's timers fire. */
+export interface EngineTiming {
+  /** How long after its deadline a waitForTrigger's timer fires (ms). */
+  triggerWaitGraceMs: number;
+}
 
 /**
  * One unit of engine work: reads go through caches (so later decisions in the batch see earlier
@@ -20,33 +40,33 @@ export class EngineBatch {
   readonly outputs = new Map<string, NewEvent[]>();
   /** Versions whose customers finished in this batch (candidates for Completing -> Completed). */
   readonly versionsTouched = new Set<string>();
-  readonly lifecycle: {
-    journeyId: string;
-    move: 'stopped' | 'completed' | 'complete';
-    version: number;
-    reason?: string;
-  }[] = [];
+  /** Life-cycle moves to make once the batch has committed. */
+  readonly moves: LifecycleMove[] = [];
 
   private readonly instances = new Map<string, InstanceState>();
   private readonly customerInstances = new Map<string, string[]>();
-  private readonly entryCounts = new Map<string, { entries: number; lastEntryAt: number }>();
+  private readonly entryCounts = new Map<string, EntryCount>();
   private readonly dirtyEntries = new Set<string>();
   /** Customers with an entry count in `entryCounts`. */
   private readonly entryCustomers = new Set<string>();
-  private readonly segments = new Map<string, Set<string>>();
-  private readonly profiles = new Map<string, Record<string, unknown>>();
+  private readonly segments = new Map<string, Memberships>();
+  private readonly profiles = new Map<string, Profile>();
   private readonly dirtyInstances = new Set<string>();
   private readonly dirtyProfiles = new Set<string>();
-  private readonly membershipChanges: { segmentId: string; customerId: string; member: boolean }[] = [];
+  private readonly membershipChanges: { segmentId: string; customerId: string; member: boolean; stamp: Stamp }[] = [];
   private readonly timersAdded = new Map<string, { instanceId: string; dueAt: number }>();
   private readonly timersRemoved = new Set<string>();
-  private readonly actionsAdded: Parameters<EngineState['addAction']>[0][] = [];
-  private readonly actionStatuses = new Map<string, 'cancelled'>();
+  private readonly actionsAdded: OutboxAction[] = [];
+  private readonly actionsCancelled = new Set<string>();
   private readonly journeys: Extract<JourneyState, { status: 'present' }>[] = [];
   private readonly jobsSaved = new Map<string, EngineJob>();
   private readonly jobsRemoved = new Set<string>();
   private readonly sequence = new Map<string, number>();
+  /** The delivery controls' state this batch reads and changes (engine-controls.ts). */
+  readonly controls: ControlsBatch;
   private lastMetadata: EventMetadata | undefined;
+  /** The customers' consents and counted sends, and the delivery settings when an input changed them. */
+  readonly delivery: BatchDelivery;
 
   /**
    * `parent`: the batch decided just before this one whose state may not be committed yet. Reads go
@@ -54,12 +74,18 @@ export class EngineBatch {
    * committed, {@link forgetParent} cuts the link (the database then holds the same).
    */
   constructor(
-    private readonly state: EngineState,
+    private readonly state: EngineStore,
+    private readonly timing: EngineTiming,
     private parent?: EngineBatch,
-  ) {}
+  ) {
+    this.delivery = new BatchDelivery(state, parent?.delivery);
+    this.controls = new ControlsBatch(state, parent?.controls);
+  }
 
   forgetParent(): void {
     this.parent = undefined;
+    this.delivery.forgetParent();
+    this.controls.forgetParent();
   }
 
   instance(instanceId: string): InstanceState | undefined {
@@ -136,13 +162,18 @@ export class EngineBatch {
     if (!ids.length) return;
     const segments = this.state.segmentsOfCustomers(ids);
     const profiles = this.state.profilesOf(ids);
+    this.delivery.prefetch(ids);
     for (const customerId of ids) {
-      if (!this.segments.has(customerId)) this.segments.set(customerId, segments.get(customerId) ?? new Set());
-      if (!this.profiles.has(customerId)) this.profiles.set(customerId, profiles.get(customerId) ?? {});
+      if (!this.segments.has(customerId)) {
+        this.segments.set(customerId, segments.get(customerId) ?? { member: new Set(), stamps: new Map() });
+      }
+      if (!this.profiles.has(customerId)) {
+        this.profiles.set(customerId, profiles.get(customerId) ?? { values: {}, stamps: {} });
+      }
     }
   }
 
-  entries(journeyId: string, customerId: string): { entries: number; lastEntryAt: number } {
+  entries(journeyId: string, customerId: string): EntryCount {
     const key = `${journeyId}\u0000${customerId}`;
     let value = this.entryCounts.get(key);
     if (!value) {
@@ -162,34 +193,57 @@ export class EngineBatch {
     return next.entries;
   }
 
+  /** The segments the customer is a member of. */
   segmentsOf(customerId: string): Set<string> {
-    let set = this.segments.get(customerId);
-    if (!set) {
-      // A copy: setMembership changes this batch's set, never the parent's.
-      set = this.parent ? new Set(this.parent.segmentsOf(customerId)) : this.state.segmentsOf(customerId);
-      this.segments.set(customerId, set);
+    return this.memberships(customerId).member;
+  }
+
+  private memberships(customerId: string): Memberships {
+    let memberships = this.segments.get(customerId);
+    if (!memberships) {
+      const inherited = this.parent?.memberships(customerId);
+      // A copy: setMembership changes this batch's memberships, never the parent's.
+      memberships = inherited
+        ? { member: new Set(inherited.member), stamps: new Map(inherited.stamps) }
+        : this.state.segmentsOf(customerId);
+      this.segments.set(customerId, memberships);
     }
-    return set;
+    return memberships;
   }
 
-  setMembership(segmentId: string, customerId: string, member: boolean): void {
-    const set = this.segmentsOf(customerId);
-    if (member) set.add(segmentId);
-    else set.delete(segmentId);
-    this.membershipChanges.push({ segmentId, customerId, member });
+  /**
+   * Applies a membership change unless a later change of the same membership is already applied
+   * (rules/event-time.ts); returns whether it was applied.
+   */
+  setMembership(segmentId: string, customerId: string, member: boolean, stamp: Stamp): boolean {
+    const memberships = this.memberships(customerId);
+    if (!supersedes(stamp, memberships.stamps.get(segmentId))) return false;
+    if (member) memberships.member.add(segmentId);
+    else memberships.member.delete(segmentId);
+    memberships.stamps.set(segmentId, stamp);
+    this.membershipChanges.push({ segmentId, customerId, member, stamp });
+    return true;
   }
 
+  /** The profile attributes `profile.*` reads. */
   profile(customerId: string): Record<string, unknown> {
+    return this.storedProfile(customerId).values;
+  }
+
+  private storedProfile(customerId: string): Profile {
     let profile = this.profiles.get(customerId);
     if (!profile) {
-      profile = this.parent ? this.parent.profile(customerId) : this.state.profile(customerId);
+      profile = this.parent ? this.parent.storedProfile(customerId) : this.state.profile(customerId);
       this.profiles.set(customerId, profile);
     }
     return profile;
   }
 
-  mergeProfile(customerId: string, attributes: Record<string, unknown>): void {
-    this.profiles.set(customerId, { ...this.profile(customerId), ...attributes });
+  /** Takes a trigger's attributes into the profile by event time (rules/event-time.ts). */
+  mergeProfile(customerId: string, attributes: Record<string, unknown>, stamp: Stamp): void {
+    const merged = mergeProfile(this.storedProfile(customerId), attributes, stamp);
+    if (merged === undefined) return;
+    this.profiles.set(customerId, merged);
     this.dirtyProfiles.add(customerId);
   }
 
@@ -198,7 +252,7 @@ export class EngineBatch {
     if (this.customerInstances.has(customerId) || this.segments.has(customerId) || this.profiles.has(customerId)) {
       return true;
     }
-    return this.entryCustomers.has(customerId);
+    return this.entryCustomers.has(customerId) || this.delivery.knows(customerId);
   }
 
   saveJourney(state: Extract<JourneyState, { status: 'present' }>): void {
@@ -213,6 +267,12 @@ export class EngineBatch {
   removeJob(jobId: string): void {
     this.jobsSaved.delete(jobId);
     this.jobsRemoved.add(jobId);
+  }
+
+  /** A pending job by id, as this batch leaves it. */
+  job(jobId: string): EngineJob | undefined {
+    if (this.jobsRemoved.has(jobId)) return undefined;
+    return this.jobsSaved.get(jobId) ?? (this.parent ? this.parent.job(jobId) : this.state.job(jobId));
   }
 
   removeTimer(timerId: string): void {
@@ -258,44 +318,33 @@ export class EngineBatch {
       const { instanceId, customerId, journeyId, version, at } = event.data;
       this.emit(`${INSTANCE_CATEGORY}-${instanceId}`, event, cause, at);
       switch (event.type) {
-        case 'WaitScheduled':
+        case 'WaitScheduled': {
+          // A waitForTrigger times out a grace period after its deadline: triggers that happened in
+          // time but arrive late still match (see wait-for-trigger.step.ts).
+          const grace = event.data.kind === 'trigger' ? this.timing.triggerWaitGraceMs : 0;
           this.timersRemoved.delete(event.data.timerId);
-          this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) });
-          break;
-        case 'ActionRequested': {
-          const { actionId, stepId, channel, content, attributes, expiresAt } = event.data;
-          const payload = {
-            actionId,
-            journeyId,
-            version,
-            stepId,
-            customerId,
-            channel,
-            content,
-            attributes,
-            requestedAt: at,
-          };
-          this.actionsAdded.push({
-            actionId,
-            instanceId,
-            journeyId,
-            version,
-            customerId,
-            payload: JSON.stringify(expiresAt ? { ...payload, expiresAt } : payload),
-            expiresAt: expiresAt ? Date.parse(expiresAt) : undefined,
-          });
+          this.timersAdded.set(event.data.timerId, { instanceId, dueAt: Date.parse(event.data.dueAt) + grace });
           break;
         }
+        case 'SendHeld': {
+          const { timerId, until, expiresAt } = event.data;
+          this.timersRemoved.delete(timerId);
+          this.timersAdded.set(timerId, { instanceId, dueAt: Date.parse(heldUntil(until, expiresAt)) });
+          break;
+        }
+        case 'ActionRequested':
+          this.actionsAdded.push(outboxAction(event));
+          break;
         case 'ActionCancelled':
-          this.actionStatuses.set(event.data.actionId, 'cancelled');
+          this.actionsCancelled.add(event.data.actionId);
           break;
         case 'TriggerActivated': {
-          const { triggerId, trigger, attributes } = event.data;
+          const { triggerId, trigger, attributes, chain } = event.data;
           this.emit(
             customerStream(customerId),
             {
               type: 'TriggerReceived',
-              data: { id: triggerId, trigger, customerId, occurredAt: at, attributes, receivedAt: at },
+              data: { id: triggerId, trigger, customerId, occurredAt: at, attributes, receivedAt: at, chain },
             },
             triggerEventId(triggerId),
             at,
@@ -305,7 +354,7 @@ export class EngineBatch {
         case 'CustomerCompleted':
         case 'CustomerExited':
         case 'CustomerRemoved':
-          this.versionsTouched.add(`${journeyId}#${version}`);
+          this.versionsTouched.add(versionKey(journeyId, version));
           break;
         default:
           break;
@@ -315,6 +364,7 @@ export class EngineBatch {
     }
     if (state.status !== 'new') {
       const id = state.ref.instanceId;
+      this.controls.recorded(before, state, events);
       if (before.status === 'new') {
         this.instancesOf(state.ref.customerId);
         this.customerInstances.get(state.ref.customerId)!.push(id);
@@ -326,24 +376,29 @@ export class EngineBatch {
   }
 
   /** Writes every state change of the batch, and the checkpoint when given, in one transaction. */
-  commit(saveCheckpoint?: () => void): void {
-    const s = this.state;
-    s.db.transaction(() => {
-      for (const journey of this.journeys) s.saveJourney(journey);
-      for (const id of this.dirtyInstances) s.saveInstance(this.instances.get(id)!);
-      for (const key of this.dirtyEntries) {
+  commit(checkpoint?: bigint): void {
+    this.state.commit(this.changes(), checkpoint);
+  }
+
+  /** Every state change of the batch, as the store commits it. */
+  changes(): EngineChanges {
+    return {
+      journeys: this.journeys,
+      instances: [...this.dirtyInstances].map((id) => this.instances.get(id)!),
+      entries: [...this.dirtyEntries].map((key) => {
         const [journeyId, customerId] = key.split('\u0000');
-        s.saveEntries(journeyId, customerId, this.entryCounts.get(key)!);
-      }
-      for (const c of this.membershipChanges) s.setMembership(c.segmentId, c.customerId, c.member);
-      for (const customerId of this.dirtyProfiles) s.saveProfile(customerId, this.profiles.get(customerId)!);
-      for (const timerId of this.timersRemoved) s.removeTimer(timerId);
-      for (const [timerId, t] of this.timersAdded) s.addTimer(timerId, t.instanceId, t.dueAt);
-      for (const a of this.actionsAdded) s.addAction(a);
-      for (const [actionId, status] of this.actionStatuses) s.setActionStatus(actionId, status);
-      for (const job of this.jobsSaved.values()) s.saveJob(job);
-      for (const jobId of this.jobsRemoved) s.removeJob(jobId);
-      saveCheckpoint?.();
-    })();
+        return { journeyId, customerId, count: this.entryCounts.get(key)! };
+      }),
+      memberships: this.membershipChanges,
+      profiles: [...this.dirtyProfiles].map((customerId) => ({ customerId, profile: this.profiles.get(customerId)! })),
+      timersRemoved: [...this.timersRemoved],
+      timersAdded: [...this.timersAdded].map(([timerId, t]) => ({ timerId, instanceId: t.instanceId, dueAt: t.dueAt })),
+      actionsAdded: this.actionsAdded,
+      actionsCancelled: [...this.actionsCancelled],
+      jobsSaved: [...this.jobsSaved.values()],
+      jobsRemoved: [...this.jobsRemoved],
+      ...this.delivery.changes(),
+      ...this.controls.changes(),
+    };
   }
 }

@@ -1,12 +1,23 @@
 import type { ActivateTriggerStep, ScalarValue } from '@journeys/definition';
-import { eventData, goTo, readAttribute, type StepResult, type StepRun } from './step-run';
+import { raisedChain } from '../rules/loop-guard';
+import { END, eventData, goTo, readAttribute, type StepResult, type StepRun } from './step-run';
 
 /**
  * An `activateTrigger` step raises a trigger for this customer (ingestion takes it from the
  * TriggerActivated event) and moves on. Attributes are literals or copies of `trigger.*` /
  * `profile.*`; a copy with no scalar value to copy is left out rather than sent as null.
+ *
+ * A raise that would make a chain of raised triggers at one instant too long is not made: the
+ * customer leaves with reason `loopLimit` instead (rules/loop-guard.ts).
  */
 export function activateTrigger(step: ActivateTriggerStep, run: StepRun): StepResult {
+  const chain = raisedChain(run.causeChain);
+  if (chain === null) {
+    return {
+      events: [{ type: 'CustomerExited', data: eventData(run.ref, { reason: 'loopLimit', stepId: step.id }) }],
+      then: END,
+    };
+  }
   const attributes: Record<string, ScalarValue> = {};
   const mappings = step.attributes;
   if (mappings !== undefined) {
@@ -28,6 +39,7 @@ export function activateTrigger(step: ActivateTriggerStep, run: StepRun): StepRe
           triggerId: `${run.ref.instanceId}:${step.id}:${run.visit}`,
           trigger: step.trigger,
           attributes,
+          chain,
         }),
       },
     ],

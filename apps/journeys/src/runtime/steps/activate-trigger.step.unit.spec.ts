@@ -1,3 +1,4 @@
+import { MAX_RAISE_CHAIN } from '../rules/loop-guard';
 import type { ActivateTriggerStep } from '@journeys/definition';
 import { activateTrigger } from './activate-trigger.step';
 import type { StepRun } from './step-run';
@@ -32,10 +33,23 @@ describe('activateTrigger step', () => {
             triggerId: 'j1_1_c1_1:announce:5',
             trigger: 'digest-sent',
             attributes: { channel: 'email', count: 3, loyal: true, tier: 'gold', plan: 'pro' },
+            chain: 1,
           },
         },
       ],
       then: { kind: 'next', stepId: 'after' },
+    });
+  });
+
+  it('continues the chain of the raised trigger that caused the decision', () => {
+    const [event] = activateTrigger(announce, run({ causeChain: 4 })).events;
+    expect(event).toMatchObject({ type: 'TriggerActivated', data: { chain: 5 } });
+  });
+
+  it('does not raise past the chain limit: the customer exits with loopLimit', () => {
+    expect(activateTrigger(announce, run({ causeChain: MAX_RAISE_CHAIN }))).toEqual({
+      events: [{ type: 'CustomerExited', data: { ...ref, reason: 'loopLimit', stepId: 'announce' } }],
+      then: { kind: 'end' },
     });
   });
 

@@ -51,3 +51,43 @@ describe('split step', () => {
     expect(heldOut).toBe(counts[2]);
   });
 });
+
+describe('split step that is an experiment', () => {
+  const test: SplitStep = {
+    id: 'ab',
+    type: 'split',
+    branches: [{ weight: 1, next: 'a' }, { weight: 1, next: 'b' }, { weight: 1 }],
+    experiment: { metric: { type: 'goal', within: 'P7D' }, sampleSize: 100 },
+  };
+  const hashed = (customerId: string) => pickSplitBranch([1, 1, 1], splitKey('j1', 'ab', customerId));
+  // A customer the hash sends elsewhere than branch 1, which wins below.
+  const customer = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].find((c) => hashed(c) !== 1)!;
+
+  it('given it runs, when a customer arrives, then the hash assigns them and the experiment counts them', () => {
+    const { events, then } = assignSplit(test, runFor(customer));
+    expect(events[0].data).toMatchObject({ branch: hashed(customer), assignment: 'experiment' });
+    expect(then).toEqual({ kind: 'next', stepId: test.branches[hashed(customer)].next });
+  });
+
+  it('given it concluded with a winner, when a new customer arrives, then they go down the winner', () => {
+    const run = { ...runFor(customer), experiments: new Map([['ab', { winner: 1 }]]), assignedBefore: () => false };
+    expect(assignSplit(test, run)).toEqual({
+      events: [
+        { type: 'SplitAssigned', data: { ...run.ref, stepId: 'ab', branch: 1, next: 'b', assignment: 'winner' } },
+      ],
+      then: { kind: 'next', stepId: 'b' },
+    });
+  });
+
+  it('given it concluded with a winner, when a customer it assigned before comes again, then they keep their branch', () => {
+    const run = { ...runFor(customer), experiments: new Map([['ab', { winner: 1 }]]), assignedBefore: () => true };
+    expect(assignSplit(test, run).events[0].data).toMatchObject({ branch: hashed(customer), assignment: 'sticky' });
+  });
+
+  it('given it concluded without a winner, when a customer arrives, then the split goes on by weight, uncounted', () => {
+    const run = { ...runFor(customer), experiments: new Map([['ab', { winner: null }]]), assignedBefore: () => false };
+    const data = assignSplit(test, run).events[0].data;
+    expect(data).toMatchObject({ branch: hashed(customer) });
+    expect(data).not.toHaveProperty('assignment');
+  });
+});

@@ -7,7 +7,9 @@ import {
   type ConditionContext,
   type IsoDuration,
 } from '@journeys/definition';
+import type { DeliverySettings, JourneyDelivery } from '@journeys/definition';
 import type { InstanceEvent, InstanceRef } from '../instance.events';
+import type { CustomerDelivery } from '../rules/delivery';
 
 /**
  * What a step sees while a customer passes it. It is also the condition context, so branches
@@ -26,6 +28,28 @@ export interface StepRun extends ConditionContext {
   readonly visit: number;
   /** The step was already entered earlier in this same decision (a loop through a wait that did not hold). */
   readonly revisit: boolean;
+  /** Steps entered with no time passing and no trigger from outside, this one included (rules/loop-guard.ts). */
+  readonly spin: number;
+  /** The chain of the raised trigger that caused this decision; 0 for anything else (rules/loop-guard.ts). */
+  readonly causeChain: number;
+  /** What the delivery controls read (rules/delivery.ts); absent: every send goes out. */
+  readonly delivery?: DeliveryRun;
+  /** The version is paused: the customer is held before the next step instead of entering it. */
+  readonly paused?: boolean;
+  /** The version's concluded experiments by split step id, and their winner (if any). */
+  readonly experiments?: ReadonlyMap<string, { winner: number | null }>;
+  /** Whether the customer was assigned at this split step before (in this instance or an earlier one of the version). */
+  readonly assignedBefore?: (stepId: string) => boolean;
+}
+
+/**
+ * The delivery facts of one decision: the settings, the journey's `delivery`, and the customer's
+ * consents and counted sends, which a send of this decision updates for the next one.
+ */
+export interface DeliveryRun {
+  readonly settings: DeliverySettings;
+  readonly journey: JourneyDelivery | undefined;
+  customer: CustomerDelivery;
 }
 
 /** Where the customer goes after a step. */

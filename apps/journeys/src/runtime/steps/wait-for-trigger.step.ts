@@ -1,4 +1,5 @@
 import { evaluateCondition, type WaitForTriggerStep } from '@journeys/definition';
+import { bindingAccepts } from '../rules/correlation';
 import {
   holdOnTimer,
   capWaitMs,
@@ -17,6 +18,10 @@ export interface OfferedTrigger {
   attributes: Record<string, unknown>;
   /** `type/id` the trigger is about (an appointment, an order); see {@link bindingAccepts}. */
   bindingId?: string;
+  /** When it happened (epoch ms); absent: at the decision's time. */
+  occurredAt?: number;
+  /** Set when a journey raised it: how many raised triggers led to it at one instant (see rules/loop-guard.ts). */
+  chain?: number;
 }
 
 export interface TriggerMatch extends StepResult {
@@ -30,13 +35,16 @@ export interface TriggerMatch extends StepResult {
  * Entering: the customer is held until now + `within` (capped at 90 days), on a timer of kind
  * `trigger`. A `within` that does not parse (publish refuses it) times out at once.
  *
- * A trigger offered meanwhile matches when it has the step's trigger name, its bindingId fits the
- * instance's (see {@link bindingAccepts}), it carries the `correlate` send step's actionId as its
- * `actionId` attribute, and the step's conditions hold, `trigger.*` reading the instance's trigger
- * attributes overlaid with the offered ones. A match (TriggerMatched) adds its attributes to the
- * instance's and goes on to `yes`; anything else is ignored.
+ * A trigger offered meanwhile matches when it has the step's trigger name, it occurred before the
+ * deadline (event time: a trigger that happened in time wins even when it arrives after the timer
+ * was due, as long as the timer has not fired), its bindingId fits the instance's (see
+ * {@link bindingAccepts}), it carries the `correlate` send step's actionId as its `actionId`
+ * attribute, and the step's conditions hold, `trigger.*` reading the instance's trigger attributes
+ * overlaid with the offered ones. A match (TriggerMatched) adds its attributes to the instance's and
+ * goes on to `yes`; anything else is ignored.
  *
- * The timer firing first (TriggerWaitTimedOut) goes on to `no`.
+ * The timer firing first (TriggerWaitTimedOut) goes on to `no`. The engine fires it a grace period
+ * after the deadline, so that triggers which happened in time but arrive late still win.
  */
 export function enterWaitForTrigger(step: WaitForTriggerStep, run: StepRun): StepResult {
   const withinMs = plusDurationMs(run.now, step.within, run.timeZone);
@@ -50,8 +58,10 @@ export function matchTrigger(
   run: StepRun,
   offered: OfferedTrigger,
   instanceBindingId: string | undefined,
+  deadlineMs: number = Number.POSITIVE_INFINITY,
 ): TriggerMatch | null {
   if (offered.name !== step.trigger) return null;
+  if ((offered.occurredAt ?? run.nowMs) >= deadlineMs) return null;
   if (!bindingAccepts(instanceBindingId, offered.bindingId)) return null;
   if (step.correlate !== undefined) {
     const actionId = ownValue(run.actions, step.correlate);
@@ -71,6 +81,7 @@ export function matchTrigger(
           triggerId: offered.id,
           trigger: offered.name,
           attributes: offered.attributes,
+          ...(offered.chain !== undefined && { chain: offered.chain }),
         }),
       },
     ],
@@ -85,27 +96,4 @@ export function timeOutTriggerWait(step: WaitForTriggerStep, run: StepRun, timer
     events: [{ type: 'TriggerWaitTimedOut', data: eventData(run.ref, { stepId: step.id, timerId }) }],
     then: goTo(step.no),
   };
-}
-
-/**
- * Correlation by bindingId `type/id` (REFERENCE "Entry"): an instance started without one accepts
- * any trigger, as does a trigger without one; the same type with the same id is accepted, the same
- * type with another id is someone else's (ignored), another type is unrelated (accepted). Text
- * without `/` is a type with an empty id.
- */
-export function bindingAccepts(instanceBindingId: string | undefined, offeredBindingId: string | undefined): boolean {
-  if (instanceBindingId === undefined || offeredBindingId === undefined) return true;
-  if (instanceBindingId === offeredBindingId) return true;
-  const instanceSlash = typeOfBinding(instanceBindingId);
-  const offeredSlash = typeOfBinding(offeredBindingId);
-  const sameType =
-    instanceSlash === offeredSlash &&
-    instanceBindingId.slice(0, instanceSlash) === offeredBindingId.slice(0, offeredSlash);
-  return !sameType;
-}
-
-/** Length of the type part: up to the first `/`, or the whole text. */
-function typeOfBinding(bindingId: string): number {
-  const slash = bindingId.indexOf('/');
-  return slash === -1 ? bindingId.length : slash;
 }

@@ -1,13 +1,7 @@
 import type { WaitForTriggerStep } from '@journeys/definition';
 import type { StepRun } from './step-run';
 import { REF as ref, stepRun } from './testing/step-run.fixture';
-import {
-  bindingAccepts,
-  enterWaitForTrigger,
-  matchTrigger,
-  timeOutTriggerWait,
-  type OfferedTrigger,
-} from './wait-for-trigger.step';
+import { enterWaitForTrigger, matchTrigger, timeOutTriggerWait, type OfferedTrigger } from './wait-for-trigger.step';
 
 const run = (overrides: Partial<StepRun> = {}): StepRun =>
   stepRun({ trigger: { plan: 'pro' }, actions: { welcome: 'j1_1_c1_1:welcome' }, visit: 3, ...overrides });
@@ -118,22 +112,5 @@ describe('waitForTrigger step', () => {
       ],
       then: { kind: 'next', stepId: 'reminder' },
     });
-  });
-});
-
-describe('bindingAccepts', () => {
-  it.each([
-    [undefined, undefined, true],
-    [undefined, 'appointment/1', true],
-    ['appointment/1', undefined, true],
-    ['appointment/1', 'appointment/1', true],
-    ['appointment/1', 'appointment/2', false],
-    ['appointment/1', 'order/1', true],
-    ['appointment/1', 'appointments/1', true],
-    ['appointment/a/b', 'appointment/a/c', false],
-    ['appointment', 'appointment/1', false],
-    ['appointment', 'appointment', true],
-  ])('instance %s, offered %s: %s', (instance, offered, accepted) => {
-    expect(bindingAccepts(instance, offered)).toBe(accepted);
   });
 });

@@ -17,6 +17,8 @@ export function stepRun(overrides: Partial<StepRun> = {}): StepRun {
     actions: {},
     visit: 1,
     revisit: false,
+    spin: 0,
+    causeChain: 0,
     ...overrides,
   };
 }

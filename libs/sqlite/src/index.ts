@@ -1,0 +1,2 @@
+export * from './store-faults';
+export * from './wal-checkpointer';
