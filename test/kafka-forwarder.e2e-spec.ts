@@ -4,19 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { EventStore, RecordedEvent } from '@journeys/event-store';
-import { ENGINE_LOG_EVENT_TYPES } from '../apps/journeys/src/runtime/engine-store/stream-partition-log';
+import { published as forwarded } from '../apps/journeys/src/messaging/partition-forwarders';
 import { ensureTopics } from '@journeys/messaging';
 import { TopicReader } from '@journeys/messaging/testing/topic-reader';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
 import { EVENT_STORE } from '../apps/journeys/src/infrastructure/storage.module';
-import { FORWARDER_CHECKPOINT } from '../apps/journeys/src/messaging/kafka-messaging.service';
 import { kafkaTestSettings, startKafkaTestApp } from './support/kafka-app';
 import { call, EDITOR_KEY, freePort, kill, startService } from './support/service-process';
-import { checkpointOf, storedEventsOf } from './support/store-mode';
+import { forwarderCheckpointOf, storedEventsOf } from './support/store-mode';
 import { startTestApp } from './support/test-app';
 
-/** What the forwarder publishes: every stored event but the engine's own bookkeeping. */
-const published = (events: readonly RecordedEvent[]) => events.filter((e) => !ENGINE_LOG_EVENT_TYPES.has(e.type));
+/** What the forwarder publishes: every stored event but the service's own bookkeeping. */
+const published = (events: readonly RecordedEvent[]) => events.filter(forwarded);
 
 const storedEvents = storedEventsOf;
 
@@ -118,7 +117,10 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
         'every stored event after the restart',
       );
       await kill(service, 'SIGTERM');
-      expect(await readCheckpoint(dataDir)).toBe(stored.at(-1)?.position);
+      // Past every event stored before the restart (the engine may store its own bookkeeping later).
+      const checkpoint = await readCheckpoint(dataDir);
+      expect(checkpoint).toBeDefined();
+      expect(checkpoint! >= stored.at(-1)!.position).toBe(true);
       // What was resent is at most what followed the checkpoint at the crash.
       const ids = reader.messages.map((m) => m.value.id as string);
       const repeated = ids.length - new Set(ids).size;
@@ -132,5 +134,5 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
 });
 
 function readCheckpoint(dataDir: string): Promise<bigint | undefined> {
-  return checkpointOf(dataDir, FORWARDER_CHECKPOINT);
+  return forwarderCheckpointOf(dataDir);
 }

@@ -29,10 +29,15 @@ export function storeMode(): 'sqlite' | 'eventstoredb' {
   return mode;
 }
 
-/** Settings that put a service on `dataDir`'s event store: none for SQLite (the file in the directory). */
+/**
+ * Settings that put a service on `dataDir`'s event store: none for SQLite (the file in the
+ * directory). On EventStoreDB with Kafka the replicas split the engine partitions through a consumer
+ * group, so a service restarted after a SIGKILL gets its partitions back once the dead member's
+ * session ends: 6 s (the broker's least) keeps the suites quick, as in test/scale-out.e2e-spec.ts.
+ */
 export async function eventStoreSettings(dataDir: string): Promise<Record<string, string>> {
   if (mode === 'sqlite') return {};
-  return { EVENTSTORE_CONNECTION_STRING: (await serverOf(dataDir)).connectionString };
+  return { EVENTSTORE_CONNECTION_STRING: (await serverOf(dataDir)).connectionString, KAFKA_SESSION_TIMEOUT_MS: '6000' };
 }
 
 /** The event store a service on `dataDir` uses, opened beside it; close it after use. */
@@ -90,6 +95,20 @@ export async function checkpointOf(dataDir: string, name: string): Promise<bigin
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The forwarders' checkpoint on `dataDir`: `kafka_forwarder` where one process owns every partition,
+ * else the lowest of the per-partition ones (`kafka_forwarder_p<n>`, JOURNEYS_PARTITIONS of this run).
+ */
+export async function forwarderCheckpointOf(dataDir: string): Promise<bigint | undefined> {
+  if (mode === 'sqlite') return checkpointOf(dataDir, 'kafka_forwarder');
+  const partitions = Number(process.env.JOURNEYS_PARTITIONS ?? 1);
+  const all = await Promise.all(
+    Array.from({ length: partitions }, (_, p) => checkpointOf(dataDir, `kafka_forwarder_p${p}`)),
+  );
+  if (all.some((c) => c === undefined)) return undefined;
+  return (all as bigint[]).reduce((low, c) => (c < low ? c : low));
 }
 
 function serverOf(dataDir: string): Promise<EventStoreDbTestServer> {

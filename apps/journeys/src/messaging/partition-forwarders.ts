@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@journeys/event-store';
 import type { EventForwarder, ForwarderStatus } from '@journeys/messaging';
 import { ENGINE_LOG_EVENT_TYPES } from '../runtime/engine-store/stream-partition-log';
+import { COMMAND_OUTCOME_EVENT } from './processed-commands';
 import { partitionOf } from '../runtime/partitions/partition-of';
 
 /** Checkpoint of the forwarder that publishes every partition's events (one process owns them all). */
@@ -14,7 +15,7 @@ export const partitionForwarderCheckpoint = (partition: number): string => `kafk
  * process owns every partition, else one per owned partition, publishing its customers' events
  * (partition 0 also the events of no customer: journeys, trigger definitions, templates), so a
  * partition's actions are claimed where its outbox is. Each keeps its own checkpoint and picks up
- * where the previous owner's left off. The engine's own bookkeeping events are never published.
+ * where the previous owner's left off. The service's own bookkeeping events are never published.
  */
 export class PartitionForwarders {
   private readonly running = new Map<number | 'all', EventForwarder>();
@@ -71,6 +72,13 @@ export class PartitionForwarders {
   }
 }
 
-function published(event: RecordedEvent): boolean {
-  return !ENGINE_LOG_EVENT_TYPES.has(event.type);
+/**
+ * Stored events that are the service's own bookkeeping, not part of the downstream contract: the
+ * engine's partition log and the outcomes of Kafka commands (their results go to command-results).
+ */
+export const UNPUBLISHED_EVENT_TYPES: ReadonlySet<string> = new Set([...ENGINE_LOG_EVENT_TYPES, COMMAND_OUTCOME_EVENT]);
+
+/** Whether the forwarders publish a stored event to `journeys.events`. */
+export function published(event: RecordedEvent): boolean {
+  return !UNPUBLISHED_EVENT_TYPES.has(event.type);
 }

@@ -22,7 +22,8 @@ export interface CommandOutcome {
 
 /** Stream category of the outcome records; one stream per command id. */
 export const COMMAND_OUTCOME_CATEGORY = 'kafkaCommand';
-const OUTCOME_EVENT = 'KafkaCommandProcessed';
+/** The event type of an outcome record; never published downstream. */
+export const COMMAND_OUTCOME_EVENT = 'KafkaCommandProcessed';
 
 /**
  * The outcome of every command taken from `journeys.commands`, in the event store (stream
@@ -44,7 +45,7 @@ export class ProcessedCommands {
   async save(commandId: string, outcome: CommandOutcome, at: Date): Promise<void> {
     const event: NewEvent = {
       id: `command:${commandId}/outcome`,
-      type: OUTCOME_EVENT,
+      type: COMMAND_OUTCOME_EVENT,
       data: { commandId, outcome },
       metadata: { occurredAt: at.toISOString(), correlationId: commandId, causationId: commandId, schemaVersion: 1 },
     };

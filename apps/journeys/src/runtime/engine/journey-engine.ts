@@ -33,6 +33,8 @@ const ENGINE_INPUTS = [
 ];
 /** Longest a timer run waits for the input loop to take what was stored before it. */
 const INPUT_CATCH_UP_MS = 2_000;
+/** After a fenced write, how long before a partition Kafka still assigns here is claimed again. */
+const RECLAIM_DELAY_MS = 1_000;
 
 /**
  * The data plane, as a thin Nest facade over its parts: the partitions this process owns (each with
@@ -205,11 +207,28 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
             this.owned = this.owned.filter((p) => p.partition !== partition);
             this.ownershipChanged();
             void this.queue.next(async () => this.stores.partition(partition).drop());
+            this.reclaimIfAssigned(partition);
           }
           throw error;
         }
       },
     };
+  }
+
+  /**
+   * A fenced partition that Kafka still assigns here is claimed again (which fences whoever wrote
+   * meanwhile). Without this it could stay unowned: a member that stalled rejoins with the partitions
+   * it held, the sticky assignment may give it one back, it sees no change and keeps its old claim,
+   * the other member forgets the partition, and the old claim's next write is fenced. A newer
+   * assignment without the partition cancels the claim; if this member's assignment is the stale
+   * one, its next heartbeat brings the new one.
+   */
+  private reclaimIfAssigned(partition: number): void {
+    const assigned = this.assigned;
+    if (!assigned.includes(partition)) return;
+    setTimeout(() => {
+      if (!this.stopping && this.assigned === assigned) void this.assign(assigned);
+    }, RECLAIM_DELAY_MS).unref();
   }
 
   /**
