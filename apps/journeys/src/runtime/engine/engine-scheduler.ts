@@ -128,7 +128,14 @@ export class EngineScheduler {
         .tick()
         .catch((error: unknown) => this.options.onError(error))
         .finally(() => {
-          const wake = this.nextWake();
+          // Stopped while the tick ran: the partitions' stores may be closed by now.
+          if (this.stopped) return;
+          let wake: number | undefined;
+          try {
+            wake = this.nextWake();
+          } catch (error) {
+            this.options.onError(error);
+          }
           const now = this.clock.now().getTime();
           this.wakeIn(wake === undefined ? MAX_SLEEP_MS : Math.max(0, Math.min(MAX_SLEEP_MS, wake - now)));
         });
