@@ -2,6 +2,7 @@ import type { DeliverySettings } from '@journeys/definition';
 import type { JourneyState } from '../../journeys/journey.decider';
 import type { InstanceState } from '../instance.decider';
 import type { CustomerDelivery } from '../rules/delivery';
+import type { EnrolmentJob } from '../rules/enrolment';
 import type { Profile, Stamp } from '../rules/event-time';
 
 /**
@@ -110,23 +111,7 @@ export const ENGINE_STORES = Symbol('ENGINE_STORES');
 
 /** One pending unit of engine work that runs in chunks and keeps its cursor (segment enrolment, stopping). */
 export type EngineJob =
-  | {
-      kind: 'enrol';
-      jobId: string;
-      journeyId: string;
-      version: number;
-      segments: string[];
-      /** Occurrence number (1-based) of a recurring journey; 1 otherwise. */
-      occurrence: number;
-      /** When the occurrence starts (ms). */
-      startAt: number;
-      /** When the first occurrence started (ms); later ones count from it, so month ends clamp right. */
-      firstAt: number;
-      /** Last customer id entered; members are enrolled in id order. */
-      cursor: string;
-      /** Set while the version is paused: the start the job had before it went to sleep (ms). */
-      asleep?: number;
-    }
+  | EnrolmentJob
   | { kind: 'stop'; jobId: string; journeyId: string; version: number; startAt: number }
   /** A paused version is Live again (or Completing): its held customers go on, decided at `startAt`. */
   | { kind: 'release'; jobId: string; journeyId: string; version: number; startAt: number }
