@@ -23,7 +23,8 @@ import { MiB, round, runAlone, type BenchResult } from './support/bench-result';
 const MEMBERSHIP_BATCH = 10_000;
 
 export async function benchPartitionHandoff(opts: { quick: boolean; dir: string }): Promise<BenchResult> {
-  const customers = opts.quick ? 20_000 : 100_000;
+  // BENCH_HANDOFF_CUSTOMERS sizes a run between the quick and the full one.
+  const customers = Number(process.env.BENCH_HANDOFF_CUSTOMERS) || (opts.quick ? 20_000 : 100_000);
   const server = await EventStoreDbTestServer.start({ statsPeriodMs: false });
   try {
     const env = { EVENTSTORE_CONNECTION_STRING: server.connectionString, JOURNEYS_PARTITIONS: '1' };

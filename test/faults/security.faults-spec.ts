@@ -47,6 +47,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/journeys/{id}/edit', allowed: ['editor'] },
   { method: 'POST', path: '/journeys/{id}/discard', allowed: ['editor'] },
   { method: 'POST', path: '/journeys/{id}/versions/{version}/stop', allowed: ['editor'] },
+  { method: 'POST', path: '/journeys/{id}/versions/{version}/pause', allowed: ['editor'] },
+  { method: 'POST', path: '/journeys/{id}/versions/{version}/resume', allowed: ['editor'] },
   { method: 'POST', path: '/journeys/{id}/copy', allowed: ['editor'], body: { name: '' } },
   { method: 'POST', path: '/journeys/{id}/save-as-template', allowed: ['editor'], body: { name: '' } },
   { method: 'GET', path: '/journeys/{id}/audit-history', allowed: ['editor', 'viewer'] },
@@ -69,7 +71,16 @@ const ENDPOINTS: Endpoint[] = [
     body: [trigger('sec-1', 'intruder', 'signed-up', { country: 'US' })],
   },
   { method: 'POST', path: '/segments/{segmentId}/membership', allowed: ['ingest'], body: { joined: ['intruder'] } },
+  {
+    method: 'POST',
+    path: '/consent',
+    allowed: ['ingest'],
+    body: [{ customerId: 'intruder', channel: 'email', status: 'optedIn', occurredAt: '2026-01-01T00:00:00Z' }],
+  },
   { method: 'GET', path: '/actions', query: '?after=0&limit=10', allowed: ['ingest'] },
+  { method: 'GET', path: '/settings', allowed: ['editor', 'viewer'] },
+  { method: 'PUT', path: '/settings', allowed: [], body: { consentMode: 'optOut' } },
+  { method: 'GET', path: '/settings/audit-history', allowed: ['editor', 'viewer'] },
   { method: 'POST', path: '/admin/projections/rebuild', allowed: [], body: { names: ['templates'] } },
 ];
 
