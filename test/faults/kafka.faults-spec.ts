@@ -8,7 +8,7 @@ import { TopicReader } from '@journeys/messaging/testing/topic-reader';
 import { uniqueKafkaName } from '../../libs/testing/src/kafka-broker';
 import { topicVariable } from '../../apps/journeys/src/config/app-config';
 import { storageFiles } from '../../apps/journeys/src/infrastructure/storage.module';
-import { EDITOR_KEY, INGEST_KEY } from '../support/service-process';
+import { ADMIN_KEY, EDITOR_KEY, INGEST_KEY } from '../support/service-process';
 import { faultsSizes } from './support/faults-scale';
 import { startLoggedService, type LoggedService } from './support/logged-service';
 import { ownBrokerUnsupported, startOwnKafkaBroker, type OwnKafkaBroker } from './support/own-kafka-broker';
@@ -219,7 +219,7 @@ const JOURNEYS = {
     ) as unknown as TopicNames;
     const env: Record<string, string> = {
       JOURNEYS_DATA_DIR: dataDir,
-      JOURNEYS_API_KEYS: `ed:editor:${EDITOR_KEY},feed:ingest:${INGEST_KEY}`,
+      JOURNEYS_API_KEYS: `ed:editor:${EDITOR_KEY},feed:ingest:${INGEST_KEY},ops:admin:${ADMIN_KEY}`,
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_GROUP_ID: uniqueKafkaName('journeys'),
     };
@@ -242,6 +242,12 @@ const JOURNEYS = {
     const s = () => service!;
     const ed = (method: string, path: string, body?: unknown) =>
       s().call(method, path, { key: EDITOR_KEY, body: body === undefined ? undefined : JSON.stringify(body) });
+    // The suite predates consent: its customers never gave any, so every send goes out (consentMode optOut).
+    const settings = await s().call('PUT', '/settings', {
+      key: ADMIN_KEY,
+      body: JSON.stringify({ consentMode: 'optOut' }),
+    });
+    expect(settings.status).toBe(200);
     await ed('POST', '/trigger-definitions', { name: 'signed-up', attributes: [{ name: 'plan', type: 'text' }] });
     await ed('POST', '/trigger-definitions/signed-up/ready');
     const ids: Record<keyof typeof JOURNEYS, string> = { signUp: '', vip: '' };
