@@ -117,10 +117,11 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
         'every stored event after the restart',
       );
       await kill(service, 'SIGTERM');
-      // Past every event stored before the restart (the engine may store its own bookkeeping later).
+      // Past every event published before the stop. The service's own bookkeeping (a partition claimed
+      // at the restart) is not waited for above, so the forwarder may stop before reading past it.
       const checkpoint = await readCheckpoint(dataDir);
       expect(checkpoint).toBeDefined();
-      expect(checkpoint! >= stored.at(-1)!.position).toBe(true);
+      expect(checkpoint! >= published(stored).at(-1)!.position).toBe(true);
       // What was resent is at most what followed the checkpoint at the crash.
       const ids = reader.messages.map((m) => m.value.id as string);
       const repeated = ids.length - new Set(ids).size;
