@@ -116,6 +116,16 @@ describeKafka('the forwarder to journeys.events (whole app, real broker)', () =>
         20_000,
         'every stored event after the restart',
       );
+      // Those may all have gone out before the crash: wait until the restarted forwarder has caught up
+      // (on EventStoreDB it starts once the engine partitions are assigned again, after the dead
+      // member's session).
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const forwarder = (await call(port, EDITOR_KEY, 'GET', '/health')).body?.kafka?.forwarder;
+        if (forwarder?.running && forwarder.caughtUp && forwarder.lag === '0') break;
+        if (Date.now() > deadline) throw new Error(`the forwarder did not catch up: ${JSON.stringify(forwarder)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
       await kill(service, 'SIGTERM');
       // Past every event published before the stop. The service's own bookkeeping (a partition claimed
       // at the restart) is not waited for above, so the forwarder may stop before reading past it.
