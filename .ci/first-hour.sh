@@ -12,6 +12,10 @@ JOURNEYS_DATA_DIR=$(mktemp -d)
 service=""
 stop() { # SIGTERM to npm and the service it runs (their own process group), then wait for them
   if [ -n "$service" ]; then kill -TERM -- "-$service" 2>/dev/null && wait "$service" 2>/dev/null || true; fi
+  # npm can exit before the service it ran has finished its graceful shutdown: wait for the port too.
+  if [ -n "$service" ]; then
+    for _ in $(seq 1 120); do curl -s -o /dev/null "$BASE/" || break; sleep 0.25; done
+  fi
   service=""
 }
 trap 'stop; rm -rf "$JOURNEYS_DATA_DIR"' EXIT
