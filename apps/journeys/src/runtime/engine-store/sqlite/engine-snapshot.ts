@@ -81,34 +81,12 @@ export function snapshotOf(db: Database.Database, partition: number): EngineChan
       (r) => JSON.parse(r.job) as EngineJob,
     ),
     jobsRemoved: [],
-    // The delivery state is the SqliteDelivery's (sqlite-delivery.ts).
+    // The delivery and control state are SqliteDelivery's and SqliteControls' (their snapshot()).
     deliveries: [],
     settings: [],
-    pauseHolds: rows<{ instance_id: string; journey_id: string; version: number; held_at: number }>(
-      'SELECT instance_id, journey_id, version, held_at FROM rt_pause_holds WHERE partition = ?',
-    ).map((r) => ({ instanceId: r.instance_id, journeyId: r.journey_id, version: r.version, heldAt: r.held_at })),
+    pauseHolds: [],
     pauseHoldsRemoved: [],
-    entrySlots: rows<{ journey_id: string; version: number; slot: number }>(
-      'SELECT journey_id, version, slot FROM rt_entry_slots WHERE partition = ?',
-    ).map((r) => ({ journeyId: r.journey_id, version: r.version, slot: r.slot })),
-    experimentCounts: rows<{
-      journey_id: string;
-      version: number;
-      step_id: string;
-      branch: number;
-      bucket: number;
-      assigned: number;
-      converted: number;
-    }>(
-      'SELECT journey_id, version, step_id, branch, bucket, assigned, converted FROM rt_experiment_counts WHERE partition = ?',
-    ).map((r) => ({
-      journeyId: r.journey_id,
-      version: r.version,
-      stepId: r.step_id,
-      branch: r.branch,
-      bucket: r.bucket,
-      assigned: r.assigned,
-      converted: r.converted,
-    })),
+    entrySlots: [],
+    experimentCounts: [],
   };
 }

@@ -20,6 +20,7 @@ import {
 } from '../engine-store.port';
 import { createEngineSchema, IN_PLACEHOLDERS, inLists } from './engine-schema';
 import { snapshotOf } from './engine-snapshot';
+import { SqliteControls } from './sqlite-controls';
 import { createDeliverySchema, SqliteDelivery } from './sqlite-delivery';
 import { SqliteOutbox } from './sqlite-outbox';
 
@@ -60,6 +61,7 @@ export class SqliteEngineStore implements EngineStore {
   private readonly s: ReturnType<SqliteEngineStore['prepare']>;
   private readonly outbox: SqliteOutbox;
   private readonly deliveryState: SqliteDelivery;
+  private readonly controls: SqliteControls;
   private readonly checkpointKey: string;
 
   constructor(
@@ -72,6 +74,7 @@ export class SqliteEngineStore implements EngineStore {
     this.s = this.prepare();
     this.outbox = new SqliteOutbox(this.db, partition);
     this.deliveryState = new SqliteDelivery(this.db, partition);
+    this.controls = new SqliteControls(this.db, partition);
     this.checkpointKey = checkpointName(partition);
   }
 
@@ -80,7 +83,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   snapshot(): EngineChanges {
-    return { ...snapshotOf(this.db, this.partition), ...this.deliveryState.snapshot() };
+    return { ...snapshotOf(this.db, this.partition), ...this.deliveryState.snapshot(), ...this.controls.snapshot() };
   }
 
   /** Deletes everything of this partition (it moved to another instance). */
@@ -89,11 +92,10 @@ export class SqliteEngineStore implements EngineStore {
       for (const table of ['rt_journeys', 'rt_instances', 'rt_entries', 'rt_timers', 'rt_segments', 'rt_profiles']) {
         this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
       }
-      for (const table of ['rt_jobs', 'rt_pause_holds', 'rt_entry_slots', 'rt_experiment_counts']) {
-        this.db.prepare(`DELETE FROM ${table} WHERE partition = ?`).run(this.partition);
-      }
+      this.db.prepare('DELETE FROM rt_jobs WHERE partition = ?').run(this.partition);
       this.outbox.drop();
       this.deliveryState.drop();
+      this.controls.drop();
       this.readModels.deleteCheckpoint(this.checkpointKey);
     })();
   }
@@ -114,23 +116,7 @@ export class SqliteEngineStore implements EngineStore {
       for (const jobId of changes.jobsRemoved) this.removeJob(jobId);
       for (const d of changes.deliveries ?? []) this.deliveryState.save(d.customerId, d.state);
       for (const settings of changes.settings ?? []) this.deliveryState.saveSettings(settings);
-      for (const h of changes.pauseHolds ?? []) {
-        this.s.addHold.run(this.partition, h.instanceId, h.journeyId, h.version, h.heldAt);
-      }
-      for (const instanceId of changes.pauseHoldsRemoved ?? []) this.s.removeHold.run(this.partition, instanceId);
-      for (const e of changes.entrySlots ?? []) this.s.saveSlot.run(this.partition, e.journeyId, e.version, e.slot);
-      for (const c of changes.experimentCounts ?? []) {
-        this.s.saveCount.run(
-          this.partition,
-          c.journeyId,
-          c.version,
-          c.stepId,
-          c.branch,
-          c.bucket,
-          c.assigned,
-          c.converted,
-        );
-      }
+      this.controls.save(changes);
       if (checkpoint !== undefined) this.readModels.saveCheckpoint(this.checkpointKey, checkpoint, 1);
     })();
   }
@@ -214,34 +200,6 @@ export class SqliteEngineStore implements EngineStore {
       ),
       removeJob: db.prepare('DELETE FROM rt_jobs WHERE partition = ? AND job_id = ?'),
       job: db.prepare('SELECT job FROM rt_jobs WHERE partition = ? AND job_id = ?').pluck(true),
-      addHold: db.prepare(
-        'INSERT OR REPLACE INTO rt_pause_holds (partition, instance_id, journey_id, version, held_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      removeHold: db.prepare('DELETE FROM rt_pause_holds WHERE partition = ? AND instance_id = ?'),
-      slot: db
-        .prepare('SELECT slot FROM rt_entry_slots WHERE partition = ? AND journey_id = ? AND version = ?')
-        .pluck(true),
-      count: db.prepare(
-        `SELECT assigned, converted FROM rt_experiment_counts
-         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket = ? AND branch = ?`,
-      ),
-      figures: db.prepare(
-        `SELECT branch, SUM(assigned) AS assigned, SUM(converted) AS converted FROM rt_experiment_counts
-         WHERE partition = ? AND journey_id = ? AND version = ? AND step_id = ? AND bucket <= ? GROUP BY branch`,
-      ),
-      saveCount: db.prepare(
-        `INSERT OR REPLACE INTO rt_experiment_counts
-         (partition, journey_id, version, step_id, branch, bucket, assigned, converted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      saveSlot: db.prepare(
-        'INSERT OR REPLACE INTO rt_entry_slots (partition, journey_id, version, slot) VALUES (?, ?, ?, ?)',
-      ),
-      holdsOf: db
-        .prepare(
-          `SELECT instance_id FROM rt_pause_holds WHERE partition = ? AND journey_id = ? AND version = ?
-           ORDER BY held_at, instance_id LIMIT ?`,
-        )
-        .pluck(true),
       // Batch loads: one execution per IN_LIST ids instead of one point query per customer.
       instancesByCustomers: db
         .prepare(`SELECT customer_id, state FROM rt_instances WHERE customer_id IN (${IN_PLACEHOLDERS})`)
@@ -422,29 +380,16 @@ export class SqliteEngineStore implements EngineStore {
     return job === undefined ? undefined : (JSON.parse(job) as EngineJob);
   }
   experimentBucket(key: ExperimentBucketKey): { assigned: number; converted: number } {
-    const { journeyId, version, stepId, bucket, branch } = key;
-    const row = this.s.count.get(this.partition, journeyId, version, stepId, bucket, branch) as
-      { assigned: number; converted: number } | undefined;
-    return row ?? { assigned: 0, converted: 0 };
+    return this.controls.experimentBucket(key);
   }
-  experimentFigures(
-    journeyId: string,
-    version: number,
-    stepId: string,
-    lastBucket: number,
-  ): Map<number, { assigned: number; converted: number }> {
-    const rows = this.s.figures.all(this.partition, journeyId, version, stepId, lastBucket) as {
-      branch: number;
-      assigned: number;
-      converted: number;
-    }[];
-    return new Map(rows.map((r) => [r.branch, { assigned: r.assigned, converted: r.converted }]));
+  experimentFigures(journeyId: string, version: number, stepId: string, lastBucket: number) {
+    return this.controls.experimentFigures(journeyId, version, stepId, lastBucket);
   }
   entrySlot(journeyId: string, version: number): number | undefined {
-    return this.s.slot.get(this.partition, journeyId, version) as number | undefined;
+    return this.controls.entrySlot(journeyId, version);
   }
   pauseHoldsOf(journeyId: string, version: number, limit: number): string[] {
-    return this.s.holdsOf.all(this.partition, journeyId, version, limit) as string[];
+    return this.controls.pauseHoldsOf(journeyId, version, limit);
   }
   private saveJob(job: EngineJob): void {
     this.s.saveJob.run(this.partition, job.jobId, job.startAt, JSON.stringify(job));
