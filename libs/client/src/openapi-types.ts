@@ -1600,6 +1600,20 @@ export type components = {
                 delayed?: {
                     [key: string]: number;
                 };
+                sends?: {
+                    /** @description Messages handed to the actions output (ActionRequested) */
+                    requested: number;
+                    /** @description Sends held by quiet hours (SendHeld) */
+                    held: number;
+                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
+                    skippedBy: {
+                        [key: string]: number;
+                    };
+                };
+                goal: {
+                    reached: number;
+                    target: number;
+                };
                 /** @description Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions */
                 experiments?: {
                     stepId: string;
@@ -1620,16 +1634,6 @@ export type components = {
                         sticky: number;
                     }[];
                 }[];
-                sends?: {
-                    /** @description Messages handed to the actions output (ActionRequested) */
-                    requested: number;
-                    /** @description Sends held by quiet hours (SendHeld) */
-                    held: number;
-                    /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
-                    skippedBy: {
-                        [key: string]: number;
-                    };
-                };
                 steps: {
                     stepId: string;
                     entered: number;
@@ -1637,10 +1641,55 @@ export type components = {
                     passed: number;
                     exited: number;
                 }[];
-                goal: {
-                    reached: number;
-                    target: number;
-                };
+            }[];
+        };
+        /**
+         * AnalyticsOverview
+         * @description Per journey and version (Drafts left out): the totals of JourneyAnalytics without the per-step counters.
+         */
+        AnalyticsOverview: {
+            journeys: {
+                journeyId: string;
+                versions: {
+                    version: number;
+                    /** @enum {unknown} */
+                    state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
+                    entered: number;
+                    active: number;
+                    completed: number;
+                    exited: number;
+                    removed: number;
+                    /** @description Exits by reason (exitStep, exitTrigger, exitSegment, LoopLimit, ...) */
+                    exitedBy?: {
+                        [key: string]: number;
+                    };
+                    /** @description Entries refused by reason (reentryBlocked, excluded, paused, ...) */
+                    blocked?: {
+                        [key: string]: number;
+                    };
+                    /** @description Customers a delivery control held before a step, by reason (paused: the version was paused) */
+                    held?: {
+                        [key: string]: number;
+                    };
+                    /** @description Entries that waited for their slot, by reason (rateLimited: the entry limit) */
+                    delayed?: {
+                        [key: string]: number;
+                    };
+                    sends?: {
+                        /** @description Messages handed to the actions output (ActionRequested) */
+                        requested: number;
+                        /** @description Sends held by quiet hours (SendHeld) */
+                        held: number;
+                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
+                        skippedBy: {
+                            [key: string]: number;
+                        };
+                    };
+                    goal: {
+                        reached: number;
+                        target: number;
+                    };
+                }[];
             }[];
         };
         /**
@@ -1703,51 +1752,6 @@ export type components = {
                     /** @description The slot the customer enters at */
                     enterAt: string;
                     triggerId?: string;
-                }[];
-            }[];
-        };
-        /**
-         * AnalyticsOverview
-         * @description Per journey and version (Drafts left out): the totals of JourneyAnalytics without the per-step counters.
-         */
-        AnalyticsOverview: {
-            journeys: {
-                journeyId: string;
-                versions: {
-                    version: number;
-                    /** @enum {unknown} */
-                    state?: "Draft" | "Publishing" | "Live" | "Paused" | "Completing" | "Completed" | "Stopping" | "Stopped";
-                    entered: number;
-                    active: number;
-                    completed: number;
-                    exited: number;
-                    removed: number;
-                    exitedBy?: {
-                        [key: string]: number;
-                    };
-                    blocked?: {
-                        [key: string]: number;
-                    };
-                    sends?: {
-                        /** @description Messages handed to the actions output (ActionRequested) */
-                        requested: number;
-                        /** @description Sends held by quiet hours (SendHeld) */
-                        held: number;
-                        /** @description Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired */
-                        skippedBy: {
-                            [key: string]: number;
-                        };
-                    };
-                    held?: {
-                        [key: string]: number;
-                    };
-                    delayed?: {
-                        [key: string]: number;
-                    };
-                    goal: {
-                        reached: number;
-                        target: number;
-                    };
                 }[];
             }[];
         };

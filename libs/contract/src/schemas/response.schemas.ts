@@ -1,8 +1,8 @@
 /** Response bodies of the REST API (what `GET /journeys/{id}` and the other reads return). */
 import { openObject as open, schemaFile as message, type JsonSchema } from './common';
+import { ANALYTICS_RESPONSE_SCHEMAS, conclusion, versionState } from './analytics.schemas';
 import { ATTRIBUTE_TYPES, JOURNEY_STATES } from './management.schemas';
 
-const versionState = { enum: JOURNEY_STATES.filter((state) => !state.endsWith(', editing')) };
 const problems = { type: 'array', items: { $ref: 'problem.json' } };
 /** Most recent entries refused to a customer, oldest first. */
 const blockedEntries = {
@@ -11,25 +11,6 @@ const blockedEntries = {
     { version: { type: 'integer' }, at: { type: 'string' }, reason: { type: 'string' }, triggerId: { type: 'string' } },
     ['version', 'at', 'reason'],
   ),
-};
-
-/** What the delivery controls did to a version's sends (docs/delivery-controls.md). */
-const sendCounters = open(
-  {
-    requested: { type: 'integer', description: 'Messages handed to the actions output (ActionRequested)' },
-    held: { type: 'integer', description: 'Sends held by quiet hours (SendHeld)' },
-    skippedBy: {
-      type: 'object',
-      additionalProperties: { type: 'integer' },
-      description: 'Sends a delivery control stopped, by reason: NoConsent, FrequencyCapped, QuietHours, Expired',
-    },
-  },
-  ['requested', 'held', 'skippedBy'],
-);
-/** An experiment's conclusion as the journey and analytics show it. */
-const conclusion = {
-  winner: { type: ['integer', 'null'] },
-  result: { enum: ['winner', 'noSignificantDifference', 'tooFewToTest'] },
 };
 
 /** Most recent entries that waited for their slot of a rate-limited version, oldest first. */
@@ -155,93 +136,7 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       ['entries'],
     ),
   ),
-  'analytics.json': message(
-    'analytics.json',
-    'JourneyAnalytics',
-    'Per version and step: entered, at the step now, passed, exited; exits and blocked entries by reason; goal progress.',
-    open(
-      {
-        journeyId: { type: 'string' },
-        versions: {
-          type: 'array',
-          items: open(
-            {
-              version: { type: 'integer' },
-              state: versionState,
-              entered: { type: 'integer' },
-              active: { type: 'integer' },
-              completed: { type: 'integer' },
-              exited: { type: 'integer' },
-              removed: { type: 'integer' },
-              exitedBy: {
-                type: 'object',
-                additionalProperties: { type: 'integer' },
-                description: 'Exits by reason (exitStep, exitTrigger, exitSegment, LoopLimit, ...)',
-              },
-              blocked: {
-                type: 'object',
-                additionalProperties: { type: 'integer' },
-                description: 'Entries refused by reason (reentryBlocked, excluded, paused, ...)',
-              },
-              held: {
-                type: 'object',
-                additionalProperties: { type: 'integer' },
-                description:
-                  'Customers a delivery control held before a step, by reason (paused: the version was paused)',
-              },
-              delayed: {
-                type: 'object',
-                additionalProperties: { type: 'integer' },
-                description: 'Entries that waited for their slot, by reason (rateLimited: the entry limit)',
-              },
-              experiments: {
-                type: 'array',
-                description:
-                  'Per split step that is an experiment: its conclusion (null while it runs) and, per branch, customers by assignment and conversions',
-                items: open(
-                  {
-                    stepId: { type: 'string' },
-                    concluded: { type: ['object', 'null'], properties: conclusion },
-                    branches: {
-                      type: 'array',
-                      items: open(
-                        {
-                          branch: { type: 'integer' },
-                          experiment: { type: 'integer', description: 'Assigned by the experiment (counted)' },
-                          converted: { type: 'integer', description: 'Of those, converted within the window' },
-                          winner: { type: 'integer', description: 'Sent down the winner once it concluded' },
-                          sticky: { type: 'integer', description: 'Kept the branch assigned before it concluded' },
-                        },
-                        ['branch', 'experiment', 'converted', 'winner', 'sticky'],
-                      ),
-                    },
-                  },
-                  ['stepId', 'concluded', 'branches'],
-                ),
-              },
-              sends: sendCounters,
-              steps: {
-                type: 'array',
-                items: open(
-                  {
-                    stepId: { type: 'string' },
-                    entered: { type: 'integer' },
-                    current: { type: 'integer' },
-                    passed: { type: 'integer' },
-                    exited: { type: 'integer' },
-                  },
-                  ['stepId', 'entered', 'current', 'passed', 'exited'],
-                ),
-              },
-              goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
-            },
-            ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'steps', 'goal'],
-          ),
-        },
-      },
-      ['journeyId', 'versions'],
-    ),
-  ),
+  ...ANALYTICS_RESPONSE_SCHEMAS,
   'customer-progress.json': message(
     'customer-progress.json',
     'CustomerProgress',
@@ -296,46 +191,6 @@ export const MANAGEMENT_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         },
       },
       ['customerId', 'journeys'],
-    ),
-  ),
-  'analytics-overview.json': message(
-    'analytics-overview.json',
-    'AnalyticsOverview',
-    'Per journey and version (Drafts left out): the totals of JourneyAnalytics without the per-step counters.',
-    open(
-      {
-        journeys: {
-          type: 'array',
-          items: open(
-            {
-              journeyId: { type: 'string' },
-              versions: {
-                type: 'array',
-                items: open(
-                  {
-                    version: { type: 'integer' },
-                    state: versionState,
-                    entered: { type: 'integer' },
-                    active: { type: 'integer' },
-                    completed: { type: 'integer' },
-                    exited: { type: 'integer' },
-                    removed: { type: 'integer' },
-                    exitedBy: { type: 'object', additionalProperties: { type: 'integer' } },
-                    blocked: { type: 'object', additionalProperties: { type: 'integer' } },
-                    sends: sendCounters,
-                    held: { type: 'object', additionalProperties: { type: 'integer' } },
-                    delayed: { type: 'object', additionalProperties: { type: 'integer' } },
-                    goal: open({ reached: { type: 'integer' }, target: { type: 'integer' } }, ['reached', 'target']),
-                  },
-                  ['version', 'entered', 'active', 'completed', 'exited', 'removed', 'goal'],
-                ),
-              },
-            },
-            ['journeyId', 'versions'],
-          ),
-        },
-      },
-      ['journeys'],
     ),
   ),
   'probe.json': message(
