@@ -71,6 +71,8 @@ module.exports = {
   // Starts a throwaway local Kafka broker when KAFKA_BROKERS is unset and java + mvn exist.
   globalSetup: '<rootDir>/test/support/kafka.global-setup.ts',
   globalTeardown: '<rootDir>/test/support/kafka.global-teardown.ts',
+  // jest's summary, then a plain closing line CI's result reader knows (see the reporter).
+  reporters: ['default', '<rootDir>/test/support/closing-line.reporter.js'],
   projects: [
     {
       ...project,
