@@ -162,6 +162,28 @@ function adapterSpecifics(connectionString: () => string): void {
       }
     });
 
+    it("checks a stream it has never seen against the stream's last window of events, not its whole history", async () => {
+      const stream = `esdbTest-${randomUUID()}`;
+      const history = Array.from({ length: 30 }, (_, i) => newEvent(`e${i}`));
+      await store.append(stream, history, { expectedRevision: 'no_stream' });
+      const other = EventStoreDbEventStore.connect(connectionString(), { idempotencyWindow: 10 });
+      try {
+        // e25 is in the last 10 events: not stored again. e0 lies before the window: the documented
+        // limit of the check, stored again as a new event.
+        const recent = await other.append(stream, [newEvent('e25'), newEvent('new')], { expectedRevision: 29 });
+        expect(recent).toMatchObject({ nextExpectedRevision: 30, written: 1 });
+        const old = await other.append(stream, [newEvent('e0')], { expectedRevision: 'any' });
+        expect(old).toMatchObject({ nextExpectedRevision: 31, written: 1 });
+        // A conflict is still found from the window read: the stream is past the revision named.
+        await expect(other.append(stream, [newEvent('late')], { expectedRevision: 29 })).rejects.toThrow(
+          WrongExpectedRevisionError,
+        );
+      } finally {
+        await other.close();
+      }
+      expect((await store.readStream(stream)).map((e) => e.id).slice(28)).toEqual(['e28', 'e29', 'new', 'e0']);
+    });
+
     it('leaves system events out of readAll and headPosition', async () => {
       const stream = `esdbTest-${randomUUID()}`;
       const first = await store.append(stream, [newEvent('a')]);

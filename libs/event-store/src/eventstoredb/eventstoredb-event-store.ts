@@ -9,7 +9,6 @@ import {
   type AllStreamSubscription,
   type Position,
   type ReadPosition,
-  type StreamingRead,
 } from '@eventstore/db-client';
 import {
   AppendOptions,
@@ -36,20 +35,30 @@ import {
 import type { CheckpointStore } from '../checkpoint-store';
 import { EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
 import { endSubscription, resubscribingBatches } from './eventstoredb-subscription';
+import { collect, readStreamBackwards, readStreamForwards } from './eventstoredb-reads';
 import { appendIdempotently, KnownStreamIds, StreamIds, uniqueById } from './idempotent-append';
+import { assertAppendable, assertNewEvent } from '../new-event-checks';
 
 export interface EventStoreDbOptions {
   /**
    * Event ids (over all streams) remembered to check appends for ids a stream already holds without
-   * reading it. A stream that is not remembered is read from the last known revision on its next
-   * append. Default 200,000 (tens of MB).
+   * reading it. A stream that is not remembered has its last `idempotencyWindow` events read on its
+   * next append. Default 500,000 (about 50 MB at most): room for a replica owning a dozen engine
+   * partitions, a window each, beside the streams it writes now and then.
    */
   knownIdsCapacity?: number;
+  /**
+   * Events at the end of each stream whose ids an append is checked against (default 20,000): an id
+   * among them is never stored again, an older one may be. Larger than any append a caller retries
+   * or decides again (the engine's units stay under it; see StreamIds).
+   */
+  idempotencyWindow?: number;
   /** Told about dropped subscriptions before they resubscribe. */
   logger?: { warn(message: string, context?: Record<string, unknown>): void };
 }
 
-const DEFAULT_KNOWN_IDS = 200_000;
+const DEFAULT_KNOWN_IDS = 500_000;
+const DEFAULT_IDEMPOTENCY_WINDOW = 20_000;
 const DEFAULT_SUBSCRIPTION_BATCH = 1_000;
 /** `$all` is read in pages: system events (stream metadata, users, projections) are skipped between ours. */
 const READ_ALL_PAGE = 1_000;
@@ -69,10 +78,11 @@ interface ActiveSubscription {
  * Idempotency by event id is the adapter's, not EventStoreDB's (whose own check only covers a retry
  * with the original expected revision, and makes a concurrent duplicate look like a fresh write).
  * Each write names the exact revision its check was made against, so a write that raced another is
- * rejected and re-checked. The cost: an append to a stream this process has not seen (or has
- * forgotten, see {@link EventStoreDbOptions.knownIdsCapacity}) reads the stream once, and a retried
- * or conflicting append reads the events added since; a steady writer that read the stream to decide
- * pays nothing extra, since `readStream` feeds the same knowledge.
+ * rejected and re-checked. The check reaches the stream's last {@link EventStoreDbOptions.idempotencyWindow}
+ * events. The cost: an append to a stream this process has not seen (or has forgotten, see
+ * {@link EventStoreDbOptions.knownIdsCapacity}) reads that many events back from the stream's end, and
+ * a retried or conflicting append reads the events added since; a steady writer that read the stream
+ * from its start to decide pays nothing extra, since `readStream` feeds the same knowledge.
  *
  * Reading `$all` needs a user allowed to (an admin, or insecure mode). Positions: see the mapping;
  * an `after` must be -1n or a position this adapter returned (EventStoreDB reads `$all` from record
@@ -88,7 +98,10 @@ export class EventStoreDbEventStore implements EventStore {
     private readonly client: EventStoreDBClient,
     private readonly options: EventStoreDbOptions,
   ) {
-    this.knownIds = new KnownStreamIds(options.knownIdsCapacity ?? DEFAULT_KNOWN_IDS);
+    this.knownIds = new KnownStreamIds(
+      options.knownIdsCapacity ?? DEFAULT_KNOWN_IDS,
+      options.idempotencyWindow ?? DEFAULT_IDEMPOTENCY_WINDOW,
+    );
   }
 
   /** Checkpoints kept in this EventStoreDB (system streams), over the same connection. */
@@ -129,7 +142,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.assertOpen();
     const fromRevision = Math.max(0, options.fromRevision ?? 0);
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
-    const events = await this.readStreamFrom(streamName, fromRevision, options.maxCount);
+    const events = await readStreamForwards(this.client, streamName, fromRevision, options.maxCount);
     this.learn(streamName, this.knownIds.get(streamName), fromRevision, events);
     return events;
   }
@@ -249,17 +262,26 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** For servers that do not report an append's position. */
   private async positionOf(streamName: string, revision: number): Promise<bigint> {
-    const [event] = await this.readStreamFrom(streamName, revision, 1);
+    const [event] = await readStreamForwards(this.client, streamName, revision, 1);
     if (!event) throw new Error(`Stream ${streamName} has no event at revision ${revision} right after writing it`);
     return event.position;
   }
 
-  /** Reads the stream after what is known of it (or after what a concurrent append learnt). */
+  /**
+   * Reads the stream after what is known of it (or after what a concurrent append learnt); knowing
+   * nothing, reads the window of events at its end, never its whole history.
+   */
   private async catchUp(streamName: string, known: StreamIds): Promise<StreamIds> {
     const cached = this.knownIds.get(streamName);
     const base = cached.lastRevision >= known.lastRevision ? cached : known;
+    if (base.lastRevision < 0) {
+      const tail = (await readStreamBackwards(this.client, streamName, base.window)).reverse();
+      if (tail.length && base.startFromEnd(tail, tail[tail.length - 1].position))
+        this.knownIds.remember(streamName, base);
+      return base;
+    }
     const fromRevision = base.lastRevision + 1;
-    this.learn(streamName, base, fromRevision, await this.readStreamFrom(streamName, fromRevision));
+    this.learn(streamName, base, fromRevision, await readStreamForwards(this.client, streamName, fromRevision));
     return base;
   }
 
@@ -267,24 +289,6 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) return;
     const last = events[events.length - 1];
     if (known.extend(fromRevision, events, last.position)) this.knownIds.remember(streamName, known);
-  }
-
-  private async readStreamFrom(streamName: string, fromRevision: number, maxCount?: number): Promise<RecordedEvent[]> {
-    try {
-      const read = this.client.readStream(streamName, {
-        direction: FORWARDS,
-        fromRevision: BigInt(fromRevision),
-        ...(maxCount === undefined ? {} : { maxCount }),
-      });
-      const events: RecordedEvent[] = [];
-      for (const { event } of await collect(read)) {
-        if (event) events.push(toRecordedEvent(event));
-      }
-      return events;
-    } catch (error) {
-      if (error instanceof Error && isCommandError(error) && error.type === ErrorType.STREAM_NOT_FOUND) return [];
-      throw error;
-    }
   }
 
   /**
@@ -371,25 +375,11 @@ function stopSubscription(subscription: ActiveSubscription): void {
   if (subscription.current) endSubscription(subscription.current);
 }
 
-/** Reads a whole (bounded) read into memory; errors, StreamNotFound included, reject. */
-async function collect<E>(read: StreamingRead<E>): Promise<E[]> {
-  // A late error from a read nobody iterates any more must not become an uncaught 'error' event.
-  read.on('error', () => undefined);
-  const items: E[] = [];
-  for await (const item of read) items.push(item);
-  return items;
-}
-
 /** The same checks as the SQLite adapter, so both reject the same bad input. */
 function validated(events: readonly NewEvent[]): readonly NewEvent[] {
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('An append needs at least one event');
+  assertAppendable(events);
   for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0)
-      throw new TypeError('Event id must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type.length === 0)
-      throw new TypeError('Event type must be a non-empty string');
-    if (typeof event.metadata !== 'object' || event.metadata === null)
-      throw new TypeError('Event metadata must be an object');
+    assertNewEvent(event);
     assertJson(event);
   }
   return events;

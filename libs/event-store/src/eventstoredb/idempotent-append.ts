@@ -7,18 +7,40 @@ export interface KnownEvent {
 }
 
 /**
- * What the adapter knows about one stream: the ids of its events from revision 0 to `lastRevision`.
- * Stored events never change, so this prefix stays true while the stream grows; only the part after
- * `lastRevision` has to be read before an append can be checked for ids the stream already holds.
+ * What the adapter knows about one stream: the ids of its events from revision `firstRevision` to
+ * `lastRevision`, contiguously, and never more than the last `window` of them.
+ *
+ * The window is the reach of the idempotency check: an id among a stream's last `window` events is
+ * never stored again; an older one may be (EventStoreDB's own check is narrower still: a retry with
+ * the same expected revision). Why a window and not the whole stream: a stream that only grows (an
+ * engine partition's log holds every unit it ever wrote) would otherwise cost a read of its whole
+ * history on the first append of every process, and hold every id in memory; past the cache's
+ * capacity it was read whole on every append. The duplicates an append must catch are retries and a
+ * new owner deciding again what a writer cut short: they lie in the stream's last events.
+ *
+ * Stored events never change, so what is known stays true while the stream grows; only the part
+ * after `lastRevision` has to be read before an append can be checked.
  */
 export class StreamIds {
-  private readonly ids = new Set<string>();
+  /** id -> revision, oldest first (a Map keeps insertion order), so the window trims from the front. */
+  private readonly ids = new Map<string, number>();
+  private first = -1;
   private last = -1;
   private lastPos = -1n;
+
+  /** @param window Most recent event ids kept (at least 1); Infinity keeps them all. */
+  constructor(readonly window: number = Number.POSITIVE_INFINITY) {
+    if (!(window >= 1)) throw new RangeError(`The idempotency window must be at least 1, got ${window}`);
+  }
 
   /** Revision of the last known event; -1 when nothing is known (or the stream does not exist). */
   get lastRevision(): number {
     return this.last;
+  }
+
+  /** Revision from which ids are known; -1 when nothing is known. */
+  get firstRevision(): number {
+    return this.first;
   }
 
   /** Position of the event at `lastRevision`; -1n when nothing is known. */
@@ -36,17 +58,37 @@ export class StreamIds {
 
   /**
    * Adds the events of a read or a write that started at `fromRevision` (sorted by revision).
-   * Ignored when it starts after the known prefix: the prefix would have a hole. Events already known
-   * are skipped. A read may return its first event after `fromRevision` (a truncated stream); nothing
+   * Ignored when it starts after what is known: that would leave a hole. Events already known are
+   * skipped. A read may return its first event after `fromRevision` (a truncated stream); nothing
    * lies in between then. Returns whether anything was added.
    */
   extend(fromRevision: number, events: readonly KnownEvent[], lastPosition: bigint): boolean {
     if (fromRevision > this.last + 1) return false;
+    return this.add(events, lastPosition);
+  }
+
+  /**
+   * Starts from the stream's last events, read backwards from its end (given oldest first): what a
+   * process that knows nothing of a stream needs to check an append, whatever the stream's length.
+   * Only when nothing is known yet; returns whether anything was added.
+   */
+  startFromEnd(events: readonly KnownEvent[], lastPosition: bigint): boolean {
+    if (this.last >= 0) return false;
+    return this.add(events, lastPosition);
+  }
+
+  private add(events: readonly KnownEvent[], lastPosition: bigint): boolean {
     const fresh = events.filter((event) => event.revision > this.last);
     if (fresh.length === 0) return false;
-    for (const event of fresh) this.ids.add(event.id);
+    if (this.first < 0) this.first = fresh[0].revision;
+    for (const event of fresh) this.ids.set(event.id, event.revision);
     this.last = fresh[fresh.length - 1].revision;
     this.lastPos = lastPosition;
+    for (const [id, revision] of this.ids) {
+      if (this.ids.size <= this.window) break;
+      this.ids.delete(id);
+      this.first = revision + 1;
+    }
     return true;
   }
 }
@@ -59,8 +101,14 @@ export class KnownStreamIds {
   private readonly streams = new Map<string, { ids: StreamIds; counted: number }>();
   private total = 0;
 
-  /** @param capacity Event ids kept over all streams. */
-  constructor(private readonly capacity: number) {
+  /**
+   * @param capacity Event ids kept over all streams.
+   * @param window Event ids kept per stream: the reach of the idempotency check (see {@link StreamIds}).
+   */
+  constructor(
+    private readonly capacity: number,
+    readonly window: number = Number.POSITIVE_INFINITY,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 0) {
       throw new RangeError(`The known-ids capacity must be a non-negative integer, got ${capacity}`);
     }
@@ -69,7 +117,7 @@ export class KnownStreamIds {
   /** The cached ids of a stream, or a new empty (not yet cached) one. */
   get(streamName: string): StreamIds {
     const entry = this.streams.get(streamName);
-    if (!entry) return new StreamIds();
+    if (!entry) return new StreamIds(this.window);
     this.touch(streamName, entry);
     return entry.ids;
   }

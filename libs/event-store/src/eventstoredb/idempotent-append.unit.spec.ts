@@ -35,6 +35,30 @@ describe('StreamIds', () => {
     expect(ids.extend(0, known('k').map(at(5)), 70n)).toBe(true);
     expect(ids.lastRevision).toBe(5);
   });
+
+  it('keeps the ids of the last `window` events only, and knows from which revision', () => {
+    const ids = new StreamIds(3);
+    ids.extend(0, known('a', 'b'), 20n);
+    ids.extend(2, known('c', 'd', 'e').map(at(2)), 50n);
+
+    expect([ids.firstRevision, ids.lastRevision, ids.size]).toEqual([2, 4, 3]);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => ids.holds(id))).toEqual([false, false, true, true, true]);
+  });
+
+  it("starts from a stream's last events read from its end, only when it knows nothing yet", () => {
+    const ids = new StreamIds(2);
+    expect(ids.startFromEnd(known('x', 'y').map(at(8)), 90n)).toBe(true);
+    expect([ids.firstRevision, ids.lastRevision, ids.lastPosition]).toEqual([8, 9, 90n]);
+
+    expect(ids.startFromEnd(known('z').map(at(10)), 99n)).toBe(false);
+    expect(ids.extend(5, known('old').map(at(5)), 60n)).toBe(false);
+    expect(ids.extend(10, known('z').map(at(10)), 99n)).toBe(true);
+    expect(['x', 'y', 'z'].map((id) => ids.holds(id))).toEqual([false, true, true]);
+  });
+
+  it('refuses a window smaller than one event', () => {
+    expect(() => new StreamIds(0)).toThrow(RangeError);
+  });
 });
 
 describe('KnownStreamIds', () => {
@@ -69,6 +93,10 @@ describe('KnownStreamIds', () => {
     cache.remember('s', ids);
 
     expect(cache.size).toBe(3);
+  });
+
+  it('hands out StreamIds with its window', () => {
+    expect(new KnownStreamIds(10, 4).get('s').window).toBe(4);
   });
 
   it('does not keep a stream larger than the whole capacity', () => {

@@ -1,6 +1,7 @@
 /** What the SQLite event store moves between its callers, its writer thread and its tables. */
 import Database from 'better-sqlite3';
 import type { StoreFault } from '@journeys/sqlite';
+import { assertAppendable, assertNewEvent } from '../new-event-checks';
 import {
   AppendResult,
   ExpectedRevision,
@@ -105,19 +106,14 @@ export function fromWire(error: WireError | undefined): Error {
 
 /** Serialises events up front (so a bad one fails only its own append) and drops repeated ids. */
 export function toRows(events: readonly NewEvent[]): EventRow[] {
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('An append needs at least one event');
+  assertAppendable(events);
   const seen = new Set<string>();
   const rows: EventRow[] = [];
   // Events of one decision usually share one metadata object: serialise it once.
   let previousMetadata: unknown;
   let previousMetadataJson = '';
   for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0)
-      throw new TypeError('Event id must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type.length === 0)
-      throw new TypeError('Event type must be a non-empty string');
-    if (typeof event.metadata !== 'object' || event.metadata === null)
-      throw new TypeError('Event metadata must be an object');
+    assertNewEvent(event);
     if (seen.has(event.id)) continue;
     seen.add(event.id);
     const data = JSON.stringify(event.data) ?? 'null';

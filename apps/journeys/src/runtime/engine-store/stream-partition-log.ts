@@ -25,7 +25,8 @@ export const ENGINE_LOG_EVENT_TYPES: ReadonlySet<string> = new Set([
   PARTITION_SNAPSHOT_TAKEN,
 ]);
 
-const snapshotsStream = (partition: number): string => `partitionSnapshots-${partition}`;
+/** Points to a partition's snapshots, latest last. */
+export const snapshotsStream = (partition: number): string => `partitionSnapshots-${partition}`;
 const snapshotStream = (partition: number, revision: number): string => `partitionSnapshot-${partition}-${revision}`;
 
 /** Units written since the last snapshot before a new one is due: at least this much, and twice the last snapshot. */
