@@ -5,7 +5,7 @@
  * the latest snapshot the owner took (if any) and the stream after it, then again right after a
  * fresh snapshot.
  *
- * EventStoreDB here is the protocol test server in this process (libs/testing/src/eventstoredb-server),
+ * EventStoreDB here is the protocol test server in a process of its own (libs/testing/src/eventstoredb-server),
  * so the figures are of the protocol path on this machine, not of a real server's speed.
  *
  * Run alone: node -r ./libs/testing/src/ts-register.js bench/partition-handoff.bench.ts [--quick]
@@ -14,7 +14,6 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStoreDbEventStore } from '../libs/event-store/src/eventstoredb/eventstoredb-event-store';
 import { ReadModelStore } from '../libs/read-models/src/read-model-store';
-import { EventStoreDbTestServer } from '../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
 import { SqliteEngineStores } from '../apps/journeys/src/runtime/engine-store/sqlite/sqlite-engine-store';
 import {
   partitionStream,
@@ -24,13 +23,16 @@ import {
 import { SEGMENT_JOURNEY } from './segment-enrolment.bench';
 import { BenchApp, ManualClock, seconds } from './support/bench-app';
 import { MiB, round, runAlone, type BenchResult } from './support/bench-result';
+import { startTestServerProcess } from './support/eventstoredb-server-process';
 
 const MEMBERSHIP_BATCH = 10_000;
 
 export async function benchPartitionHandoff(opts: { quick: boolean; dir: string }): Promise<BenchResult> {
   // BENCH_HANDOFF_CUSTOMERS sizes a run between the quick and the full one.
   const customers = Number(process.env.BENCH_HANDOFF_CUSTOMERS) || (opts.quick ? 20_000 : 100_000);
-  const server = await EventStoreDbTestServer.start({ statsPeriodMs: false });
+  // The store in a process of its own, as a server on another host: the take-over's process holds
+  // only what it restores.
+  const server = await startTestServerProcess();
   try {
     const env = { EVENTSTORE_CONNECTION_STRING: server.connectionString, JOURNEYS_PARTITIONS: '1' };
     const bench = await BenchApp.start(mkdtempSync(join(opts.dir, 'owner-')), new ManualClock(), env);
@@ -90,14 +92,14 @@ export async function benchPartitionHandoff(opts: { quick: boolean; dir: string 
           `One partition holding ${customers.toLocaleString('en-US')} customers at a one-day wait, taken over by a ` +
           'process with an empty disk (a fresh state file and its own connection): restore from the latest snapshot ' +
           'the owner took (if its units outgrew 32 MiB) and the partition stream after it, and claim (which fences ' +
-          'the previous owner); then again right after a snapshot. EventStoreDB is the protocol test server in this ' +
-          "process: a protocol-path figure, not a real server's.",
+          'the previous owner); then again right after a snapshot. EventStoreDB is the protocol test server in a ' +
+          "process of its own on the same cores: a protocol-path figure, not a real server's.",
       };
     } finally {
       await events.close();
     }
   } finally {
-    await server.close();
+    await server.stop();
   }
 }
 

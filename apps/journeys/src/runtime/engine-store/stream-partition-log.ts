@@ -67,7 +67,9 @@ interface CommittedData {
  * previous writer's next append, whatever it holds, fails with a revision conflict: a stale owner
  * (paused, cut off) writes no state and no event after losing the partition. A unit whose parts were
  * not all stored before a crash has no `PartitionCommitted`; the new writer decides its inputs again
- * with the same event ids, which the store keeps once.
+ * with the same event ids, which the store keeps once: they lie in the stream's last events, inside
+ * the EventStoreDB adapter's idempotency window (20,000 events; a unit holds at most one batch of
+ * 2,000 inputs or customers).
  */
 export class StreamPartitionLog implements PartitionLog {
   /** The revision this process last wrote, per partition it writes. */
