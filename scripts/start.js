@@ -25,6 +25,13 @@ function needsBuild() {
 
 if (needsBuild()) {
   console.log('Building the service (npm run build)...');
+  // The typed client's types are generated from the OpenAPI document, not kept in git: the CLI
+  // compiles against them.
+  execFileSync(
+    process.execPath,
+    ['-r', './libs/testing/src/ts-register.js', join(root, 'scripts/generate-client.ts')],
+    { cwd: root, stdio: 'inherit' },
+  );
   execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
     cwd: root,
     stdio: 'inherit',
