@@ -34,11 +34,14 @@ export interface ExperimentOutcome {
   /** The level each comparison is held to: significance / (branches - 1). */
   correctedSignificance: number;
   branches: (BranchFigures & { branch: number; rate: number })[];
-  /** The branch with the highest rate, if one has the highest alone. */
+  /** The branch with the highest rate, if one has the highest alone (the others are compared with it, or with the first of the tied leaders). */
   best: number | null;
   comparisons: Comparison[];
   winner: number | null;
-  /** `winner`; `noSignificantDifference`; `tooFewToTest`: too few customers for the test (or no single best). */
+  /**
+   * `winner`; `noSignificantDifference` (also when branches tie for the best rate);
+   * `tooFewToTest`: too few customers for the normal approximation.
+   */
   result: 'winner' | 'noSignificantDifference' | 'tooFewToTest';
 }
 
@@ -103,18 +106,20 @@ export function concludeExperiment(experiment: Experiment, figures: readonly Bra
   const top = Math.max(...branches.map((b) => b.rate));
   const leaders = branches.filter((b) => b.assigned > 0 && b.rate === top);
   const base = { test: 'twoProportionZ' as const, significance, correctedSignificance, branches };
-  if (leaders.length !== 1) {
-    return { ...base, best: null, comparisons: [], winner: null, result: 'tooFewToTest' };
-  }
-  const best = leaders[0].branch;
+  if (leaders.length === 0) return { ...base, best: null, comparisons: [], winner: null, result: 'tooFewToTest' };
+  // Branches tied for the best rate are no reason not to test: the comparison of two equal rates
+  // (z = 0) is not significant, so enough customers conclude `noSignificantDifference`, and too few
+  // still `tooFewToTest`. Only a single leader can win.
+  const reference = leaders[0].branch;
+  const best = leaders.length === 1 ? reference : null;
   const comparisons: Comparison[] = [];
   for (const other of branches) {
-    if (other.branch === best) continue;
-    const test = twoProportionZTest(figures[best], figures[other.branch]);
+    if (other.branch === reference) continue;
+    const test = twoProportionZTest(figures[reference], figures[other.branch]);
     if (test === undefined) return { ...base, best, comparisons, winner: null, result: 'tooFewToTest' };
     comparisons.push({ branch: other.branch, ...test, significant: test.pValue < correctedSignificance });
   }
-  const wins = comparisons.every((c) => c.significant);
+  const wins = best !== null && comparisons.every((c) => c.significant);
   return {
     ...base,
     best,

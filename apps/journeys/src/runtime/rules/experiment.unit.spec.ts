@@ -91,7 +91,7 @@ describe('concluding an experiment', () => {
     expect(close).toMatchObject({ winner: null, result: 'noSignificantDifference' });
   });
 
-  it('given too few customers, or two branches tied for best, then it cannot test', () => {
+  it('given too few customers for the normal approximation, then it cannot test', () => {
     expect(
       concludeExperiment(experiment, [
         { assigned: 30, converted: 2 },
@@ -100,10 +100,35 @@ describe('concluding an experiment', () => {
     ).toMatchObject({ winner: null, result: 'tooFewToTest' });
     expect(
       concludeExperiment(experiment, [
+        { assigned: 8, converted: 4 },
+        { assigned: 8, converted: 4 },
+      ]),
+    ).toMatchObject({ best: null, winner: null, result: 'tooFewToTest' });
+  });
+
+  it('given branches tied for the best rate with enough customers, then there is no significant difference', () => {
+    expect(
+      concludeExperiment(experiment, [
         { assigned: 500, converted: 100 },
         { assigned: 500, converted: 100 },
       ]),
-    ).toMatchObject({ best: null, winner: null, result: 'tooFewToTest' });
+    ).toMatchObject({
+      best: null,
+      winner: null,
+      result: 'noSignificantDifference',
+      comparisons: [{ branch: 1, z: 0 }],
+    });
+    // Two leaders tied, a third far behind: still no single best, so no winner.
+    const threeWay = concludeExperiment(experiment, [
+      { assigned: 1000, converted: 400 },
+      { assigned: 1000, converted: 100 },
+      { assigned: 1000, converted: 400 },
+    ]);
+    expect(threeWay).toMatchObject({ best: null, winner: null, result: 'noSignificantDifference' });
+    expect(threeWay.comparisons.map((c) => [c.branch, c.significant])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 });
 
