@@ -169,7 +169,7 @@ export const EVENT_DATA: Record<string, JsonSchema> = {
       best: { type: ['integer', 'null'], description: 'The branch with the highest rate alone, if any' },
       comparisons: {
         type: 'array',
-        items: data('The best branch against another', {
+        items: data('The best branch (of branches tied for it, the first) against another', {
           branch: integer,
           z: { type: 'number' },
           pValue: { type: 'number' },
