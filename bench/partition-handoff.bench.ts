@@ -69,7 +69,10 @@ export async function benchPartitionHandoff(opts: { quick: boolean; dir: string 
       };
       const afterFill = await takeOver('empty-disk');
       const snapshotAt = performance.now();
-      await afterFill.log.snapshot(0, afterFill.store);
+      const storing = afterFill.log.snapshot(0, afterFill.store);
+      // What the engine's serial line waits for: reading the state; storing it goes on beside the work.
+      const snapshotReadSeconds = seconds(snapshotAt);
+      await storing;
       const snapshotSeconds = seconds(snapshotAt);
       await afterFill.close();
       const afterSnapshot = await takeOver('empty-disk-after-snapshot');
@@ -85,6 +88,7 @@ export async function benchPartitionHandoff(opts: { quick: boolean; dir: string 
           handOffStreamEventsRead: streamEvents - (restoredFrom + 1),
           handOffSeconds: round(afterFill.took, 2),
           snapshotSeconds: round(snapshotSeconds, 2),
+          snapshotReadSeconds: round(snapshotReadSeconds, 2),
           handOffRightAfterSnapshotSeconds: round(afterSnapshot.took, 2),
           peakRssMiB: round(process.memoryUsage.rss() / MiB),
         },
@@ -93,7 +97,8 @@ export async function benchPartitionHandoff(opts: { quick: boolean; dir: string 
           'process with an empty disk (a fresh state file and its own connection): restore from the latest snapshot ' +
           'the owner took (if its units outgrew 32 MiB) and the partition stream after it, and claim (which fences ' +
           'the previous owner); then again right after a snapshot. EventStoreDB is the protocol test server in a ' +
-          "process of its own on the same cores: a protocol-path figure, not a real server's.",
+          "process of its own on the same cores: a protocol-path figure, not a real server's. A snapshot holds up " +
+          'the engine only while its state is read (snapshotReadSeconds); it is stored beside the work.',
       };
     } finally {
       await events.close();

@@ -28,10 +28,15 @@ export interface PartitionLog {
   /** Whether the log would restore faster from a snapshot of the partition's state now. */
   snapshotDue?(partition: number): boolean;
   /**
-   * Stores a snapshot of `store`, which must hold exactly what the log holds (no unit in flight),
-   * so that restoring reads it and the units after it instead of every unit since the start.
+   * Stores a snapshot of `store`, so that restoring reads it and the units after it instead of every
+   * unit since the start. The state is read from `store` before this returns, when it must hold
+   * exactly what the log holds (no unit in flight); the caller may go on with the partition's work
+   * while the snapshot is stored. Resolves once it is stored; rejects with the event store's error
+   * (a snapshot not stored only makes the next restore read more of the log).
    */
   snapshot?(partition: number, store: EngineStore): Promise<void>;
+  /** Resolves when every snapshot being stored is stored or has failed. */
+  snapshotsStored?(): Promise<void>;
 }
 
 /** Injection token of the {@link PartitionLog}; the composition root picks the adapter. */

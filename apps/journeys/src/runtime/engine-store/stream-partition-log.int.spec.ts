@@ -137,6 +137,56 @@ describe.each([
     expect(pointers[0].type).toBe('PartitionSnapshotTaken');
   });
 
+  it('reads a snapshot’s state at once and stores it while units go on; one that failed is taken again in a stream of its own', async () => {
+    let refusePointer = true;
+    const refusing: EventStore = new Proxy(events, {
+      get(target, key) {
+        if (key !== 'append') return Reflect.get(target, key).bind(target);
+        return async (...args: Parameters<EventStore['append']>) => {
+          if (refusePointer && args[0].startsWith('partitionSnapshots-')) {
+            refusePointer = false;
+            throw new Error('the store refused the pointer');
+          }
+          return target.append(...args);
+        };
+      },
+    });
+    const log = new StreamPartitionLog(refusing, 'first', now);
+    const state = freshStores('first').partition(5);
+    await log.acquire(5, state);
+    const unit = async (customerId: string, checkpoint: bigint) => {
+      const changes = { ...NONE, instances: [instance(customerId)] };
+      await log.append(5, new Map([[`instance-${customerId}`, [event(customerId)]]]), () => changes, checkpoint);
+      state.commit(changes, checkpoint);
+    };
+    await unit('ann', 1n);
+    await expect(log.snapshot(5, state)).rejects.toThrow('the store refused the pointer');
+
+    await unit('bob', 2n);
+    const storing = log.snapshot(5, state);
+    await unit('cid', 3n); // the engine goes on while the snapshot is stored
+    await storing;
+
+    const pointers = await events.readStream('partitionSnapshots-5');
+    expect(pointers).toHaveLength(1);
+    const taken = pointers[0].data as { stream: string; checkpoint: string };
+    expect(taken.checkpoint).toBe('2');
+    // Only this attempt's piece, with the state as it was when the snapshot was asked for.
+    const pieces = await events.readStream(taken.stream);
+    expect(pieces).toHaveLength(1);
+    const customers = (pieces[0].data as { changes: EngineChanges }).changes.instances.map(
+      (i) => (i as { ref: { customerId: string } }).ref.customerId,
+    );
+    expect(customers.sort()).toEqual(['ann', 'bob']);
+
+    const restored = freshStores('second').partition(5);
+    await new StreamPartitionLog(events, 'second', now).acquire(5, restored);
+    expect(restored.checkpoint()).toBe(3n);
+    for (const customerId of ['ann', 'bob', 'cid']) {
+      expect(restored.instancesOfCustomer(customerId)).toEqual([instance(customerId)]);
+    }
+  });
+
   it('restores the delivery controls’ state: pause holds, entry slots and experiment figures, from units and a snapshot', async () => {
     const log = new StreamPartitionLog(events, 'first', now);
     const state = freshStores('first').partition(2);

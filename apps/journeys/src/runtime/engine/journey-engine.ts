@@ -105,6 +105,10 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     this.scheduler = new EngineScheduler(() => this.owned, this.clock, {
       tick: () => this.tick(),
       onError: (error) => this.logger.error(`Timer run failed: ${String(error)}`),
+      onSnapshotError: (partition, error) =>
+        this.logger.warn(
+          `Snapshot of engine partition ${partition} not stored (taken again after as many units more): ${String(error)}`,
+        ),
     });
     this.scheduler.start();
     this.ownership.start((partitions) => this.assign(partitions));
@@ -120,6 +124,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     await this.reactor.stop();
     await this.queue.idle();
     await this.queue.dropPending();
+    await this.deps.log.snapshotsStored?.();
   }
 
   /** How far the engine has read the store (its own progress events are skipped), and its last error. */
@@ -198,6 +203,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
       acquire: (partition, store) => log.acquire(partition, store),
       snapshotDue: (partition) => log.snapshotDue?.(partition) ?? false,
       snapshot: (partition, store) => log.snapshot?.(partition, store) ?? Promise.resolve(),
+      snapshotsStored: () => log.snapshotsStored?.() ?? Promise.resolve(),
       append: async (partition, outputs, changes, checkpoint) => {
         try {
           await log.append(partition, outputs, changes, checkpoint);
