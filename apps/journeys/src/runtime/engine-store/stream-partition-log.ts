@@ -156,7 +156,7 @@ export class StreamPartitionLog implements PartitionLog {
     const revision = this.revisions.get(partition);
     if (revision === undefined) return Promise.resolve();
     // Read now, while the store holds exactly the log up to `revision`; stored beside the engine's
-    // work, since a large partition's snapshot (145 MB at 100,000 waiting customers) takes seconds.
+    // work, since a large partition's snapshot takes seconds (29 MB at 20,000 waiting customers).
     const state = store.snapshot();
     const checkpoint = store.checkpoint();
     const sinceBefore = this.written.get(partition)?.since ?? 0;

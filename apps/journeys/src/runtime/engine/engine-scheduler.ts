@@ -72,7 +72,7 @@ export class EngineScheduler {
         ended.set(versionKey(move.journeyId, move.version), { p, move });
       }
       // Nothing is in flight here: the state holds exactly what the partition log holds. Only reading
-      // it waits; storing it goes on beside the work (9.8 s on this line at 100,000 customers).
+      // it waits; storing it goes on beside the work (it took 9.8 s on this line at 100,000 customers).
       if (p.deps.log.snapshotDue?.(p.partition)) {
         const partition = p.partition;
         p.deps.log.snapshot?.(partition, p.store).catch((error) => this.options.onSnapshotError(partition, error));
