@@ -8,7 +8,7 @@ import { ReadModelStore } from '@journeys/read-models';
 import { EventStoreDbTestServer } from '../../../../../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
 import type { InstanceState } from '../instance.decider';
 import type { DeliverySettings } from '@journeys/definition';
-import { emptyChanges, type EngineChanges } from './engine-store.port';
+import { emptyChanges, type EngineChanges, type EngineStore } from './engine-store.port';
 import { PartitionFencedError } from './partition-log.port';
 import { SqliteEngineStores } from './sqlite/sqlite-engine-store';
 import { partitionStream, StreamPartitionLog } from './stream-partition-log';
@@ -31,6 +31,15 @@ const event = (id: string): NewEvent => ({
   data: { instanceId: id },
   metadata: { occurredAt: '2026-11-28T10:00:00Z', correlationId: id, causationId: id, schemaVersion: 1 },
 });
+
+/** Appends a unit holding one customer's instance to the partition log, then commits it, as the engine does. */
+const oneCustomerUnit =
+  (log: StreamPartitionLog, state: EngineStore, partition: number) =>
+  async (customerId: string, checkpoint: bigint) => {
+    const changes = { ...NONE, instances: [instance(customerId)] };
+    await log.append(partition, new Map([[`instance-${customerId}`, [event(customerId)]]]), () => changes, checkpoint);
+    state.commit(changes, checkpoint);
+  };
 
 describe.each([
   ['SQLite', 'sqlite'],
@@ -117,11 +126,7 @@ describe.each([
     const log = new StreamPartitionLog(events, 'first', now);
     const state = freshStores('first').partition(1);
     await log.acquire(1, state);
-    const unit = async (customerId: string, checkpoint: bigint) => {
-      const changes = { ...NONE, instances: [instance(customerId)] };
-      await log.append(1, new Map([[`instance-${customerId}`, [event(customerId)]]]), () => changes, checkpoint);
-      state.commit(changes, checkpoint);
-    };
+    const unit = oneCustomerUnit(log, state, 1);
     await unit('ann', 1n);
     await unit('bob', 2n);
     await log.snapshot(1, state);
@@ -154,11 +159,7 @@ describe.each([
     const log = new StreamPartitionLog(refusing, 'first', now);
     const state = freshStores('first').partition(5);
     await log.acquire(5, state);
-    const unit = async (customerId: string, checkpoint: bigint) => {
-      const changes = { ...NONE, instances: [instance(customerId)] };
-      await log.append(5, new Map([[`instance-${customerId}`, [event(customerId)]]]), () => changes, checkpoint);
-      state.commit(changes, checkpoint);
-    };
+    const unit = oneCustomerUnit(log, state, 5);
     await unit('ann', 1n);
     await expect(log.snapshot(5, state)).rejects.toThrow('the store refused the pointer');
 
