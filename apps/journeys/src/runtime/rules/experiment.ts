@@ -34,7 +34,10 @@ export interface ExperimentOutcome {
   /** The level each comparison is held to: significance / (branches - 1). */
   correctedSignificance: number;
   branches: (BranchFigures & { branch: number; rate: number })[];
-  /** The branch with the highest rate, if one has the highest alone (the others are compared with it, or with the first of the tied leaders). */
+  /**
+   * The branch with the highest rate, if one has the highest alone. The others are compared with it,
+   * or, when branches tie for the highest rate, with the first of them.
+   */
   best: number | null;
   comparisons: Comparison[];
   winner: number | null;
