@@ -1,7 +1,9 @@
 import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
-import { CONTRACT_SCHEMAS } from '@journeys/contract';
+import { CONTRACT_SCHEMAS, NOT_BLANK_PATTERN } from '@journeys/contract';
 import { packageInfo } from '../apps/journeys/src/openapi/package-info';
 import { startTestApp, type TestApp } from './support/test-app';
+
+type Parameter = { name: string; in: string; schema: { type?: string } };
 
 type Operation = {
   summary?: string;
@@ -83,6 +85,34 @@ describe('the contract documents the service serves', () => {
           schema: true,
         });
       }
+    }
+  });
+
+  it('describes every text path parameter as the service checks it, in a pattern every regex dialect reads alike', async () => {
+    const document = (await t.request(undefined, 'GET', '/docs/openapi.json')).body;
+    const params = Object.values(document.paths as Record<string, Record<string, { parameters?: Parameter[] }>>)
+      .flatMap((methods) => Object.values(methods).flatMap((operation) => operation.parameters ?? []))
+      .filter((p) => p.in === 'path' && p.schema.type === 'string');
+    expect(params.length).toBeGreaterThan(20);
+    for (const p of params) {
+      expect({ name: p.name, schema: p.schema }).toEqual({
+        name: p.name,
+        schema: { type: 'string', minLength: 1, maxLength: 200, pattern: NOT_BLANK_PATTERN },
+      });
+    }
+    // White space by JavaScript's or by Python's reckoning (form feed, U+FEFF, U+001C, U+0085): refused
+    // by the document and by the service alike; with one other character, accepted by both.
+    const notBlank = new RegExp(NOT_BLANK_PATTERN, 'u');
+    for (const blank of ['\f', '\ufeff', '\u001c', '\u0085', ' \u3000']) {
+      expect(notBlank.test(blank)).toBe(false);
+      const answer = await t.request('admin', 'GET', `/journeys/${encodeURIComponent(blank)}`);
+      expect({ blank, status: answer.status, path: answer.body.error?.details?.[0]?.path }).toEqual({
+        blank,
+        status: 400,
+        path: 'id',
+      });
+      expect(notBlank.test(`${blank}x`)).toBe(true);
+      expect((await t.request('admin', 'GET', `/journeys/${encodeURIComponent(`${blank}x`)}`)).status).toBe(404);
     }
   });
 

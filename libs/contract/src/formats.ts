@@ -49,3 +49,12 @@ export const FORMAT_MESSAGES: Record<FormatName, string> = {
   'local-date-time': 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00',
   'iso-duration': 'must be an ISO 8601 duration such as PT30M or P2D',
 };
+
+/**
+ * A character that is not white space, spelled out so that every regular-expression dialect reads it
+ * alike: JavaScript's `\S` and Python's disagree on U+001C to U+001F, U+0085 and U+FEFF, so a client
+ * checking the documents in one dialect would send text the service, in the other, refuses. What
+ * either calls white space counts as white space here. A pattern (search anywhere), for `pattern`.
+ */
+export const NOT_BLANK_PATTERN =
+  '[^\\t\\n\\v\\f\\r \\u001c-\\u001f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';

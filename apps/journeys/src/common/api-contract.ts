@@ -9,6 +9,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { NOT_BLANK_PATTERN } from '@journeys/contract';
+import { LIMITS } from '@journeys/definition';
 import type { Role } from '../config/app-config';
 
 /** The security scheme of the API key (`Authorization: Bearer <key>`) in the OpenAPI document. */
@@ -104,21 +106,27 @@ export function ApiContract(contract: OperationContract): MethodDecorator {
   return applyDecorators(...decorators);
 }
 
+/**
+ * Every text path parameter, as PathParamPipe (applied to every route) checks it: 1 to 200
+ * characters, one of them not white space. A document that allowed less would promise answers the
+ * service refuses with 400.
+ */
+export const PATH_TEXT = {
+  type: 'string',
+  minLength: 1,
+  maxLength: LIMITS.identifierMaxLength,
+  pattern: NOT_BLANK_PATTERN,
+} as const;
+
 /** Path parameters most routes share. */
 export const PARAMS = {
-  journeyId: {
-    description: 'The journey id (returned when it was created)',
-    schema: { type: 'string', minLength: 1, maxLength: 200 },
-  },
+  journeyId: { description: 'The journey id (returned when it was created)', schema: PATH_TEXT },
   version: {
     description: 'A version number of the journey',
     schema: { type: 'integer', minimum: 1, maximum: 1_000_000 },
   },
-  customerId: { description: 'The customer id', schema: { type: 'string', minLength: 1, maxLength: 200 } },
-  templateId: { description: 'The template id', schema: { type: 'string', minLength: 1, maxLength: 200 } },
-  triggerName: { description: 'The trigger definition name', schema: { type: 'string', minLength: 1, maxLength: 200 } },
-  segmentId: {
-    description: 'The segment id',
-    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
-  },
+  customerId: { description: 'The customer id', schema: PATH_TEXT },
+  templateId: { description: 'The template id', schema: PATH_TEXT },
+  triggerName: { description: 'The trigger definition name', schema: PATH_TEXT },
+  segmentId: { description: 'The segment id', schema: PATH_TEXT },
 } satisfies Record<string, ParamContract>;

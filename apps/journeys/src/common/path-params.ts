@@ -1,13 +1,16 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { NOT_BLANK_PATTERN } from '@journeys/contract';
 import { LIMITS } from '@journeys/definition';
 import { ValidationFailed } from './errors';
+
+const NOT_BLANK = new RegExp(NOT_BLANK_PATTERN, 'u');
 
 /** Every path parameter (ids, names) is 1 to 200 characters with one that is not blank, as the OpenAPI document says. */
 export class PathParamPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param' || typeof value !== 'string') return value;
     const length = [...value].length;
-    if (length === 0 || length > LIMITS.identifierMaxLength || !/\S/.test(value)) {
+    if (length === 0 || length > LIMITS.identifierMaxLength || !NOT_BLANK.test(value)) {
       throw new ValidationFailed([
         {
           code: 'InvalidValue',

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { CONTRACT_SCHEMAS } from '@journeys/contract';
 import { Public } from '../auth/roles.decorator';
-import { ApiContract } from '../common/api-contract';
+import { ApiContract, PATH_TEXT } from '../common/api-contract';
 import { NotFound } from '../common/errors';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -39,7 +39,7 @@ export class ContractController {
     summary: 'Get a JSON Schema',
     description: 'The JSON Schema of one message, e.g. `journey-definition.json`; `$ref`s resolve against this URL.',
     public: true,
-    params: { name: { description: 'The schema file name', schema: { type: 'string', minLength: 1, maxLength: 200 } } },
+    params: { name: { description: 'The schema file name', schema: PATH_TEXT } },
     ok: { status: 200, schema: 'JsonSchemaDocument', description: 'The schema' },
     errors: [404],
   })

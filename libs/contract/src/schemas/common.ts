@@ -6,7 +6,7 @@
  *   `Required` (none) or `ConflictingFields` (each one after the first).
  */
 import { LIMITS } from '@journeys/definition';
-import { DURATION_PATTERN, INSTANT_PATTERN, LOCAL_DATE_TIME_PATTERN } from '../formats';
+import { DURATION_PATTERN, INSTANT_PATTERN, LOCAL_DATE_TIME_PATTERN, NOT_BLANK_PATTERN } from '../formats';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -59,7 +59,7 @@ export function nonBlankText(maxLength: number, description?: string): JsonSchem
     type: 'string',
     minLength: 1,
     maxLength,
-    pattern: '\\S',
+    pattern: NOT_BLANK_PATTERN,
     'x-codes': { pattern: 'TooShort', minLength: 'TooShort' },
     ...(description ? { description } : {}),
   };

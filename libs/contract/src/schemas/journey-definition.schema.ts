@@ -6,7 +6,7 @@
  * before the schema, so no depth can exhaust the stack).
  */
 import { CHANNELS, LIMITS, LOCAL_TIME_PATTERN, QUIET_HOURS_MODES } from '@journeys/definition';
-import { INSTANT_PATTERN } from '../formats';
+import { INSTANT_PATTERN, NOT_BLANK_PATTERN } from '../formats';
 import {
   duration,
   identifier,
@@ -24,7 +24,7 @@ const ATTRIBUTE_REFERENCE: JsonSchema = {
   type: 'string',
   minLength: 1,
   maxLength: LIMITS.identifierMaxLength + 'trigger.'.length,
-  pattern: '^(trigger|profile)\\.[\\s\\S]*\\S',
+  pattern: `^(trigger|profile)\\.[\\s\\S]*${NOT_BLANK_PATTERN}`,
   'x-codes': { pattern: 'InvalidAttributeReference', minLength: 'TooShort' },
   description: "`trigger.<name>` (an attribute of the instance's triggers) or `profile.<name>` (of the customer)",
   examples: ['trigger.plan'],
@@ -216,7 +216,7 @@ const STEPS: Record<string, JsonSchema> = {
         propertyNames: {
           minLength: 1,
           maxLength: LIMITS.identifierMaxLength,
-          pattern: '\\S',
+          pattern: NOT_BLANK_PATTERN,
           not: { const: '__proto__' },
         },
         additionalProperties: {
