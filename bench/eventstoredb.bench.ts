@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { BenchApp, cpuSeconds, seconds } from './support/bench-app';
 import { printResult, round, type BenchResult } from './support/bench-result';
 import { profiled } from './support/cpu-profile';
-import { startTestServerProcess } from './support/eventstoredb-server-process';
+import { startTestServerProcess } from '../libs/testing/src/eventstoredb-server/server-process';
 import { benchTriggerIngestion } from './trigger-ingestion.bench';
 
 /** Triggers stored through the protocol path; the full size leaves about a million events to rebuild from. */

@@ -23,7 +23,7 @@ import {
 import { SEGMENT_JOURNEY } from './segment-enrolment.bench';
 import { BenchApp, ManualClock, seconds } from './support/bench-app';
 import { MiB, round, runAlone, type BenchResult } from './support/bench-result';
-import { startTestServerProcess } from './support/eventstoredb-server-process';
+import { startTestServerProcess } from '../libs/testing/src/eventstoredb-server/server-process';
 
 const MEMBERSHIP_BATCH = 10_000;
 

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore, RecordedEvent } from '@journeys/event-store';
 import { EventStoreDbEventStore } from '@journeys/event-store/eventstoredb/eventstoredb-event-store';
-import { EventStoreDbTestServer } from '../libs/testing/src/eventstoredb-server/eventstoredb-test-server';
+import { startTestServerProcess, type TestServerProcess } from '../libs/testing/src/eventstoredb-server/server-process';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { describeKafka, kafkaBrokers, uniqueKafkaName } from '../libs/testing/src/kafka-broker';
+import { partitionOf } from '../apps/journeys/src/runtime/partitions/partition-of';
 import { kafkaTestSettings } from './support/kafka-app';
 import { ADMIN_KEY, call, EDITOR_KEY, freePort, INGEST_KEY, kill, startService } from './support/service-process';
 
@@ -34,19 +35,20 @@ interface Replica {
  * stale owner wrote after losing a partition, and the timers of moved partitions fired in time.
  */
 describeKafka('scale-out: replicas split the engine partitions (3 processes, EventStoreDB, Kafka)', () => {
-  let server: EventStoreDbTestServer;
+  let server: TestServerProcess;
   let store: EventStore;
   const replicas: Replica[] = [];
 
   beforeAll(async () => {
-    server = await EventStoreDbTestServer.start({ statsPeriodMs: false });
+    // In a process of its own, like a real server: not answering between this test's turns.
+    server = await startTestServerProcess({ statsPeriodMs: false });
     store = EventStoreDbEventStore.connect(server.connectionString);
   });
   afterAll(async () => {
     for (const r of replicas) if (r.process) await kill(r.process, 'SIGKILL').catch(() => undefined);
     for (const r of replicas) rmSync(r.dataDir, { recursive: true, force: true });
     await store.close();
-    await server.close();
+    await server.stop();
   });
 
   it('keeps every customer on course through a kill, a stall and a join', async () => {
@@ -74,7 +76,8 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
 
     const journeys = await setUp(a.port);
     const seen = new Map<string, number>();
-    const watcher = watchTimers(store, seen);
+    const claims: Claim[] = [];
+    const watcher = watchTimers(store, seen, claims);
     const producer = new Kafka({
       clientId: 'scale-out-load',
       brokers: kafkaBrokers() ?? [],
@@ -84,15 +87,19 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
     const load = new Load(replicas, { producer, topic: settings.topics.triggers });
     const running = load.run();
 
+    const marks: Record<string, number> = { load: Date.now() };
     await sleep(4_000);
     await kill(a.process!, 'SIGKILL');
+    marks[`SIGKILL a (pid ${a.process!.pid})`] = Date.now();
     a.process = undefined;
     await sleep(4_000);
     const stalled = b.process!;
     stalled.kill('SIGSTOP');
+    marks[`SIGSTOP b (pid ${stalled.pid})`] = Date.now();
     await sleep(SESSION_TIMEOUT_MS + 6_000);
     stalled.kill('SIGCONT');
-    await start('d');
+    marks['SIGCONT b'] = Date.now();
+    marks[`d up (pid ${(await start('d')).process!.pid})`] = Date.now();
     await sleep(6_000);
     load.stop();
     await running;
@@ -110,7 +117,7 @@ describeKafka('scale-out: replicas split the engine partitions (3 processes, Eve
     assertWaitsFiredOnce(events);
     assertNoStepTwice(events);
     assertNoStaleWrites(events, stalled.pid!);
-    assertTimersInTime(events, seen);
+    assertTimersInTime(events, seen, { marks, claims });
   }, 300_000);
 });
 
@@ -216,15 +223,26 @@ class Load {
   }
 }
 
-/** Notes when each WaitElapsed was first seen (wall clock), by timer id. */
-function watchTimers(store: EventStore, seen: Map<string, number>): { stop(): void } {
-  const subscription = store.subscribeToAll({ eventTypes: ['WaitElapsed'] });
+/** A partition claim as the watcher saw it: the stream, the claimant, and when (wall clock). */
+interface Claim {
+  stream: string;
+  owner: string;
+  at: number;
+}
+
+/** Notes when each WaitElapsed was first seen (wall clock), by timer id, and when each partition was claimed. */
+function watchTimers(store: EventStore, seen: Map<string, number>, claims: Claim[]): { stop(): void } {
+  const subscription = store.subscribeToAll({ eventTypes: ['WaitElapsed', 'PartitionClaimed'] });
   const iterator = subscription[Symbol.asyncIterator]();
   void (async () => {
     for (;;) {
       const next = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
       if (next.done) return;
       for (const e of next.value.events) {
+        if (e.type === 'PartitionClaimed') {
+          claims.push({ stream: e.streamName, owner: data(e).owner as string, at: Date.now() });
+          continue;
+        }
         const timerId = (e.data as { timerId: string }).timerId;
         if (!seen.has(timerId)) seen.set(timerId, Date.now());
       }
@@ -326,19 +344,43 @@ function assertNoStaleWrites(events: readonly RecordedEvent[], stalledPid: numbe
   expect(claimsFromOthers).toBeGreaterThan(0);
 }
 
-/** Every timer fired within the hand-off bound of its due time (the watcher saw it no later). */
-function assertTimersInTime(events: readonly RecordedEvent[], seen: ReadonlyMap<string, number>): void {
-  const due = new Map(
-    events
-      .filter((e) => e.type === 'WaitScheduled')
-      .map((e) => [data(e).timerId as string, Date.parse(data(e).dueAt as string)]),
+/**
+ * Every timer fired within the hand-off bound of its due time (the watcher saw it no later). A late
+ * timer fails the test with the timeline it needs explaining: the faults, and its partition's claims.
+ */
+function assertTimersInTime(
+  events: readonly RecordedEvent[],
+  seen: ReadonlyMap<string, number>,
+  timeline: { marks: Record<string, number>; claims: readonly Claim[] },
+): void {
+  const scheduled = new Map(
+    events.filter((e) => e.type === 'WaitScheduled').map((e) => [data(e).timerId as string, data(e)]),
   );
-  const late = [...seen]
-    .map(([timerId, at]) => ({ timerId, lateMs: at - (due.get(timerId) ?? at) }))
-    .filter((t) => t.lateMs > HAND_OFF_BOUND_MS);
-  expect(late).toEqual([]);
+  const lateness = [...seen].map(([timerId, at]) => {
+    const wait = scheduled.get(timerId);
+    const dueAt = wait ? Date.parse(wait.dueAt as string) : at;
+    const stream = `partition-${partitionOf(String(wait?.customerId), PARTITIONS)}`;
+    return { timerId, stream, dueAt, at, lateMs: at - dueAt };
+  });
+  const late = lateness.filter((t) => t.lateMs > HAND_OFF_BOUND_MS);
+  const t0 = timeline.marks.load;
+  const rel = (at: number) => `${((at - t0) / 1000).toFixed(1)} s`;
+  const explain = [...new Set(late.map((t) => t.stream))].map((stream) => {
+    const timers = late.filter((t) => t.stream === stream);
+    const span = (times: number[]) => `${rel(Math.min(...times))} to ${rel(Math.max(...times))}`;
+    return {
+      stream,
+      timers: timers.length,
+      due: span(timers.map((t) => t.dueAt)),
+      fired: span(timers.map((t) => t.at)),
+      latestMs: Math.max(...timers.map((t) => t.lateMs)),
+      claims: timeline.claims.filter((c) => c.stream === stream).map((c) => `${rel(c.at)} by ${c.owner}`),
+    };
+  });
+  const faults = Object.entries(timeline.marks).map(([what, at]) => `${rel(at)} ${what}`);
+  expect({ late: explain, faults }).toEqual({ late: [], faults });
   console.log(
-    `timers fired: ${seen.size}; latest ${Math.max(...[...seen].map(([id, at]) => at - (due.get(id) ?? at)))} ms after due`,
+    `timers fired: ${seen.size}; latest ${Math.max(...lateness.map((t) => t.lateMs))} ms after due; ${faults.join(', ')}`,
   );
 }
 
