@@ -14,6 +14,14 @@ export interface PartitionLog {
    */
   acquire(partition: number, store: EngineStore): Promise<void>;
   /**
+   * Whether this process is still the partition's writer: it acquired it, none of its appends was
+   * fenced, and no other process has written the partition since (one read of the log's tail).
+   * A process that stalled past its session and got the partition back from Kafka asks this before
+   * trusting what it holds. Omitted by a log only one process writes (always its writer).
+   * @throws the event store's error when the log cannot be read.
+   */
+  holds?(partition: number): Promise<boolean>;
+  /**
    * Stores a unit of the partition's work: its events, by stream (ids derived from their cause, so
    * storing a unit again writes nothing twice), with its state changes and input checkpoint where
    * the log keeps state. Units of one partition are stored in the order this is called.

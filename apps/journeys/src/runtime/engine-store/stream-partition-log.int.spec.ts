@@ -83,10 +83,16 @@ describe.each([
       20n,
     );
 
+    expect(await first.holds(3)).toBe(true);
+    expect(await first.holds(4)).toBe(false); // never acquired
+
     // Another process takes the partition over with an empty disk.
     const second = new StreamPartitionLog(events, 'second', now);
     const secondState = freshStores('second').partition(3);
     await second.acquire(3, secondState);
+    // The first writer learns it from the log's tail, before any write of its own is refused.
+    expect(await first.holds(3)).toBe(false);
+    expect(await second.holds(3)).toBe(true);
     expect(secondState.checkpoint()).toBe(20n);
     expect(secondState.instancesOfCustomer('ann')).toEqual([instance('ann')]);
     expect(secondState.instancesOfCustomer('bob')).toEqual([instance('bob')]);
@@ -97,6 +103,7 @@ describe.each([
     await expect(unit(['c1'], { instances: [instance('cid')] }, 30n)).rejects.toBeInstanceOf(PartitionFencedError);
     expect(await events.readStream(partitionStream(3))).toHaveLength(before);
     await expect(first.append(3, new Map(), () => NONE, 40n)).rejects.toBeInstanceOf(PartitionFencedError);
+    expect(await first.holds(3)).toBe(false);
 
     // The new writer goes on.
     await second.append(
@@ -105,6 +112,7 @@ describe.each([
       () => ({ ...NONE, instances: [instance('dee')] }),
       30n,
     );
+    expect(await second.holds(3)).toBe(true); // its own writes do not count against it
     const types = (await events.readStream(partitionStream(3))).map((e) => e.type);
     expect(types.filter((t) => t === 'PartitionClaimed')).toHaveLength(2);
     expect(types.at(-1)).toBe('PartitionCommitted');

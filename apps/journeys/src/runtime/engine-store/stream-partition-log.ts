@@ -124,6 +124,14 @@ export class StreamPartitionLog implements PartitionLog {
     }
   }
 
+  async holds(partition: number): Promise<boolean> {
+    if (!(await this.chains.get(partition))) return false;
+    const revision = this.revisions.get(partition);
+    if (revision === undefined) return false;
+    const after = await this.events.readStream(partitionStream(partition), { fromRevision: revision + 1, maxCount: 1 });
+    return after.length === 0;
+  }
+
   append(
     partition: number,
     outputs: ReadonlyMap<string, readonly NewEvent[]>,

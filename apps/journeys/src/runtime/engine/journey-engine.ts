@@ -149,24 +149,33 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     this.restored = false;
     const run = this.assigning.then(async () => {
       if (this.stopping || partitions !== this.assigned) return;
+      const started = Date.now();
+      let taken: number[] = [];
       await this.reactor.stop();
       await this.queue.next(async () => {
         await this.queue.dropPending();
         const wanted = new Set(partitions);
         for (const p of this.owned.filter((e) => !wanted.has(e.partition))) this.forget(p.partition);
+        await this.forgetTakenOver();
         const held = new Set(this.owned.map((p) => p.partition));
-        for (const partition of partitions) {
-          if (held.has(partition)) continue;
-          const store = this.stores.partition(partition);
-          await this.deps.log.acquire(partition, store);
-          this.owned.push(new PartitionEngine(partition, store, this.deps));
-        }
+        taken = partitions.filter((p) => !held.has(p));
+        // Each partition is restored from its own streams: reading them at once overlaps the reads.
+        const restored = await Promise.allSettled(
+          taken.map(async (partition) => {
+            const store = this.stores.partition(partition);
+            await this.deps.log.acquire(partition, store);
+            this.owned.push(new PartitionEngine(partition, store, this.deps));
+          }),
+        );
+        const failed = restored.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
         this.owned.sort((a, b) => a.partition - b.partition);
       });
       if (this.stopping) return;
       this.reactor.start();
       this.restored = partitions === this.assigned;
-      this.logger.log(`Engine partitions owned: ${this.owned.map((p) => p.partition).join(', ') || 'none'}`);
+      const took = taken.length ? ` (took over ${taken.join(', ')} in ${Date.now() - started} ms)` : '';
+      this.logger.log(`Engine partitions owned: ${this.owned.map((p) => p.partition).join(', ') || 'none'}${took}`);
       this.ownershipChanged();
     });
     this.assigning = run.catch((error: unknown) => {
@@ -191,6 +200,20 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
     for (const listener of this.ownershipListeners) listener(partitions);
   }
 
+  /**
+   * Forgets the held partitions another process wrote meanwhile, so they are acquired again now. A
+   * member that stalled past its session may get its partitions back from Kafka; without this check
+   * it would decide on its stale state until its first write was fenced, and only then claim again,
+   * leaving the partitions' timers waiting for both.
+   */
+  private async forgetTakenOver(): Promise<void> {
+    for (const { partition } of [...this.owned]) {
+      if ((await this.deps.log.holds?.(partition)) ?? true) continue;
+      this.logger.warn(`Engine partition ${partition} was written by another instance meanwhile; taking it over again`);
+      this.forget(partition);
+    }
+  }
+
   /** Stops deciding for a partition and deletes its local state (another process writes it now). */
   private forget(partition: number): void {
     this.owned = this.owned.filter((p) => p.partition !== partition);
@@ -201,6 +224,7 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
   private fencing(log: PartitionLog): PartitionLog {
     return {
       acquire: (partition, store) => log.acquire(partition, store),
+      holds: (partition) => log.holds?.(partition) ?? Promise.resolve(true),
       snapshotDue: (partition) => log.snapshotDue?.(partition) ?? false,
       snapshot: (partition, store) => log.snapshot?.(partition, store) ?? Promise.resolve(),
       snapshotsStored: () => log.snapshotsStored?.() ?? Promise.resolve(),
