@@ -2,7 +2,8 @@ import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type N
 import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSION } from '../../common/command-context';
 import { ENGINE_LAYOUT_SET } from '../partitions/partition-layout';
-import { emptyChanges, type EngineChanges, type EngineStore } from './engine-store.port';
+import type { EngineChanges, EngineStore } from './engine-store.port';
+import { applyUnit, isEmpty, parts, splitChanges, type CommittedData } from './partition-units';
 import { PartitionFencedError, type PartitionLog } from './partition-log.port';
 
 /** The stream of one engine partition: every event its units stored, each unit closed by its changes. */
@@ -45,22 +46,10 @@ interface SnapshotTaken {
   bytes: number;
 }
 
-/** Largest append to the partition stream (bytes of event data, roughly): a unit larger is stored in parts. */
-const MAX_APPEND_BYTES = 512 * 1024;
 /** Events read per page while restoring. */
 const RESTORE_PAGE = 1_000;
 /** A claim that keeps meeting appends of the previous writer tries again this many times. */
 const CLAIM_ATTEMPTS = 10;
-
-interface CommittedData {
-  partition: number;
-  /** The process that wrote the unit. */
-  owner: string;
-  /** A unit's changes may take several events; the last one says so and carries the checkpoint. */
-  last: boolean;
-  checkpoint?: string;
-  changes: Partial<EngineChanges>;
-}
 
 /**
  * The partition log in the event store (EventStoreDB), for replicas that split the partitions.
@@ -345,60 +334,4 @@ export class StreamPartitionLog implements PartitionLog {
     };
     return { id, type, data, metadata };
   }
-}
-
-function isEmpty(changes: EngineChanges): boolean {
-  return Object.values(changes).every((list: readonly unknown[] | undefined) => !list?.length);
-}
-
-function applyUnit(store: EngineStore, pieces: readonly CommittedData[]): void {
-  const changes = emptyChanges();
-  for (const piece of pieces) {
-    for (const key of CHANGE_KEYS)
-      ((changes[key] ??= []) as unknown[]).push(...((piece.changes[key] ?? []) as unknown[]));
-  }
-  const { checkpoint } = pieces[pieces.length - 1];
-  store.commit(changes, checkpoint === undefined ? undefined : BigInt(checkpoint));
-}
-
-const CHANGE_KEYS = [...Object.keys(emptyChanges()), 'actionsHanded'] as (keyof EngineChanges)[];
-
-/** A unit's changes in pieces of about {@link MAX_APPEND_BYTES} each, in order; at least one. */
-function splitChanges(changes: EngineChanges): Partial<EngineChanges>[] {
-  const pieces: Partial<EngineChanges>[] = [];
-  let piece: Partial<EngineChanges> = {};
-  let bytes = 0;
-  for (const key of CHANGE_KEYS) {
-    for (const item of (changes[key] ?? []) as unknown[]) {
-      const size = JSON.stringify(item).length;
-      if (bytes > 0 && bytes + size > MAX_APPEND_BYTES / 2) {
-        pieces.push(piece);
-        piece = {};
-        bytes = 0;
-      }
-      ((piece[key] ??= []) as unknown[]).push(item);
-      bytes += size;
-    }
-  }
-  pieces.push(piece);
-  return pieces;
-}
-
-/** The unit's events in appends of at most {@link MAX_APPEND_BYTES} (one event larger goes alone). */
-function parts(events: readonly NewEvent[]): NewEvent[][] {
-  const result: NewEvent[][] = [];
-  let current: NewEvent[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = JSON.stringify(event.data).length + 200;
-    if (current.length && bytes + size > MAX_APPEND_BYTES) {
-      result.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length) result.push(current);
-  return result;
 }
