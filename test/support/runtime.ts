@@ -39,16 +39,23 @@ export async function publish(t: TestApp, definition: unknown): Promise<string> 
   return created.body.id;
 }
 
-/** Waits until the engine and the read models have caught up with everything stored so far. */
-export async function settle(t: TestApp) {
+/**
+ * Waits until the engine and the read models have caught up with everything stored so far, and a
+ * round of the engine stores nothing more (a chain of raised triggers takes a round per link, and
+ * how many links the engine's own loop runs meanwhile depends on the machine's load).
+ * @throws when events are still being stored after `timeoutMs`.
+ */
+export async function settle(t: TestApp, timeoutMs = 30_000) {
   const store = t.app.get<EventStore>(EVENT_STORE);
   const engine = t.app.get(JourneyEngine);
-  for (let i = 0; i < 5; i++) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const head = await store.headPosition();
     await engine.waitFor(head);
     await engine.tick();
     await t.app.get(ProjectionRunner).waitFor(await store.headPosition());
     if ((await store.headPosition()) === head) return;
+    if (Date.now() > deadline) throw new Error(`Events still being stored after ${timeoutMs} ms (head ${head})`);
   }
 }
 
