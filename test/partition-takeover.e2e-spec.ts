@@ -22,7 +22,9 @@ import { eventually, startTestApp, type TestApp } from './support/test-app';
  * A replica that Kafka gives back a partition it held, after another process wrote the partition
  * meanwhile (what a replica stalled past its session meets when it resumes), takes the partition
  * over again when the assignment comes: it does not decide on the state it held until a write of
- * its own is refused. Two replicas in this process, the real broker, the protocol test server.
+ * its own is refused. And a replica whose write is refused (fenced) drops the partition and claims
+ * it again while Kafka assigns it, without its input loop failing for the partitions it keeps.
+ * Two replicas in this process, the real broker, the protocol test server.
  */
 describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', () => {
   let server: EventStoreDbTestServer;
@@ -42,7 +44,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('claims a partition written by another process again before deciding for it', async () => {
+  it('claims a partition written by another process again, at an assignment or after a fenced write', async () => {
     const env = {
       ...kafkaTestSettings().env,
       EVENTSTORE_CONNECTION_STRING: server.connectionString,
@@ -90,6 +92,37 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
       20_000,
     );
     expect(entered).toEqual([customerId]);
+
+    // Another process claims partition 1 under `b`. The batch of `b` that decides the next trigger is
+    // fenced: `b` forgets the partition, claims it again (Kafka still assigns it) and decides the
+    // trigger, and its input loop never reports an error for a partition that moved.
+    await intruder.acquire(1, new SqliteEngineStores(ReadModelStore.open(join(dir, 'intruder-1.sqlite'))).partition(1));
+    const other = Array.from({ length: 50 }, (_, i) => `d${i}`).find((id) => partitionOf(id, 2) === 1)!;
+    const errors = new Set<string>();
+    const watch = setInterval(() => {
+      const { lastError } = b.app.get(JourneyEngine).status();
+      if (lastError) errors.add(lastError);
+    }, 5);
+    try {
+      expect((await b.request('ingest', 'POST', '/triggers', [trigger('t2', other, 'signed-up')])).status).toBe(202);
+      const entries = await eventually(
+        async () =>
+          (await store.readAll()).filter(
+            (e) => e.type === 'CustomerEntered' && (e.data as { customerId: string }).customerId === other,
+          ).length,
+        (n) => n > 0,
+        20_000,
+      );
+      expect(entries).toBe(1);
+    } finally {
+      clearInterval(watch);
+    }
+    expect([...errors]).toEqual([]);
+    const claimsOf1 = (await store.readStream(partitionStream(1)))
+      .filter((e) => e.type === PARTITION_CLAIMED)
+      .map((e) => (e.data as { owner: string }).owner);
+    expect(claimsOf1.slice(-2)[0]).toBe('intruder');
+    expect(claimsOf1.at(-1)).not.toBe('intruder');
   }, 90_000);
 });
 

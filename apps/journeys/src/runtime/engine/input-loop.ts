@@ -2,6 +2,7 @@ import type { ReactorBatch, ReactorControl, ReactorHandler, RecordedEvent } from
 import type { ConsentMessage, SegmentChangeMessage, TriggerMessage } from '../../ingestion/ingestion.port';
 import { JOURNEY_EVENT_TYPES } from '../../journeys/journey.events';
 import { DELIVERY_SETTINGS_CHANGED } from '../../settings/delivery-settings.decider';
+import { PartitionFencedError } from '../engine-store/partition-log.port';
 import { partitionOf } from '../partitions/partition-of';
 import { EngineBatch } from './engine-batch';
 import type { EngineQueue } from './engine-queue';
@@ -15,7 +16,8 @@ import type { PartitionEngine } from './partition-engine';
  * committed, so the next batch is decided while this one's events are with the store's writer. The
  * next batch reads through this one (its parent) until it has committed. Commits stay in order, each
  * after its own events are stored; a failure ends the subscription, and the reactor resubscribes from
- * the lowest committed checkpoint and the same events are decided again (same ids).
+ * the lowest committed checkpoint and the same events are decided again (same ids). A partition whose
+ * write is fenced is no failure of the loop: the engine forgets it, and the other partitions go on.
  */
 export class EngineInputLoop implements ReactorHandler {
   constructor(
@@ -80,7 +82,7 @@ export class EngineInputLoop implements ReactorHandler {
       () => this.onBatchDone?.((performance.now() - began) / 1000),
       () => undefined,
     );
-    await Promise.all(previous.map((pending) => pending?.done));
+    await Promise.all(previous.map((pending) => pending?.done.catch(unlessFenced)));
     for (const p of partitions) p.pending?.batch.forgetParent();
   }
 
@@ -130,8 +132,12 @@ export class EngineInputLoop implements ReactorHandler {
       () => {
         if (p.pending?.done === done) p.pending = undefined;
       },
-      // Nobody may be waiting on this batch: end the subscription so the reactor resubscribes.
-      (error: unknown) => control.fail(error),
+      (error: unknown) => {
+        // A partition taken over is forgotten already (JourneyEngine's fencing log): the others' inputs
+        // go on. Any other failure: nobody may be waiting on this batch, so end the subscription and
+        // let the reactor resubscribe from the lowest checkpoint.
+        if (!(error instanceof PartitionFencedError)) control.fail(error);
+      },
     );
     return done;
   }
@@ -153,4 +159,9 @@ function prefetch(p: PartitionEngine, batch: EngineBatch, events: readonly Recor
     }
   }
   batch.prefetchCustomers(customers, entryJourneys);
+}
+
+/** Rethrows every failure but a fenced partition's (that partition is no longer this process's concern). */
+function unlessFenced(error: unknown): void {
+  if (!(error instanceof PartitionFencedError)) throw error;
 }
