@@ -31,6 +31,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
   let store: EventStore;
   let dir: string;
   const apps: TestApp[] = [];
+  let intruderState: ReadModelStore | undefined;
 
   beforeAll(async () => {
     server = await EventStoreDbTestServer.start({ statsPeriodMs: false });
@@ -39,6 +40,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
   });
   afterAll(async () => {
     for (const t of apps) await t.close();
+    intruderState?.close();
     await store.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -64,7 +66,9 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
 
     // Another process claims partition 0 while `a` believes it still owns it (as after a stall).
     const intruder = new StreamPartitionLog(store, 'intruder', () => new Date());
-    await intruder.acquire(0, new SqliteEngineStores(ReadModelStore.open(join(dir, 'intruder.sqlite'))).partition(0));
+    intruderState = ReadModelStore.open(join(dir, 'intruder.sqlite'));
+    const intruderStores = new SqliteEngineStores(intruderState);
+    await intruder.acquire(0, intruderStores.partition(0));
 
     // A second replica joins; the sticky assignment leaves partition 0 with `a`.
     const b = await startTestApp({ env });
@@ -72,9 +76,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
     await Promise.all([owning(a, [0]), owning(b, [1])]);
 
     // `a` claimed partition 0 again when the assignment came, with nothing of its own refused first.
-    const claims = (await store.readStream(partitionStream(0)))
-      .filter((e) => e.type === PARTITION_CLAIMED)
-      .map((e) => (e.data as { owner: string }).owner);
+    const claims = await claimantsOf(store, 0);
     expect(claims).toHaveLength(3);
     expect(claims[1]).toBe('intruder');
     expect(claims[2]).toBe(claims[0]);
@@ -96,7 +98,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
     // Another process claims partition 1 under `b`. The batch of `b` that decides the next trigger is
     // fenced: `b` forgets the partition, claims it again (Kafka still assigns it) and decides the
     // trigger, and its input loop never reports an error for a partition that moved.
-    await intruder.acquire(1, new SqliteEngineStores(ReadModelStore.open(join(dir, 'intruder-1.sqlite'))).partition(1));
+    await intruder.acquire(1, intruderStores.partition(1));
     const other = Array.from({ length: 50 }, (_, i) => `d${i}`).find((id) => partitionOf(id, 2) === 1)!;
     const errors = new Set<string>();
     const watch = setInterval(() => {
@@ -118,9 +120,7 @@ describeKafka('partition take-over at a new assignment (EventStoreDB, Kafka)', (
       clearInterval(watch);
     }
     expect([...errors]).toEqual([]);
-    const claimsOf1 = (await store.readStream(partitionStream(1)))
-      .filter((e) => e.type === PARTITION_CLAIMED)
-      .map((e) => (e.data as { owner: string }).owner);
+    const claimsOf1 = await claimantsOf(store, 1);
     expect(claimsOf1.slice(-2)[0]).toBe('intruder');
     expect(claimsOf1.at(-1)).not.toBe('intruder');
   }, 90_000);
@@ -137,4 +137,11 @@ async function owning(t: TestApp, partitions: number[]): Promise<void> {
     (status) => status === wanted,
     60_000,
   );
+}
+
+/** Who claimed the partition, oldest first. */
+async function claimantsOf(store: EventStore, partition: number): Promise<string[]> {
+  return (await store.readStream(partitionStream(partition)))
+    .filter((e) => e.type === PARTITION_CLAIMED)
+    .map((e) => (e.data as { owner: string }).owner);
 }

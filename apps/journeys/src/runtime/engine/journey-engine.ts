@@ -207,8 +207,8 @@ export class JourneyEngine implements OnApplicationBootstrap, BeforeApplicationS
    * leaving the partitions' timers waiting for both.
    */
   private async forgetTakenOver(): Promise<void> {
-    for (const { partition } of [...this.owned]) {
-      if ((await this.deps.log.holds?.(partition)) ?? true) continue;
+    const held = await Promise.all(this.owned.map((p) => this.deps.log.holds?.(p.partition) ?? true));
+    for (const { partition } of this.owned.filter((_, i) => !held[i])) {
       this.logger.warn(`Engine partition ${partition} was written by another instance meanwhile; taking it over again`);
       this.forget(partition);
     }
